@@ -1,0 +1,1 @@
+"""Text classifier for offer screening: features, training, signed bundles."""

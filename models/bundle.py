@@ -1,0 +1,224 @@
+"""A model bundle: the fitted pipeline, its signed manifest, and the scoring API on top."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import math
+import os
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.pipeline import Pipeline
+
+from models.features import fold_fingerprint
+from rules.types import OfferText
+
+# Same value as moderation.config.DEV_MODEL_SIGNING_KEY (models may not import moderation),
+# so that the committed bundle loads with the default settings.
+DEV_SIGNING_KEY = b"moderation-dev-model-signing-key"
+PIPELINE_FILE = "pipeline.joblib"
+MANIFEST_FILE = "manifest.json"
+FORMAT = 1
+_MANIFEST_SIG = "manifest_hmac_sha256"
+
+
+class BundleError(Exception):
+    """A bundle that is missing, tampered with, signed with another key or built elsewhere."""
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """The classifier's probability for one offer and the features that pushed it up."""
+
+    value: float
+    features: tuple[tuple[str, float], ...]  # (name, contribution), strongest positive first
+
+
+class Classifier:
+    """A fitted pipeline with its manifest: scores batches of offers, knows its thresholds."""
+
+    def __init__(self, pipeline: Pipeline, manifest: dict[str, Any]) -> None:
+        self.pipeline = pipeline
+        self.manifest = manifest
+        self.version: str = manifest["version"]
+        self._featurizer = pipeline.named_steps["features"]
+        self._model = pipeline.named_steps["model"]
+        self._names = self._featurizer.get_feature_names_out()
+        self._coef = np.asarray(self._model.coef_, dtype=np.float64).ravel()
+        self._thresholds = {
+            float(row["precision_target"]): row["threshold"] for row in manifest["thresholds"]
+        }
+
+    def score_many(self, offers: Sequence[OfferText], *, explain: int = 5) -> list[Score]:
+        """Score a batch in one vectorised pass; explain with the top `explain` features."""
+        if not offers:
+            return []
+        X = self._featurizer.transform(offers)
+        values = self._model.predict_proba(X)[:, 1]
+        if explain <= 0:
+            return [Score(float(v), ()) for v in values]
+        # Linear model: a feature's push on the log-odds is its value times its coefficient.
+        contrib = X.multiply(self._coef).tocsr()
+        indptr, indices, data = contrib.indptr, contrib.indices, contrib.data
+        scores = []
+        for row, value in enumerate(values):
+            lo, hi = indptr[row], indptr[row + 1]
+            d, idx = data[lo:hi], indices[lo:hi]
+            keep = d > 0
+            d, idx = d[keep], idx[keep]
+            if d.size > explain:
+                top = np.argpartition(-d, explain - 1)[:explain]
+                d, idx = d[top], idx[top]
+            order = np.argsort(-d, kind="stable")
+            feats = tuple((str(self._names[idx[k]]), round(float(d[k]), 4)) for k in order)
+            scores.append(Score(float(value), feats))
+        return scores
+
+    def threshold_for(self, precision: float) -> float:
+        """The score threshold for a precision target: the nearest tabled target >= asked.
+
+        Returns inf when validation never reached that precision (flag nothing).
+        """
+        targets = sorted(t for t in self._thresholds if t >= precision - 1e-9)
+        if not targets:
+            raise ValueError(f"no precision target >= {precision} in the bundle's table "
+                             f"({sorted(self._thresholds)})")
+        threshold = self._thresholds[targets[0]]
+        return math.inf if threshold is None else float(threshold)
+
+
+def dump_pipeline(pipeline: Pipeline) -> bytes:
+    """The pipeline as the bytes written to `pipeline.joblib`."""
+    buf = io.BytesIO()
+    joblib.dump(pipeline, buf, compress=3)
+    return buf.getvalue()
+
+
+def fitted_fingerprint(obj: Any) -> str:
+    """SHA-256 of a fitted estimator's state: same parameters and learnt values, same digest.
+
+    Not the pickle's bytes: pickle shares objects by identity, so a string interned earlier in
+    the process (say, by loading another bundle) changes the bytes of an identical model.
+    """
+    digest = hashlib.sha256()
+    _feed(digest, obj)
+    return digest.hexdigest()
+
+
+def _feed(digest: Any, obj: Any) -> None:
+    if isinstance(obj, np.ndarray):
+        digest.update(f"nd{obj.dtype.str}{obj.shape}".encode())
+        digest.update(np.ascontiguousarray(obj).tobytes() if obj.dtype != object
+                      else repr(obj.tolist()).encode())
+    elif isinstance(obj, dict):
+        digest.update(b"{")
+        for key in sorted(obj, key=repr):
+            _feed(digest, key)
+            _feed(digest, obj[key])
+        digest.update(b"}")
+    elif isinstance(obj, list | tuple):
+        digest.update(b"[")
+        for item in obj:
+            _feed(digest, item)
+        digest.update(b"]")
+    elif isinstance(obj, set | frozenset):
+        _feed(digest, sorted(obj, key=repr))
+    elif hasattr(obj, "__getstate__") and hasattr(obj, "get_params"):
+        digest.update(type(obj).__qualname__.encode())
+        _feed(digest, obj.__getstate__())
+    else:
+        digest.update(repr(obj).encode())
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries whose pickles the bundle depends on."""
+    import platform
+
+    import scipy
+
+    return {"python": platform.python_version(), "sklearn": sklearn.__version__,
+            "numpy": np.__version__, "scipy": scipy.__version__, "joblib": joblib.__version__}
+
+
+def _hmac(key: bytes, payload: bytes) -> str:
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def _manifest_hmac(manifest: dict[str, Any], key: bytes) -> str:
+    body = {k: v for k, v in manifest.items() if k != _MANIFEST_SIG}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return _hmac(key, canonical.encode())
+
+
+def _check_key(key: bytes) -> None:
+    if not isinstance(key, bytes | bytearray) or not key:
+        raise BundleError("signing key must be non-empty bytes")
+
+
+def save_bundle(
+    classifier: Classifier, directory: Path | str, *, signing_key: bytes = DEV_SIGNING_KEY
+) -> dict[str, Any]:
+    """Write `pipeline.joblib` and a signed `manifest.json` into directory; return the manifest."""
+    _check_key(signing_key)
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    payload = dump_pipeline(classifier.pipeline)
+    manifest = {k: v for k, v in classifier.manifest.items() if k != _MANIFEST_SIG}
+    manifest.update(pipeline_file=PIPELINE_FILE, pipeline_bytes=len(payload),
+                    sha256=hashlib.sha256(payload).hexdigest(),
+                    hmac_sha256=_hmac(signing_key, payload))
+    manifest[_MANIFEST_SIG] = _manifest_hmac(manifest, signing_key)
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    # Workers reload a bundle whose files change: replace each file whole, pipeline first. A
+    # reader between the two renames sees a signature mismatch, refuses, and retries later.
+    for name, data in ((PIPELINE_FILE, payload), (MANIFEST_FILE, text.encode())):
+        tmp = directory / f".{name}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, directory / name)
+    classifier.manifest = manifest
+    return manifest
+
+
+def load_bundle(path: Path | str, *, signing_key: bytes) -> Classifier:
+    """Load a bundle, verifying both signatures and the sklearn version BEFORE unpickling."""
+    _check_key(signing_key)
+    path = Path(path)
+    try:
+        manifest = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
+        payload = (path / PIPELINE_FILE).read_bytes()
+    except (OSError, ValueError) as exc:
+        raise BundleError(f"cannot read model bundle at {path}: {exc}") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BundleError(f"{path / MANIFEST_FILE}: not a format-{FORMAT} bundle manifest")
+    if not hmac.compare_digest(str(manifest.get(_MANIFEST_SIG, "")),
+                               _manifest_hmac(manifest, signing_key)):
+        raise BundleError(f"{path / MANIFEST_FILE}: signature mismatch "
+                          "(edited manifest or wrong signing key); refusing to load")
+    if not hmac.compare_digest(str(manifest.get("hmac_sha256", "")),
+                               _hmac(signing_key, payload)):
+        changed = hashlib.sha256(payload).hexdigest() != manifest.get("sha256")
+        raise BundleError(f"{path / PIPELINE_FILE}: HMAC mismatch ("
+                          + ("file changed since it was signed" if changed
+                             else "wrong signing key") + "); refusing to unpickle")
+    trained = str(manifest.get("libraries", {}).get("sklearn", "?"))
+    if trained.split(".")[:2] != sklearn.__version__.split(".")[:2]:
+        raise BundleError(f"bundle {manifest.get('version')} was trained with scikit-learn "
+                          f"{trained}, installed is {sklearn.__version__}: pickles do not carry "
+                          "across minor versions; retrain with `moderation train`")
+    if manifest.get("normaliser", {}).get("fingerprint") != fold_fingerprint():
+        warnings.warn(f"bundle {manifest.get('version')} was trained with another version of "
+                      "rules.normalise.fold; its vocabulary may no longer match; retrain",
+                      RuntimeWarning, stacklevel=2)
+    pipeline = joblib.load(io.BytesIO(payload))  # the verified bytes, not a re-read of the file
+    if not isinstance(pipeline, Pipeline):
+        raise BundleError(f"{path / PIPELINE_FILE}: not a scikit-learn Pipeline")
+    return Classifier(pipeline, manifest)

@@ -1,0 +1,1 @@
+"""The moderation domain: everything that is true whatever the transport."""

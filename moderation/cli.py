@@ -1,0 +1,207 @@
+"""The `moderation` command."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from moderation.config import get_settings
+
+app = typer.Typer(help="Marketplace moderation service.", no_args_is_help=True)
+rules_app = typer.Typer(help="Rule packs.", no_args_is_help=True)
+staff_app = typer.Typer(help="Staff accounts and API keys.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+app.add_typer(staff_app, name="staff")
+console = Console(stderr=True)
+
+APP_FACTORY = "api.app:create_app"
+WORKER_RUN = "workers.main:run"
+IN_PROCESS_WORKER = "workers.main:start_in_process_worker"
+BURST_WORKER = "workers.main:make_worker"
+
+
+def _load(path: str) -> Any:
+    """Import an attribute by "module:name", like Uvicorn's import strings.
+
+    The domain package never imports the transports; the command line reaches them by name.
+    """
+    module, name = path.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _embedded() -> bool:
+    return not get_settings().redis_url
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    from moderation.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    console.print(f"schema up to date: {get_settings().database_url}")
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1", port: int = 8000,
+    worker: Annotated[bool, typer.Option(help="Run a worker in-process.")] = False,
+) -> None:
+    """Serve the API; without REDIS_URL an in-process worker runs the queue."""
+    import uvicorn
+
+    if worker or _embedded():
+        _load(IN_PROCESS_WORKER)()
+        console.print("in-process worker started"
+                      + (" (embedded queue: no REDIS_URL)" if _embedded() else ""))
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, log_level="info")
+
+
+@app.command()
+def worker(burst: Annotated[bool, typer.Option(help="Stop when the queue is empty.")] = False
+           ) -> None:
+    """Run an RQ worker on REDIS_URL (any number, on any hosts)."""
+    if _embedded():
+        console.print("[red]worker needs REDIS_URL; without it `serve` runs its own worker")
+        raise typer.Exit(2)
+    _load(WORKER_RUN)(burst=burst)
+
+
+@app.command("import-offers")
+def import_offers_cmd(file: Path, chunk: int = 500) -> None:
+    """Import offer events from an NDJSON file and enqueue their screening."""
+    from moderation.importer import import_offers
+
+    total = sum(1 for line in file.open(encoding="utf-8") if line.strip())
+    with Progress(console=console) as progress:
+        task = progress.add_task(f"importing {file.name}", total=total)
+        summary = import_offers(file, chunk=chunk,
+                                on_progress=lambda n: progress.advance(task, n))
+    if _embedded():
+        # The embedded queue lives in this process: work it off before exiting.
+        _load(BURST_WORKER)(thread=True).work(burst=True, logging_level="WARNING")
+    table = Table(title=f"import of {file}")
+    table.add_column("outcome")
+    table.add_column("lines", justify="right")
+    for outcome, n in sorted(summary.outcomes.items()):
+        table.add_row(outcome, str(n))
+    table.add_row("rejected", str(len(summary.rejected)))
+    console.print(table)
+    reasons: dict[str, list[int]] = {}
+    for r in summary.rejected:
+        reasons.setdefault(r.reason, []).append(r.line)
+    for reason, lines in sorted(reasons.items(), key=lambda kv: -len(kv[1])):
+        shown = ", ".join(map(str, lines[:10])) + (" ..." if len(lines) > 10 else "")
+        console.print(f"  rejected {len(lines)}× {reason} (lines {shown})")
+    console.print(f"accepted {summary.accepted}, rejected {len(summary.rejected)}, "
+                  f"screening jobs enqueued {summary.enqueued_jobs}")
+
+
+@app.command()
+def screen(
+    file: Path,
+    rules: Annotated[Path | None, typer.Option(help="Rule pack directory to try.")] = None,
+    model: Annotated[Path | None, typer.Option(help="Model bundle directory to try.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write JSON lines here, not stdout.")] = None,
+) -> None:
+    """Dry run: screen offers from a JSONL or CSV file, store nothing, print what would happen."""
+    from moderation.dry_run import screen_file
+
+    settings = get_settings().model_copy(update={"rules_dir": rules or get_settings().rules_dir,
+                                                 "model_dir": model or get_settings().model_dir})
+    sink = out.open("w", encoding="utf-8") if out else sys.stdout
+    try:
+        summary = screen_file(file, sink, settings=settings)
+    finally:
+        if out:
+            sink.close()
+    table = Table(title=f"{summary.total} offers · rules {summary.rules_version} · "
+                        f"model {summary.model_version}")
+    table.add_column("route")
+    table.add_column("offers", justify="right")
+    table.add_column("share", justify="right")
+    for route in ("allow", "review", "block"):
+        n = summary.routes.get(route, 0)
+        table.add_row(route, str(n), f"{100 * n / max(summary.total, 1):.2f}%")
+    console.print(table)
+    rules_table = Table(title="hits per rule")
+    rules_table.add_column("rule")
+    rules_table.add_column("offers", justify="right")
+    for rule_id, n in summary.rules.most_common():
+        rules_table.add_row(rule_id, str(n))
+    console.print(rules_table)
+    for item in summary.skipped:
+        console.print(f"[yellow]skipped line {item.line}: {item.reason}")
+
+
+@app.command()
+def train(
+    out: Annotated[Path | None, typer.Option(help="Bundle directory to write.")] = None,
+    seed: int = 7,
+) -> None:
+    """Train the classifier and write a signed model bundle."""
+    from models.bundle import save_bundle
+    from models.train import DEFAULT_BUNDLE_DIR, train_bundle
+
+    target = out or get_settings().model_dir or DEFAULT_BUNDLE_DIR
+    classifier = train_bundle(seed=seed)
+    save_bundle(classifier, target, signing_key=get_settings().model_signing_key.encode())
+    console.print(f"wrote {target} ({classifier.version})")
+    console.print_json(json.dumps(classifier.manifest.get("metrics", {})))
+
+
+@rules_app.command("test")
+def rules_test(
+    directory: Annotated[Path | None, typer.Argument(help="Pack directory.")] = None,
+) -> None:
+    """Run every rule's must-match and must-not-match examples."""
+    from rules.examples import run_examples
+    from rules.loader import load_ruleset
+
+    ruleset = load_ruleset(directory or get_settings().rules_dir)
+    failures = run_examples(ruleset)
+    for f in failures:
+        console.print(f"[red]FAIL[/red] {f}")
+    examples = sum(len(r.examples.match) + len(r.examples.no_match) for r in ruleset.rules)
+    console.print(f"{len(ruleset.rules)} rules, {examples} examples, {len(failures)} failures "
+                  f"({ruleset.version})")
+    if failures:
+        raise typer.Exit(1)
+
+
+@staff_app.command("create")
+def staff_create(name: str, role: str = "moderator") -> None:
+    """Create a staff account and print its API key (shown once)."""
+    from moderation.db import session_scope
+    from moderation.domain import StaffRole
+    from moderation.staff import create_staff
+
+    with session_scope() as session:
+        created = create_staff(session, name=name, role=StaffRole(role))
+    typer.echo(created.api_key)
+
+
+@app.command()
+def demo(host: str = "127.0.0.1", port: int = 8000,
+         serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True) -> None:
+    """Load demo data (staff, offers) into the database, screen it, and serve."""
+    from moderation.demo import load_demo
+
+    migrate()
+    keys = load_demo()
+    if _embedded():
+        _load(BURST_WORKER)(thread=True).work(burst=True, logging_level="WARNING")
+    console.print("demo API keys (header X-API-Key):")
+    for role, key in keys.items():
+        console.print(f"  {role:<12} {key}")
+    console.print(f"try: curl -H 'X-API-Key: {keys['moderator']}' http://{host}:{port}/v1/cases")
+    if serve_after:
+        serve(host=host, port=port, worker=False)

@@ -1,0 +1,41 @@
+"""One settings object, read from the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Development key for the model bundle's HMAC; production sets MODEL_SIGNING_KEY.
+DEV_MODEL_SIGNING_KEY = "moderation-dev-model-signing-key"
+
+
+class Settings(BaseSettings):
+    """Service configuration; every field maps to an upper-case environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./moderation.db"
+    # No REDIS_URL means the embedded default: an in-process Redis stand-in and worker thread.
+    redis_url: str | None = None
+    queue_name: str = "moderation"
+
+    rules_dir: Path | None = None  # None: the packs shipped in rules/packs
+    model_dir: Path | None = None  # None: models/bundles/current
+    model_signing_key: str = DEV_MODEL_SIGNING_KEY
+
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    lease_seconds: int = Field(default=300, ge=10)
+    screen_window_ms: int = Field(default=200, ge=10)
+    screen_batch_size: int = Field(default=500, ge=1)
+    sweep_interval_seconds: int = Field(default=30, ge=1)
+    # Offers unscreened for longer than this are re-enqueued by the sweep.
+    sweep_grace_seconds: int = Field(default=60, ge=0)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings (cached; tests clear the cache)."""
+    return Settings()

@@ -1,0 +1,75 @@
+"""Engine and session factory; SQLite pragmas; session_scope() for jobs and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from moderation.config import get_settings
+
+_engine: Engine | None = None
+_sessionmaker: sessionmaker[Session] | None = None
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with the pragmas and pool settings this service relies on."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # WAL lets the in-process worker write while the API reads.
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def get_engine() -> Engine:
+    """Return the process-wide engine for DATABASE_URL."""
+    global _engine
+    if _engine is None:
+        _engine = make_engine(get_settings().database_url)
+    return _engine
+
+
+def get_sessionmaker() -> sessionmaker[Session]:
+    """Return the process-wide session factory."""
+    global _sessionmaker
+    if _sessionmaker is None:
+        _sessionmaker = sessionmaker(bind=get_engine(), expire_on_commit=False)
+    return _sessionmaker
+
+
+def configure(factory: sessionmaker[Session] | None, engine: Engine | None = None) -> None:
+    """Replace the process-wide session factory (tests bind it to a rolled-back transaction)."""
+    global _sessionmaker, _engine
+    _sessionmaker = factory
+    _engine = engine
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """Give a session for one job or command: commit at the edge, roll back on error."""
+    session = get_sessionmaker()()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def is_postgres(session: Session) -> bool:
+    """Tell whether the session talks to PostgreSQL (for SKIP LOCKED and ON CONFLICT)."""
+    return session.get_bind().dialect.name == "postgresql"

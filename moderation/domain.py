@@ -1,0 +1,60 @@
+"""The domain's own types, composed from the rules' and the models' types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from models.bundle import Score
+from rules.types import Hit
+
+
+class OfferStatus(StrEnum):
+    ACTIVE = "active"
+    BLOCKED = "blocked"
+    REMOVED = "removed"
+    RESTORED = "restored"
+
+
+class Route(StrEnum):
+    ALLOW = "allow"
+    REVIEW = "review"
+    BLOCK = "block"
+
+
+class CaseKind(StrEnum):
+    SCREENING = "screening"
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    ESCALATED = "escalated"
+    CLOSED = "closed"
+
+
+class DecisionAction(StrEnum):
+    REMOVE = "remove"
+    KEEP = "keep"
+    ESCALATE = "escalate"
+    BLOCK = "block"  # system decisions by a blocking rule
+
+
+class StaffRole(StrEnum):
+    MODERATOR = "moderator"
+    LEAD = "lead"
+    ADMIN = "admin"
+    INTEGRATION = "integration"  # the marketplace's offer service, which sends offers
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What screening concluded about one offer version, before anything is stored."""
+
+    route: Route
+    priority: int | None  # 1 most urgent .. 5; None unless routed to review
+    due_in: timedelta | None
+    reason_code: str
+    statement_category: str | None
+    hits: tuple[Hit, ...]
+    score: Score

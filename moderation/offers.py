@@ -1,0 +1,205 @@
+"""Offer intake: create or update offers, idempotent on (marketplace id, version)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from moderation.errors import NotFound, VersionConflict
+from moderation.schemas import OfferIn
+from moderation.tables import Offer, OfferVersion, Seller, utcnow
+
+
+class IngestOutcome(StrEnum):
+    CREATED = "created"  # a new offer
+    UPDATED = "updated"  # a newer version of a known offer
+    DUPLICATE = "duplicate"  # this exact version was received before
+    STALE = "stale"  # an older version arriving late: kept in history, not applied
+    CONFLICT = "conflict"  # this version was received before with other content
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    marketplace_id: str
+    version: int
+    outcome: IngestOutcome
+    offer_id: int | None
+
+    @property
+    def needs_screening(self) -> bool:
+        return self.outcome in (IngestOutcome.CREATED, IngestOutcome.UPDATED)
+
+
+_OFFER_FIELDS = ("title", "description", "category", "brand", "price", "currency", "gtins")
+
+
+def content_hash(payload: dict[str, Any]) -> str:
+    """Hash an offer event canonically, so a resent event is recognised as the same."""
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
+    ).hexdigest()
+
+
+def ingest(session: Session, offer: OfferIn) -> IngestResult:
+    """Ingest one offer event; a version resent with other content is a conflict."""
+    result = ingest_many(session, [offer])[0]
+    if result.outcome is IngestOutcome.CONFLICT:
+        raise VersionConflict(
+            f"offer {offer.marketplace_id} version {offer.version} was already received "
+            "with different content",
+            field="version",
+        )
+    return result
+
+
+def ingest_many(session: Session, events: Sequence[OfferIn]) -> list[IngestResult]:
+    """Ingest a batch of offer events with a handful of statements, whatever its size."""
+    payloads = [e.model_dump(mode="json") for e in events]
+    hashes = [content_hash(p) for p in payloads]
+    seller_ids = _upsert_sellers(session, events)
+
+    mids = sorted({e.marketplace_id for e in events})
+    query = select(Offer.id, Offer.marketplace_id, Offer.version).where(
+        Offer.marketplace_id.in_(mids)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # Serialise concurrent intakes of the same offer; different offers do not wait.
+        query = query.with_for_update()
+    known = {mid: (oid, ver) for oid, mid, ver in session.execute(query)}
+    seen = _known_versions(session, [(known[e.marketplace_id][0], e.version)
+                                     for e in events if e.marketplace_id in known])
+
+    results: list[IngestResult | None] = [None] * len(events)
+    new_offers: dict[str, int] = {}  # marketplace id -> index of the newest event creating it
+    updates: dict[int, int] = {}  # offer id -> index of the newest event updating it
+    for i, event in enumerate(events):
+        mid, ver = event.marketplace_id, event.version
+        offer_id = known[mid][0] if mid in known else None
+        prior = seen.get((offer_id, ver)) if offer_id is not None else None
+        if prior is None:
+            prior = seen.get((mid, ver))
+        if prior is not None:
+            outcome = IngestOutcome.DUPLICATE if prior == hashes[i] else IngestOutcome.CONFLICT
+            results[i] = IngestResult(mid, ver, outcome, offer_id)
+            continue
+        seen[(mid, ver)] = hashes[i]
+        if offer_id is None:
+            j = new_offers.get(mid)
+            if j is None or events[j].version < ver:
+                new_offers[mid] = i
+        elif ver > known[mid][1]:
+            j = updates.get(offer_id)
+            if j is None or events[j].version < ver:
+                updates[offer_id] = i
+
+    now = utcnow()
+    if new_offers:
+        order = list(new_offers.items())
+        rows = [_offer_row(events[i], seller_ids[events[i].seller.id], now) for _, i in order]
+        ids = session.scalars(
+            insert(Offer).returning(Offer.id, sort_by_parameter_order=True), rows
+        ).all()
+        for (mid, i), oid in zip(order, ids, strict=True):
+            known[mid] = (oid, events[i].version)
+    if updates:
+        rows = [
+            {"id": oid, **_offer_row(events[i], seller_ids[events[i].seller.id], now)}
+            for oid, i in updates.items()
+        ]
+        for row in rows:
+            del row["created_at"]
+        session.execute(update(Offer), rows)
+
+    chosen = set(new_offers.values()) | set(updates.values())
+    version_rows = []
+    for i, event in enumerate(events):
+        if results[i] is not None:
+            continue
+        offer_id = known[event.marketplace_id][0]
+        if i in chosen:
+            outcome = (IngestOutcome.CREATED if i in new_offers.values()
+                       else IngestOutcome.UPDATED)
+        else:
+            outcome = IngestOutcome.STALE
+        results[i] = IngestResult(event.marketplace_id, event.version, outcome, offer_id)
+        version_rows.append({"offer_id": offer_id, "version": event.version,
+                             "content_hash": hashes[i], "payload": payloads[i],
+                             "received_at": now})
+    if version_rows:
+        session.execute(insert(OfferVersion), version_rows)
+    session.flush()
+    return [r for r in results if r is not None]
+
+
+def _offer_row(event: OfferIn, seller_id: int, now: Any) -> dict[str, Any]:
+    row = {name: getattr(event, name) for name in _OFFER_FIELDS}
+    row.update(
+        marketplace_id=event.marketplace_id, seller_id=seller_id, version=event.version,
+        needs_screening=True, updated_at=now, created_at=now,
+    )
+    return row
+
+
+def _known_versions(
+    session: Session, pairs: list[tuple[int, int]]
+) -> dict[tuple[Any, int], str]:
+    if not pairs:
+        return {}
+    rows = session.execute(
+        select(OfferVersion.offer_id, OfferVersion.version, OfferVersion.content_hash).where(
+            tuple_(OfferVersion.offer_id, OfferVersion.version).in_(sorted(set(pairs)))
+        )
+    )
+    return {(oid, ver): h for oid, ver, h in rows}
+
+
+def _upsert_sellers(session: Session, events: Sequence[OfferIn]) -> dict[str, int]:
+    latest = {e.seller.id: e.seller for e in events}
+    rows = session.execute(
+        select(Seller.id, Seller.external_id, Seller.account_created_at, Seller.activated)
+        .where(Seller.external_id.in_(sorted(latest)))
+    ).all()
+    ids = {ext: sid for sid, ext, _, _ in rows}
+    changed = [
+        {"id": sid, "account_created_at": latest[ext].account_created_at or created,
+         "activated": latest[ext].activated}
+        for sid, ext, created, activated in rows
+        if (latest[ext].account_created_at not in (None, created))
+        or latest[ext].activated != activated
+    ]
+    if changed:
+        session.execute(update(Seller), changed)
+    missing = [ext for ext in latest if ext not in ids]
+    if missing:
+        now = utcnow()
+        new_ids = session.scalars(
+            insert(Seller).returning(Seller.id, sort_by_parameter_order=True),
+            [{"external_id": ext, "account_created_at": latest[ext].account_created_at,
+              "activated": latest[ext].activated, "strikes": 0, "created_at": now}
+             for ext in missing],
+        ).all()
+        ids.update(zip(missing, new_ids, strict=True))
+    return ids
+
+
+def get_offer(session: Session, offer_id: int) -> Offer:
+    """Return one offer or raise NotFound."""
+    offer = session.get(Offer, offer_id)
+    if offer is None:
+        raise NotFound(f"offer {offer_id} not found")
+    return offer
+
+
+def find_offer(session: Session, marketplace_id: str) -> Offer:
+    """Return the offer with this marketplace id or raise NotFound."""
+    offer = session.scalar(select(Offer).where(Offer.marketplace_id == marketplace_id))
+    if offer is None:
+        raise NotFound(f"offer {marketplace_id} not found")
+    return offer

@@ -1,0 +1,73 @@
+"""The notification outbox: written with the decision, delivered by a job."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.tables import Decision, Offer, OutboxMessage, Seller, utcnow
+
+log = logging.getLogger(__name__)
+
+REDRESS = (
+    "You may appeal this decision through the internal complaint-handling system within "
+    "6 months (DSA art. 20), use an out-of-court dispute settlement body (art. 21), or go "
+    "to court."
+)
+# Contractual ground cited in statements of reasons (the marketplace's terms of service).
+TERMS_GROUND = "Regulamin, Załącznik nr 1 (przedmioty zakazane i naruszające prawa)"
+
+
+def statement_of_reasons(
+    decision: Decision, offer: Offer, *, automated_detection: bool
+) -> dict[str, Any]:
+    """Build the DSA art. 17 statement of reasons for a restrictive decision."""
+    return {
+        "decision_id": decision.id,
+        "offer": {"id": offer.id, "marketplace_id": offer.marketplace_id, "title": offer.title},
+        "restriction": "removal" if decision.action in ("remove", "block") else decision.action,
+        "facts_and_circumstances": decision.note or f"Rule or policy: {decision.reason_code}",
+        "reason_code": decision.reason_code,
+        "category": decision.statement_category,
+        "automated_detection": automated_detection,
+        "automated_decision": decision.automated,
+        "ground": TERMS_GROUND,
+        "redress": REDRESS,
+        "decided_at": decision.decided_at.isoformat(),
+    }
+
+
+def notify_seller(session: Session, decision: Decision, offer: Offer, *,
+                  automated_detection: bool) -> OutboxMessage:
+    """Queue the seller's statement of reasons in the decision's transaction."""
+    seller_ext = session.scalar(select(Seller.external_id).where(Seller.id == offer.seller_id))
+    message = OutboxMessage(
+        kind="seller.statement_of_reasons", recipient=f"seller:{seller_ext}",
+        payload=statement_of_reasons(decision, offer, automated_detection=automated_detection),
+        status="pending", attempts=0, created_at=utcnow(),
+    )
+    session.add(message)
+    return message
+
+
+def deliver_pending(session: Session, *, limit: int = 100) -> int:
+    """Deliver pending messages; each is marked sent in the job's transaction.
+
+    Delivery is a log line for now: e-mail and webhooks to notifiers arrive with the
+    rights-holder and authority channels, which need their addresses.
+    """
+    query = (select(OutboxMessage).where(OutboxMessage.status == "pending")
+             .order_by(OutboxMessage.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    messages = session.scalars(query).all()
+    for message in messages:
+        log.info("outbox %s %s -> %s", message.id, message.kind, message.recipient)
+        message.attempts += 1
+        message.status = "sent"
+        message.sent_at = utcnow()
+    session.flush()
+    return len(messages)

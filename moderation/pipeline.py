@@ -1,0 +1,22 @@
+"""assess_many(snapshots, ruleset, classifier, policy): pure screening, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from models.bundle import Classifier
+from moderation.domain import Assessment
+from moderation.policy import Policy
+from rules.engine import RuleSet
+from rules.types import OfferText
+
+
+def assess_many(
+    snapshots: Sequence[OfferText], *, ruleset: RuleSet, classifier: Classifier, policy: Policy
+) -> list[Assessment]:
+    """Screen a batch: rules and classifier each see the whole batch at once."""
+    if not snapshots:
+        return []
+    hits = ruleset.evaluate_many(snapshots)
+    scores = classifier.score_many(snapshots)
+    return [policy.route(h, s) for h, s in zip(hits, scores, strict=True)]

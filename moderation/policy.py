@@ -1,0 +1,84 @@
+"""Routing policy: the only place where thresholds and deadlines live.
+
+Rule hits and the model score become a route. Only a rule that says block may block; the
+classifier alone can at most send an offer to review. The score cut-offs are not numbers
+typed here but precision targets: the model bundle knows, from its validation data, which
+score gives the most recall at that precision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from models.bundle import Score
+from moderation.domain import Assessment, Route
+from rules.types import Hit, Outcome, Severity
+
+# Review when the classifier is at least this precise at the offer's score.
+REVIEW_PRECISION = 0.95
+# Above the score reaching this precision, the case jumps the queue.
+URGENT_PRECISION = 0.99
+
+SEVERITY_PRIORITY = {Severity.CRITICAL: 1, Severity.HIGH: 2, Severity.MEDIUM: 3, Severity.LOW: 4}
+MODEL_PRIORITY = 3
+MODEL_URGENT_PRIORITY = 2
+# Time to decide, by priority (1 most urgent). DSA asks for "timely"; these are our promise.
+REVIEW_SLA = {
+    1: timedelta(hours=4),
+    2: timedelta(hours=12),
+    3: timedelta(hours=24),
+    4: timedelta(hours=48),
+    5: timedelta(hours=72),
+}
+MODEL_REASON = "MODEL_SCORE"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Score cut-offs resolved against one model bundle."""
+
+    review_threshold: float
+    urgent_threshold: float
+    sla: dict[int, timedelta] = field(default_factory=lambda: dict(REVIEW_SLA))
+
+    @classmethod
+    def for_thresholds(cls, threshold_for: Callable[[float], float]) -> Policy:
+        """Resolve the precision targets through a bundle's `threshold_for(precision)`."""
+        review = float(threshold_for(REVIEW_PRECISION))
+        urgent = max(review, float(threshold_for(URGENT_PRECISION)))
+        return cls(review_threshold=review, urgent_threshold=urgent)
+
+    def route(self, hits: Sequence[Hit], score: Score) -> Assessment:
+        """Turn one offer's rule hits and score into an assessment."""
+        blocking = [h for h in hits if h.outcome is Outcome.BLOCK]
+        if blocking:
+            top = min(blocking, key=_hit_rank)
+            return Assessment(Route.BLOCK, None, None, top.reason_code,
+                              top.statement_category, tuple(hits), score)
+        reviewing = [h for h in hits if h.outcome is Outcome.REVIEW]
+        allowing = [h for h in hits if h.outcome is Outcome.ALLOW]
+        model_flags = score.value >= self.review_threshold and not allowing
+        if reviewing or model_flags:
+            priority = min((_hit_priority(h) for h in reviewing), default=5)
+            if model_flags:
+                model_priority = (MODEL_URGENT_PRIORITY if score.value >= self.urgent_threshold
+                                  else MODEL_PRIORITY)
+                priority = min(priority, model_priority)
+            if reviewing:
+                top = min(reviewing, key=_hit_rank)
+                reason, category = top.reason_code, top.statement_category
+            else:
+                reason, category = MODEL_REASON, None
+            return Assessment(Route.REVIEW, priority, self.sla[priority], reason, category,
+                              tuple(hits), score)
+        return Assessment(Route.ALLOW, None, None, "CLEAN", None, tuple(hits), score)
+
+
+def _hit_priority(hit: Hit) -> int:
+    return hit.priority if hit.priority is not None else SEVERITY_PRIORITY[hit.severity]
+
+
+def _hit_rank(hit: Hit) -> tuple[int, str]:
+    return (_hit_priority(hit), hit.rule_id)

@@ -1,0 +1,57 @@
+"""Input and output shapes shared by the API and the command line."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Gtin = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{8,14}$")]
+
+
+class SellerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    account_created_at: datetime | None = None
+    activated: bool = True
+
+
+class OfferIn(BaseModel):
+    """An offer event from the marketplace: one version of one listing."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    marketplace_id: Annotated[
+        str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
+    ]
+    version: int = Field(ge=1, le=2**31 - 1)
+    seller: SellerIn
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    description: Annotated[str, StringConstraints(max_length=20_000)] = ""
+    category: Annotated[str, StringConstraints(max_length=200)] | None = None
+    brand: Annotated[str, StringConstraints(max_length=120)] | None = None
+    price: Decimal | None = Field(default=None, ge=0, le=Decimal("1e11"), decimal_places=2)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    gtins: list[Gtin] = Field(default_factory=list, max_length=20)
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _upper_currency(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Annotated[str, StringConstraints(pattern=r"^(remove|keep|escalate)$")]
+    reason_code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    note: Annotated[str, StringConstraints(max_length=5_000)] = ""
+
+
+class ClaimIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str | None = None

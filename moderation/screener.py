@@ -1,0 +1,102 @@
+"""The current rule pack and model bundle, reloaded when either changes on disk."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.bundle import Classifier, load_bundle
+from models.train import DEFAULT_BUNDLE_DIR
+from moderation.config import Settings, get_settings
+from moderation.domain import Assessment
+from moderation.pipeline import assess_many
+from moderation.policy import Policy
+from rules.engine import RuleSet
+from rules.loader import DEFAULT_PACKS_DIR, load_ruleset
+from rules.types import OfferText
+
+
+def _fingerprint(*paths: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and mtime of every file under the given paths: cheap to take per batch."""
+    entries = []
+    for root in paths:
+        if root.is_file():
+            st = root.stat()
+            entries.append((str(root), st.st_size, st.st_mtime_ns))
+            continue
+        for dirpath, _dirs, files in os.walk(root):
+            for name in files:
+                st = os.stat(os.path.join(dirpath, name))
+                entries.append((os.path.join(dirpath, name), st.st_size, st.st_mtime_ns))
+    return tuple(sorted(entries))
+
+
+@dataclass(frozen=True, slots=True)
+class Artifacts:
+    ruleset: RuleSet
+    classifier: Classifier
+    policy: Policy
+
+
+class Screener:
+    """Screens batches with whatever rule pack and model are current.
+
+    Workers on many hosts share nothing but the database and Redis, so each one watches the
+    files it was pointed at and swaps in a new version between batches, without a restart.
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        settings = settings or get_settings()
+        self.rules_dir = settings.rules_dir or DEFAULT_PACKS_DIR
+        self.rules_data_dir = self.rules_dir.parent / "data"
+        self.model_dir = settings.model_dir or DEFAULT_BUNDLE_DIR
+        self._key = settings.model_signing_key.encode()
+        self._lock = threading.Lock()
+        self._rules_print: tuple[tuple[str, int, int], ...] | None = None
+        self._model_print: tuple[tuple[str, int, int], ...] | None = None
+        self._ruleset: RuleSet | None = None
+        self._classifier: Classifier | None = None
+        self._policy: Policy | None = None
+
+    def current(self) -> Artifacts:
+        """Return the current artifacts, reloading whichever changed on disk."""
+        with self._lock:
+            rules_paths = [p for p in (self.rules_dir, self.rules_data_dir) if p.exists()]
+            rules_print = _fingerprint(*rules_paths)
+            if rules_print != self._rules_print or self._ruleset is None:
+                self._ruleset = load_ruleset(self.rules_dir)
+                self._rules_print = rules_print
+            model_print = _fingerprint(self.model_dir)
+            if model_print != self._model_print or self._classifier is None:
+                self._classifier = load_bundle(self.model_dir, signing_key=self._key)
+                self._policy = Policy.for_thresholds(self._classifier.threshold_for)
+                self._model_print = model_print
+            assert self._policy is not None
+            return Artifacts(self._ruleset, self._classifier, self._policy)
+
+    def assess(self, snapshots: Sequence[OfferText]) -> tuple[Artifacts, list[Assessment]]:
+        """Screen a batch with the current artifacts; return which ones were used."""
+        art = self.current()
+        return art, assess_many(
+            snapshots, ruleset=art.ruleset, classifier=art.classifier, policy=art.policy
+        )
+
+
+_screener: Screener | None = None
+
+
+def get_screener() -> Screener:
+    """Return the process-wide screener."""
+    global _screener
+    if _screener is None:
+        _screener = Screener()
+    return _screener
+
+
+def reset_screener() -> None:
+    """Forget the process-wide screener (settings changed)."""
+    global _screener
+    _screener = None

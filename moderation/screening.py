@@ -1,0 +1,144 @@
+"""Screen stored offers in batches and record what screening concluded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Row, Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from moderation import audit, cases, decisions
+from moderation.db import is_postgres
+from moderation.domain import Assessment, OfferStatus, Route
+from moderation.screener import Screener
+from moderation.tables import Offer, Screening, Seller, utcnow
+from rules.types import Hit, OfferText
+
+# The Core table: an executemany UPDATE keyed by bound parameters, not the ORM's bulk path.
+_OFFERS = cast(Table, Offer.__table__)
+
+
+@dataclass
+class ScreenSummary:
+    screened: int = 0
+    routes: dict[str, int] = field(default_factory=dict)
+
+
+def snapshot(row: Row[Any] | Any, now: datetime) -> OfferText:
+    """Build what rules and the classifier read from an offer row joined with its seller."""
+    age = None
+    if row.account_created_at is not None:
+        age = max(0, (now - row.account_created_at).days)
+    return OfferText(
+        title=row.title, description=row.description or "", category=row.category,
+        brand=row.brand, price=float(row.price) if row.price is not None else None,
+        currency=row.currency, gtins=tuple(row.gtins or ()),
+        seller_account_age_days=age, seller_activated=row.activated,
+        seller_strikes=row.strikes,
+    )
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    """Serialise a hit with its spans for storage and the API."""
+    data = asdict(hit)
+    data["outcome"] = hit.outcome.value
+    data["severity"] = hit.severity.value
+    return data
+
+
+def _pending_query(offer_ids: Sequence[int] | None, limit: int, postgres: bool) -> Any:
+    query = (
+        select(Offer.id, Offer.version, Offer.status, Offer.title, Offer.description,
+               Offer.category, Offer.brand, Offer.price, Offer.currency, Offer.gtins,
+               Seller.account_created_at, Seller.activated, Seller.strikes)
+        .join(Seller, Seller.id == Offer.seller_id)
+        .where(Offer.needs_screening)
+        .order_by(Offer.id)
+        .limit(limit)
+    )
+    if offer_ids is not None:
+        query = query.where(Offer.id.in_(offer_ids))
+    if postgres:
+        # Two workers never screen the same offer at once; each skips what the other holds.
+        query = query.with_for_update(of=Offer, skip_locked=True)
+    return query
+
+
+def screen_pending(
+    session: Session,
+    screener: Screener,
+    *,
+    offer_ids: Sequence[int] | None = None,
+    limit: int = 500,
+) -> ScreenSummary:
+    """Screen offers awaiting screening (these ids, or the oldest ones) at their current version.
+
+    Idempotent: an offer already screened at its current version is not selected again.
+    """
+    now = utcnow()
+    rows = session.execute(_pending_query(offer_ids, limit, is_postgres(session))).all()
+    summary = ScreenSummary()
+    if not rows:
+        return summary
+    artifacts, assessments = screener.assess([snapshot(r, now) for r in rows])
+    screening_rows = [
+        {
+            "offer_id": r.id, "offer_version": r.version, "route": a.route.value,
+            "priority": a.priority, "reason_code": a.reason_code,
+            "hits": [hit_json(h) for h in a.hits], "score": a.score.value,
+            "score_features": [list(f) for f in a.score.features],
+            "rules_version": artifacts.ruleset.version,
+            "model_version": artifacts.classifier.version, "created_at": now,
+        }
+        for r, a in zip(rows, assessments, strict=True)
+    ]
+    screening_ids = session.scalars(
+        insert(Screening).returning(Screening.id, sort_by_parameter_order=True), screening_rows
+    ).all()
+    # Guarded by version: an update that landed meanwhile keeps its claim to be screened.
+    session.execute(
+        update(_OFFERS)
+        .where(_OFFERS.c.id == bindparam("oid"))
+        .where(_OFFERS.c.version == bindparam("ver"))
+        .values(screened_version=bindparam("ver"), needs_screening=False),
+        [{"oid": r.id, "ver": r.version} for r in rows],
+    )
+    for row, assessment, screening_id in zip(rows, assessments, screening_ids, strict=True):
+        summary.routes[assessment.route.value] = summary.routes.get(assessment.route.value, 0) + 1
+        _act(session, row, assessment, screening_id, now)
+    summary.screened = len(rows)
+    session.flush()
+    return summary
+
+
+def _act(session: Session, row: Any, assessment: Assessment, screening_id: int,
+         now: datetime) -> None:
+    if assessment.route is Route.BLOCK:
+        decisions.system_block(session, offer_id=row.id, previous_status=row.status,
+                               assessment=assessment)
+    elif assessment.route is Route.REVIEW:
+        assert assessment.priority is not None and assessment.due_in is not None
+        cases.open_screening_case(
+            session, offer_id=row.id, screening_id=screening_id,
+            priority=assessment.priority, reason_code=assessment.reason_code,
+            due_at=now + assessment.due_in,
+        )
+    elif row.status == OfferStatus.BLOCKED.value:
+        # A seller who fixed a listing the rules blocked gets it back without waiting for anyone.
+        session.execute(update(Offer).where(Offer.id == row.id)
+                        .values(status=OfferStatus.ACTIVE.value, updated_at=now))
+        audit.record(session, actor=audit.SYSTEM, action="offer.unblocked", entity="offer",
+                     entity_id=row.id, before={"status": row.status},
+                     after={"status": OfferStatus.ACTIVE.value})
+
+
+def unscreened_ids(session: Session, *, older_than: timedelta, limit: int) -> list[int]:
+    """Ids of offers still waiting for screening after a grace period (the sweep's list)."""
+    cutoff = utcnow() - older_than
+    return list(session.scalars(
+        select(Offer.id).where(Offer.needs_screening, Offer.updated_at <= cutoff)
+        .order_by(Offer.updated_at).limit(limit)
+    ))

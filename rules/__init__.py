@@ -1,0 +1,1 @@
+"""Rule engine: policy as data. Imports nothing of the project."""

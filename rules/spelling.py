@@ -1,0 +1,45 @@
+"""Extra spellings of phrases and brand names, indexed so the text need not be guessed at."""
+
+from __future__ import annotations
+
+import re
+
+from rules.normalise import fold
+
+_DOUBLE = re.compile(r"([^\W\d_])\1(?!\1)")
+
+
+def _undoubled(phrase: str, limit: int = 2) -> set[str]:
+    """The phrase with any of its first `limit` doubled letters written once."""
+    spots = [m.start() for m in _DOUBLE.finditer(phrase)
+             if len(set(_word_at(phrase, m.start()))) > 1][:limit]
+    out = set()
+    for mask in range(1, 1 << len(spots)):
+        drop = {spots[bit] for bit in range(len(spots)) if mask >> bit & 1}
+        out.add("".join(ch for k, ch in enumerate(phrase) if k not in drop))
+    return out
+
+
+def _word_at(text: str, pos: int) -> str:
+    start = text.rfind(" ", 0, pos) + 1
+    end = text.find(" ", pos)
+    return text[start:end if end >= 0 else len(text)]
+
+
+def spelling_variants(phrase: str, limit: int = 3) -> list[str]:
+    """A normalised phrase plus its forms with `l` and `i` swapped and doubles undone."""
+    # Leet `1` is read as `i` but often stands for `l` ("rep1ika"), and a capital I passes for
+    # an l ("NlKE"): indexing both spellings catches either without guessing in the text. A
+    # doubled letter drawn out ("knockoffff") collapses to one, so the single-letter form is
+    # indexed too.
+    positions = [i for i, ch in enumerate(phrase) if ch in "il"][:limit]
+    variants = {phrase}
+    for mask in range(1, 1 << len(positions)):
+        chars = list(phrase)
+        for bit, pos in enumerate(positions):
+            if mask >> bit & 1:
+                chars[pos] = "l" if chars[pos] == "i" else "i"
+        variants.add(fold("".join(chars)))
+    for variant in list(variants):
+        variants.update(_undoubled(variant))
+    return sorted(variants, key=lambda v: (v != phrase, v))

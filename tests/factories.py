@@ -1,0 +1,67 @@
+"""Plain factory functions for tests."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from moderation import cases, offers, screening
+from moderation.domain import StaffRole
+from moderation.schemas import OfferIn
+from moderation.screener import get_screener
+from moderation.staff import NewStaff, create_staff
+from moderation.tables import Case, Offer, utcnow
+
+_seq = itertools.count(1)
+
+COUNTERFEIT_TITLE = "Torebka Louis Vuitton Neverfull replika 1:1 jakość AAA"
+BENIGN_TITLE = "Rower górski Kross Hexagon 7.0 rama 19 cali"
+
+
+def offer_event(**overrides: Any) -> dict[str, Any]:
+    """A valid offer event as JSON, with a fresh marketplace id."""
+    n = next(_seq)
+    event: dict[str, Any] = {
+        "marketplace_id": f"t-{n:06d}",
+        "version": 1,
+        "seller": {"id": f"seller-{n % 5}",
+                   "account_created_at": (datetime.now(UTC) - timedelta(days=900)).isoformat()},
+        "title": BENIGN_TITLE,
+        "description": "Stan bardzo dobry, wysyłka kurierem.",
+        "category": "Sport > Rowery",
+        "brand": "Kross",
+        "price": "2199.00",
+        "currency": "PLN",
+        "gtins": ["5901234123457"],
+    }
+    event.update(overrides)
+    return event
+
+
+def make_offer(session: Session, **overrides: Any) -> Offer:
+    """Ingest an offer event and return the stored offer."""
+    result = offers.ingest(session, OfferIn.model_validate(offer_event(**overrides)))
+    offer = session.get(Offer, result.offer_id)
+    assert offer is not None
+    return offer
+
+
+def make_staff(session: Session, role: StaffRole = StaffRole.MODERATOR) -> NewStaff:
+    return create_staff(session, name=f"{role.value}-{next(_seq)}", role=role)
+
+
+def screen_all(session: Session) -> screening.ScreenSummary:
+    """Screen every pending offer in the test transaction."""
+    return screening.screen_pending(session, get_screener(), limit=10_000)
+
+
+def make_case(session: Session, *, priority: int = 3, due_in_hours: float = 24) -> Case:
+    """A review case on a fresh offer, as screening would open it."""
+    offer = make_offer(session)
+    return cases.open_screening_case(
+        session, offer_id=offer.id, screening_id=None, priority=priority, reason_code="TEST",
+        due_at=utcnow() + timedelta(hours=due_in_hours),
+    )

@@ -1,0 +1,93 @@
+"""Brand lists and the fuzzy brand index."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.brands import BrandIndex, parse_catalogue
+from rules.datafiles import DataFiles
+from rules.normalise import fold
+
+
+@pytest.fixture(scope="module")
+def index() -> BrandIndex:
+    return BrandIndex(DataFiles().brands("brands.csv"), 90, text_only=True)
+
+
+FIND = [
+    ("Torebka Louis Vuitton", ["Louis Vuitton"]),
+    ("Torebka LOUIS VUITON", ["Louis Vuitton"]),  # one letter missing
+    ("Torebka Lois Vuitton", ["Louis Vuitton"]),
+    ("buty nkie", []),  # transposition in a four-letter name: too close to call
+    ("buty NlKE", ["Nike"]),  # capital I for l
+    ("Torebka Guccci", ["Gucci"]),  # drawn-out double
+    ("Zegarek Rolexx", ["Rolex"]),
+    ("Okulary Ray-Ban", ["Ray-Ban"]),
+    ("Perfumy Yves Saint Laurent", ["Saint Laurent"]),
+    ("Smartfon iPhone 13", ["Apple"]),  # a product line names its brand
+    ("Kanał channel TV", []),  # ordinary word one letter from Chanel
+    ("Analog watch", []),  # "watch" is not Swatch
+    ("Amazon basics", []),  # "basics" is not Asics
+    ("Parada równości", []),
+    ("Bluza Puma", []),  # an ordinary name: only through the brand field
+    ("Green apple juice", []),
+    ("Lampa Tiffany witrażowa", []),
+    ("Bransoletka Tiffany & Co. srebro", ["Tiffany & Co."]),
+]
+
+
+@pytest.mark.parametrize(("text", "brands"), FIND)
+def test_find(index: BrandIndex, text: str, brands: list[str]) -> None:
+    assert sorted({m.entry.name for m in index.find(fold(text))}) == brands
+
+
+def test_find_returns_spans_in_the_normalised_text(index: BrandIndex) -> None:
+    text = fold("Buty sportowe Louis Vuitton okazja")
+    [match] = index.find(text)
+    assert text[match.start:match.end] == "louis vuitton"
+
+
+@pytest.fixture(scope="module")
+def field_index() -> BrandIndex:
+    return BrandIndex(DataFiles().brands("brands.csv"), 90, text_only=False)
+
+
+@pytest.mark.parametrize(("value", "brand"), [
+    ("Nike", "Nike"), ("Apple Inc.", "Apple"), ("Samsung Electronics Polska", "Samsung"),
+    ("PUMA", "Puma"), ("LV", "Louis Vuitton"), ("Nikee", "Nike"), ("Supreme Cookwares", None),
+    ("CREEDS", None), ("Nike Air Max", None),
+])
+def test_brand_field_names_one_brand(field_index: BrandIndex, value: str,
+                                     brand: str | None) -> None:
+    found = [m.entry.name for m in field_index.match_value(fold(value))]
+    assert found == ([brand] if brand else [])
+
+
+HEADER = "brand,aliases,reference_price_pln,category,tier,ordinary_names,lookalike_words\n"
+
+
+@pytest.mark.parametrize(("row", "problem"), [
+    ("Acme,,abc,toys,mass,,", "bad reference_price_pln"),
+    ("Acme,,-5,toys,mass,,", "must be positive"),
+    ("Acme,,10,toys,budget,,", "tier 'budget'"),
+    (",,10,toys,mass,,", "empty brand"),
+    ("Acme,,10,toys,mass,Widget,", "ordinary name 'widget' is not a name of 'Acme'"),
+    ("Acme,,10,toys,mass,,acme", "look-alike word 'acme' is a name"),
+])
+def test_catalogue_errors_name_the_line(row: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=f"line 2: .*{problem}"):
+        parse_catalogue(HEADER + row + "\n")
+
+
+def test_catalogue_needs_its_columns() -> None:
+    with pytest.raises(ValueError, match="missing columns"):
+        parse_catalogue("brand,aliases\nAcme,\n")
+
+
+def test_shipped_catalogue_is_sane() -> None:
+    entries = DataFiles().brands("brands.csv")
+    assert 150 <= len(entries) <= 250
+    assert all(e.reference_price and e.tier and e.category for e in entries)
+    assert len({e.name for e in entries}) == len(entries)
+    assert {e.category for e in entries} >= {"fashion", "shoes", "electronics", "cosmetics",
+                                              "watches", "perfume", "toys"}

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from redis import Redis
+from rq import Queue
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation import queue
+from moderation.tables import Screening, utcnow
+from tests.factories import make_offer
+from workers import tasks
+from workers.main import make_worker, tick
+
+
+def _screened(session: Session, offer_id: int) -> int:
+    return len(session.scalars(select(Screening).where(Screening.offer_id == offer_id)).all())
+
+
+def test_offers_arriving_together_share_one_window_job(session: Session, redis: Redis) -> None:
+    offers = [make_offer(session) for _ in range(5)]
+    session.commit()
+    job_ids = {queue.request_screening(o.id) for o in offers}
+    q: Queue = queue.get_queue()
+    assert len(q) <= 2, "five offers in one short window must not become five jobs"
+    make_worker().work(burst=True)
+    assert all(_screened(session, o.id) == 1 for o in offers)
+    assert len(job_ids) <= 2
+
+
+def test_a_job_delivered_twice_screens_once(session: Session, redis: Redis) -> None:
+    offer = make_offer(session)
+    session.commit()
+    assert tasks.screen_offers([offer.id])["screened"] == 1
+    assert tasks.screen_offers([offer.id])["screened"] == 0
+    assert _screened(session, offer.id) == 1
+
+
+def test_sweep_requeues_an_offer_whose_enqueue_was_lost(session: Session, redis: Redis) -> None:
+    offer = make_offer(session)
+    offer.updated_at = utcnow() - timedelta(minutes=10)
+    session.commit()  # committed, but nothing was ever enqueued for it
+    assert tasks.sweep()["requeued"] >= 1
+    make_worker().work(burst=True)
+    session.refresh(offer)
+    assert _screened(session, offer.id) == 1 and offer.needs_screening is False
+
+
+def test_tick_enqueues_periodic_jobs_once_per_period_across_workers(redis: Redis) -> None:
+    tick(redis, interval=60)
+    tick(redis, interval=60)  # a second worker in the same period
+    assert len(queue.get_queue()) == 2  # one sweep, one outbox delivery
+
+
+def test_deliver_outbox_marks_messages_sent(session: Session, redis: Redis) -> None:
+    from moderation.tables import OutboxMessage
+
+    session.add(OutboxMessage(kind="seller.statement_of_reasons", recipient="seller:x",
+                              payload={"a": 1}, status="pending", attempts=0))
+    session.commit()
+    assert tasks.deliver_outbox() >= 1
+    assert session.scalar(select(OutboxMessage.status)
+                          .where(OutboxMessage.recipient == "seller:x")) == "sent"

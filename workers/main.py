@@ -1,0 +1,95 @@
+"""The worker: an RQ worker on the service's queue, plus a ticker for periodic jobs."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from redis import Redis
+from rq import SimpleWorker
+from rq.timeouts import TimerDeathPenalty
+
+from moderation import queue
+from moderation.config import get_settings
+
+log = logging.getLogger(__name__)
+
+TICK_LOCK = "moderation:tick:{}:{}"
+
+
+class ThreadWorker(SimpleWorker):
+    """A SimpleWorker that can run in a thread (signals belong to the main thread)."""
+
+    # Job timeouts by a timer thread instead of SIGALRM, which only the main thread may set.
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self) -> None:
+        pass
+
+
+def tick(connection: Redis, interval: int) -> None:
+    """Enqueue the periodic jobs once per interval across all workers on all hosts."""
+    period = int(time.time()) // interval
+    for job in (queue.SWEEP, queue.DELIVER_OUTBOX):
+        # Whoever sets the lock first for this period enqueues; the others do nothing.
+        if connection.set(TICK_LOCK.format(job, period), 1, nx=True, ex=interval * 2):
+            queue.enqueue(job, job_id=f"{job.rsplit('.', 1)[1]}-{period}")
+
+
+def _ticker(stop: threading.Event, interval: int) -> None:
+    while not stop.wait(interval / 2):
+        try:
+            tick(queue.get_redis(), interval)
+        except Exception:  # the ticker must outlive a Redis blip
+            log.exception("periodic enqueue failed")
+
+
+def start_ticker(interval: int | None = None) -> threading.Event:
+    """Start the periodic-job ticker in a daemon thread; set the event to stop it."""
+    stop = threading.Event()
+    threading.Thread(
+        target=_ticker, args=(stop, interval or get_settings().sweep_interval_seconds),
+        daemon=True, name="moderation-ticker",
+    ).start()
+    return stop
+
+
+def make_worker(*, thread: bool = False) -> SimpleWorker:
+    """Build a worker on the service's queue.
+
+    SimpleWorker, not the forking Worker: a fork per job costs ~30 ms here, and the rule
+    pack and model stay loaded between jobs (they reload themselves when they change).
+    """
+    cls = ThreadWorker if thread else SimpleWorker
+    return cls([queue.get_queue()], connection=queue.get_redis())
+
+
+def run(*, burst: bool = False) -> None:
+    """Run a worker in this process until stopped (or until the queue is empty, in burst)."""
+    stop = None if burst else start_ticker()
+    try:
+        make_worker().work(burst=burst, with_scheduler=True, logging_level="INFO")
+    finally:
+        if stop is not None:
+            stop.set()
+
+
+def start_in_process_worker() -> threading.Event:
+    """Run a worker and the ticker in daemon threads: the embedded default of `serve`."""
+    stop = start_ticker()
+
+    def _loop() -> None:
+        while not stop.is_set():
+            # A fresh worker per pass: one that failed may still be registered as alive.
+            try:
+                make_worker(thread=True).work(burst=True, with_scheduler=True,
+                                              logging_level="WARNING")
+            except Exception:
+                log.exception("in-process worker failed")
+                stop.wait(1.0)
+            stop.wait(0.05)
+
+    threading.Thread(target=_loop, daemon=True, name="moderation-worker").start()
+    return stop
+
