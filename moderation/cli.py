@@ -111,6 +111,7 @@ def screen(
     rules: Annotated[Path | None, typer.Option(help="Rule pack directory to try.")] = None,
     model: Annotated[Path | None, typer.Option(help="Model bundle directory to try.")] = None,
     out: Annotated[Path | None, typer.Option(help="Write JSON lines here, not stdout.")] = None,
+    skip: Annotated[int, typer.Option(help="Leave out the first N rows.")] = 0,
 ) -> None:
     """Dry run: screen offers from a JSONL or CSV file, store nothing, print what would happen."""
     from moderation.dry_run import screen_file
@@ -119,7 +120,7 @@ def screen(
                                                  "model_dir": model or get_settings().model_dir})
     sink = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
-        summary = screen_file(file, sink, settings=settings)
+        summary = screen_file(file, sink, settings=settings, skip=skip)
     finally:
         if out:
             sink.close()

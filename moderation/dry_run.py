@@ -35,11 +35,11 @@ def _batches(it: Iterator[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def screen_file(path: Path, out: IO[str], *, settings: Settings) -> DryRunSummary:
+def screen_file(path: Path, out: IO[str], *, settings: Settings, skip: int = 0) -> DryRunSummary:
     """Screen every offer in the file and write one JSON line each; store nothing."""
     screener = Screener(settings)
     summary = DryRunSummary()
-    for raw in _batches(read_offer_texts(path), BATCH):
+    for raw in _batches(read_offer_texts(path, skip=skip), BATCH):
         chunk: list[tuple[str, OfferText]] = []
         for offer_id, item in raw:
             if isinstance(item, Rejected):

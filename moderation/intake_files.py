@@ -6,6 +6,7 @@ import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,15 @@ def read_offer_events(path: Path) -> Iterator[tuple[int, OfferIn | Rejected]]:
                 yield number, Rejected(number, describe(exc))
 
 
+# Column names of common listing exports, so a file can be screened as it was downloaded.
+_ALIASES = {"title": ("title", "product_name", "name"),
+            "id": ("marketplace_id", "id", "uniq_id")}
+
+
+def _field(row: dict[str, Any], name: str) -> Any:
+    return next((row[k] for k in _ALIASES[name] if row.get(k) not in (None, "")), None)
+
+
 def _text_of(row: dict[str, Any]) -> OfferText:
     raw_seller = row.get("seller")
     seller: dict[str, Any] = raw_seller if isinstance(raw_seller, dict) else {}
@@ -53,7 +63,7 @@ def _text_of(row: dict[str, Any]) -> OfferText:
     if isinstance(gtins, str):
         gtins = [g for g in gtins.replace(";", " ").replace(",", " ").split() if g]
     return OfferText(
-        title=str(row.get("title") or ""),
+        title=str(_field(row, "title") or ""),
         description=str(row.get("description") or ""),
         category=row.get("category") or None,
         brand=row.get("brand") or None,
@@ -71,12 +81,31 @@ def _int(value: Any) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
-def read_offer_texts(path: Path) -> Iterator[tuple[str, OfferText | Rejected]]:
-    """Yield (id, text or rejection) from a JSONL or CSV file, for dry-run screening."""
+def read_offer_texts(path: Path, *, skip: int = 0) -> Iterator[tuple[str, OfferText | Rejected]]:
+    """Yield (id, text or rejection) from a JSONL or CSV file, for dry-run screening.
+
+    `skip` leaves out the first rows (say, the rows a model was trained on).
+    """
+    for number, row in islice(_rows(path), skip, None):
+        if isinstance(row, Rejected):
+            yield str(number), row
+            continue
+        offer_id = str(_field(row, "id") or number)
+        try:
+            text = _text_of(row)
+        except (AttributeError, TypeError, ValueError) as exc:
+            yield offer_id, Rejected(number, f"unreadable row: {exc}")
+            continue
+        if not text.title.strip():
+            yield offer_id, Rejected(number, "title: missing")
+        else:
+            yield offer_id, text
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | Rejected]]:
     if path.suffix.lower() == ".csv":
         with path.open(encoding="utf-8", newline="") as fh:
-            for number, row in enumerate(csv.DictReader(fh), start=1):
-                yield str(row.get("marketplace_id") or row.get("id") or number), _text_of(row)
+            yield from enumerate(csv.DictReader(fh), start=1)
         return
     with path.open(encoding="utf-8") as fh:
         for number, line in enumerate(fh, start=1):
@@ -84,6 +113,8 @@ def read_offer_texts(path: Path) -> Iterator[tuple[str, OfferText | Rejected]]:
                 continue
             try:
                 row = json.loads(line)
-                yield str(row.get("marketplace_id") or row.get("id") or number), _text_of(row)
-            except (json.JSONDecodeError, AttributeError, TypeError, ValueError) as exc:
-                yield str(number), Rejected(number, f"unreadable line: {exc}")
+            except json.JSONDecodeError as exc:
+                yield number, Rejected(number, f"not JSON: {exc.msg}")
+                continue
+            yield number, (row if isinstance(row, dict)
+                           else Rejected(number, "not a JSON object"))

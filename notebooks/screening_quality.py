@@ -7,11 +7,12 @@
 
 # %%
 import csv
+import random
 import sys
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.obfuscation import variants
+from benchmarks.obfuscation import BRANDS, TECHNIQUES, TEMPLATES, markers
 from moderation.screener import Screener
 from rules.types import OfferText
 
@@ -41,20 +42,18 @@ for item in flagged[:20]:
     print("   ", item)
 
 # %% Obfuscated markers against plain ones, through rules + classifier together
-plain_caught = plain_total = 0
-by_technique: Counter[str] = Counter()
-by_technique_total: Counter[str] = Counter()
-for plain, obfuscated in variants():
-    _, (a,) = screener.assess([plain])
-    plain_total += 1
-    plain_caught += a.route.value != "allow"
-    for technique, text in obfuscated:
-        _, (b,) = screener.assess([text])
-        by_technique_total[technique] += 1
-        by_technique[technique] += b.route.value != "allow"
-plain_rate = plain_caught / plain_total
-obf_rate = sum(by_technique.values()) / sum(by_technique_total.values())
-print(f"plain markers caught: {plain_rate:.3f}; obfuscated: {obf_rate:.3f}; "
-      f"ratio {obf_rate / plain_rate:.3f}")
-for technique in sorted(by_technique_total):
-    print(f"  {technique:<14} {by_technique[technique] / by_technique_total[technique]:.3f}")
+rnd = random.Random(7)
+cases = [(m, t, rnd.choice(BRANDS)) for m in markers() for t in TEMPLATES]
+
+
+def caught_share(titles: list[str]) -> float:
+    _, assessments = screener.assess([OfferText(title=t) for t in titles])
+    return sum(a.route.value != "allow" for a in assessments) / len(titles)
+
+
+plain_rate = caught_share([t.format(brand=b, marker=m) for m, t, b in cases])
+print(f"plain markers caught: {plain_rate:.3f} of {len(cases)} titles")
+for name, technique in TECHNIQUES.items():
+    trnd = random.Random(f"7:{name}")
+    rate = caught_share([t.format(brand=b, marker=technique(m, trnd)) for m, t, b in cases])
+    print(f"  {name:<24} {rate:.3f}  ratio to plain {rate / plain_rate:.3f}")

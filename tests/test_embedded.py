@@ -110,5 +110,7 @@ def test_embedded_import_screens_before_exit(embedded_env: dict[str, str],
     dry = _run(embedded_env, "screen", str(path), "--out", str(out))
     rows = [json.loads(x) for x in out.read_text().splitlines()]
     routes = {r["id"]: r["route"] for r in rows}
-    assert len(rows) == 32 and routes["imp-0"] == "allow" and routes["imp-x"] == "block"
-    assert "hits per rule" in dry.stderr and "skipped line 32" in dry.stderr
+    assert len(rows) == 31 and routes["imp-0"] == "allow" and routes["imp-x"] == "block"
+    assert "hits per rule" in dry.stderr
+    assert "skipped line 31: title: missing" in dry.stderr
+    assert "skipped line 32: not JSON" in dry.stderr
