@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from models.bundle import Classifier, load_bundle
 from models.train import DEFAULT_BUNDLE_DIR
@@ -17,6 +19,9 @@ from moderation.policy import Policy
 from rules.engine import RuleSet
 from rules.loader import DEFAULT_PACKS_DIR, load_ruleset
 from rules.types import OfferText
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _fingerprint(*paths: Path) -> tuple[tuple[str, int, int], ...]:
@@ -62,20 +67,37 @@ class Screener:
         self._policy: Policy | None = None
 
     def current(self) -> Artifacts:
-        """Return the current artifacts, reloading whichever changed on disk."""
+        """Return the current artifacts, reloading whichever changed on disk.
+
+        A change that does not load (a pack with an error, a bundle caught between its two
+        files) keeps the previous version screening and is retried on the next batch.
+        """
         with self._lock:
             rules_paths = [p for p in (self.rules_dir, self.rules_data_dir) if p.exists()]
             rules_print = _fingerprint(*rules_paths)
-            if rules_print != self._rules_print or self._ruleset is None:
-                self._ruleset = load_ruleset(self.rules_dir)
-                self._rules_print = rules_print
+            if rules_print != self._rules_print:
+                ruleset = self._reload(lambda: load_ruleset(self.rules_dir), self._ruleset)
+                if ruleset is not self._ruleset:
+                    self._ruleset, self._rules_print = ruleset, rules_print
             model_print = _fingerprint(self.model_dir)
-            if model_print != self._model_print or self._classifier is None:
-                self._classifier = load_bundle(self.model_dir, signing_key=self._key)
-                self._policy = Policy.for_thresholds(self._classifier.threshold_for)
-                self._model_print = model_print
-            assert self._policy is not None
+            if model_print != self._model_print:
+                classifier = self._reload(
+                    lambda: load_bundle(self.model_dir, signing_key=self._key), self._classifier)
+                if classifier is not self._classifier:
+                    self._classifier, self._model_print = classifier, model_print
+                    self._policy = Policy.for_thresholds(classifier.threshold_for)
+            assert self._ruleset and self._classifier and self._policy
             return Artifacts(self._ruleset, self._classifier, self._policy)
+
+    @staticmethod
+    def _reload(load: Callable[[], T], previous: T | None) -> T:
+        try:
+            return load()
+        except Exception:
+            if previous is None:
+                raise  # nothing to screen with: the worker must say so, not guess
+            log.exception("a changed rule pack or model did not load; keeping %s", previous)
+            return previous
 
     def assess(self, snapshots: Sequence[OfferText]) -> tuple[Artifacts, list[Assessment]]:
         """Screen a batch with the current artifacts; return which ones were used."""
