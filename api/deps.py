@@ -1,17 +1,24 @@
-"""Request-scoped dependencies: the session and the caller."""
+"""Request-scoped dependencies: the session and the caller, and who may call what."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from moderation import auth
 from moderation import staff as staff_service
 from moderation.db import get_sessionmaker
 from moderation.domain import StaffRole
-from moderation.tables import Staff
+from moderation.errors import Unauthenticated
+from moderation.tables import Staff, WebSession
+
+SESSION_COOKIE = "moderation_session"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_session() -> Iterator[Session]:
@@ -27,18 +34,69 @@ def get_session() -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+class LoginRequired(Unauthenticated):
+    """No credentials on a page: the error handler sends the browser to the login form."""
+
+
+def _is_page(request: Request) -> bool:
+    return not request.url.path.startswith("/v1/")
+
+
+async def _form_csrf(request: Request) -> str | None:
+    """The CSRF field of a submitted form (reading the form needs the event loop)."""
+    if request.method in SAFE_METHODS or not request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        return None
+    value = (await request.form()).get(CSRF_FIELD)
+    return value if isinstance(value, str) else None
+
+
+def _identify(request: Request, session: Session, form_csrf: str | None) -> Staff:
+    """The caller by API key (no CSRF: nothing ambient) or by session cookie (CSRF-checked)."""
+    api_key = request.headers.get("x-api-key")
+    if api_key:
+        return staff_service.authenticate(session, api_key)
+    web = auth.session_for_token(session, request.cookies.get(SESSION_COOKIE))
+    if web is None:
+        if _is_page(request):
+            raise LoginRequired("log in to continue")
+        raise Unauthenticated("missing API key (X-API-Key header) or session")
+    if request.method not in SAFE_METHODS:
+        auth.check_csrf(web, request.headers.get(CSRF_HEADER) or form_csrf)
+    staff = session.get(Staff, web.staff_id)
+    if staff is None or not staff.active:
+        raise LoginRequired("log in to continue")
+    request.state.web_session = web
+    return staff
+
+
+class Allow:
+    """A route's access rule: the roles that may call it. Tests read `roles` off every route."""
+
+    def __init__(self, *roles: StaffRole) -> None:
+        self.roles = frozenset(roles)
+
+    def __call__(self, request: Request, session: SessionDep,
+                 form_csrf: Annotated[str | None, Depends(_form_csrf)]) -> Staff:
+        staff = _identify(request, session, form_csrf)
+        request.state.caller = staff
+        return staff_service.require_role(staff, *self.roles)
+
+
 def allow(*roles: StaffRole) -> Callable[..., Staff]:
-    """Declare who may call a route: the caller's API key must belong to one of these roles."""
+    """Declare who may call a route: the caller must have one of these roles."""
+    return Allow(*roles)
 
-    def _caller(
-        session: SessionDep, x_api_key: Annotated[str | None, Header()] = None
-    ) -> Staff:
-        return staff_service.require_role(staff_service.authenticate(session, x_api_key), *roles)
 
-    return _caller
+def web_session(request: Request) -> WebSession | None:
+    """The browser session a page request came with (None for API-key callers)."""
+    return getattr(request.state, "web_session", None)
 
 
 MODERATORS = (StaffRole.MODERATOR, StaffRole.LEAD, StaffRole.ADMIN)
+LEADS = (StaffRole.LEAD, StaffRole.ADMIN)
 Moderator = Annotated[Staff, Depends(allow(*MODERATORS))]
+Lead = Annotated[Staff, Depends(allow(*LEADS))]
+Admin = Annotated[Staff, Depends(allow(StaffRole.ADMIN))]
 Intake = Annotated[Staff, Depends(allow(StaffRole.INTEGRATION, StaffRole.ADMIN))]
 Reader = Annotated[Staff, Depends(allow(*MODERATORS, StaffRole.INTEGRATION))]

@@ -6,21 +6,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from moderation import audit
 from moderation.db import is_postgres
-from moderation.domain import CaseKind, CaseStatus
-from moderation.errors import LeaseNotHeld, NotFound
-from moderation.tables import Case, utcnow
+from moderation.domain import PEOPLE, CaseKind, CaseStatus
+from moderation.errors import CaseClosed, Forbidden, InvalidInput, LeaseNotHeld, NotFound
+from moderation.tables import Case, Offer, Staff, utcnow
 
 OPEN_STATES = (CaseStatus.OPEN.value, CaseStatus.ESCALATED.value)
+PEOPLE_ROLES = frozenset(r.value for r in PEOPLE)
 
 
 def open_screening_case(
     session: Session, *, offer_id: int, screening_id: int | None, priority: int,
-    reason_code: str,
-    due_at: datetime,
+    reason_code: str, due_at: datetime, source: str = "rules",
 ) -> Case:
     """Open a case for an offer screening sent to review, or fold it into the open one."""
     case = session.scalar(
@@ -41,7 +41,7 @@ def open_screening_case(
         return case
     case = Case(kind=CaseKind.SCREENING.value, offer_id=offer_id, screening_id=screening_id,
                 status=CaseStatus.OPEN.value, priority=priority, reason_code=reason_code,
-                due_at=due_at, opened_at=utcnow())
+                source=source, due_at=due_at, opened_at=utcnow())
     session.add(case)
     session.flush()
     audit.record(session, actor=audit.SYSTEM, action="case.opened", entity="case",
@@ -68,21 +68,53 @@ class CasePage:
     total: int
 
 
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    """What the queue shows; None means any. Status None means open or escalated."""
+
+    kind: str | None = None
+    status: str | None = None
+    reason: str | None = None
+    category: str | None = None  # the offer's category or any below it ("Moda" > "Moda > Torebki")
+    source: str | None = None
+    overdue: bool = False
+
+
 def list_cases(
-    session: Session, *, kind: str | None = None, status: str | None = None,
-    limit: int = 50, offset: int = 0,
+    session: Session, *, filters: CaseFilter | None = None, limit: int = 50, offset: int = 0,
+    now: datetime | None = None,
 ) -> CasePage:
-    """List cases in queue order: priority, then due time."""
+    """List cases in queue order: priority, then due time; each with its offer loaded."""
+    f = filters or CaseFilter()
     query = select(Case)
-    if kind:
-        query = query.where(Case.kind == kind)
-    if status:
-        query = query.where(Case.status == status)
+    query = query.where(Case.status == f.status if f.status else Case.status.in_(OPEN_STATES))
+    if f.kind:
+        query = query.where(Case.kind == f.kind)
+    if f.reason:
+        query = query.where(Case.reason_code == f.reason)
+    if f.source:
+        query = query.where(Case.source == f.source)
+    if f.overdue:
+        query = query.where(Case.due_at < (now or utcnow()))
+    if f.category:
+        query = query.join(Offer, Offer.id == Case.offer_id).where(
+            or_(Offer.category == f.category, Offer.category.startswith(f.category + " > ")))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = session.scalars(
-        query.order_by(Case.priority, Case.due_at, Case.id).limit(limit).offset(offset)
+        query.options(joinedload(Case.offer))
+        .order_by(Case.priority, Case.due_at, Case.id).limit(limit).offset(offset)
     ).all()
     return CasePage(list(items), total)
+
+
+def filter_choices(session: Session) -> dict[str, list[str]]:
+    """The distinct kinds, reasons and sources among open cases, for the queue's filters."""
+    out: dict[str, list[str]] = {}
+    for name, column in (("kind", Case.kind), ("reason", Case.reason_code),
+                         ("source", Case.source)):
+        out[name] = list(session.scalars(
+            select(column).where(Case.status.in_(OPEN_STATES)).distinct().order_by(column)))
+    return out
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
@@ -130,6 +162,66 @@ def holds_lease(case: Case, staff_id: int, now: datetime | None = None) -> bool:
     now = now or utcnow()
     return (case.lease_holder_id == staff_id and case.lease_expires_at is not None
             and case.lease_expires_at > now)
+
+
+def _leased_to_another(case: Case, staff_id: int, now: datetime) -> bool:
+    return (case.lease_holder_id not in (None, staff_id) and case.lease_expires_at is not None
+            and case.lease_expires_at > now)
+
+
+def claim(session: Session, *, case_id: int, staff_id: int, lease: timedelta,
+          may_take_escalated: bool = False) -> Case:
+    """Lease one chosen case to this moderator (or extend their own lease)."""
+    case = get_case(session, case_id, for_update=True)
+    now = utcnow()
+    if case.status == CaseStatus.CLOSED.value:
+        raise CaseClosed(f"case {case_id} is already decided")
+    if case.status == CaseStatus.ESCALATED.value and not may_take_escalated:
+        raise Forbidden(f"case {case_id} is escalated: a lead decides it")
+    if _leased_to_another(case, staff_id, now):
+        raise LeaseNotHeld(f"case {case_id} is being reviewed by someone else")
+    before = {"lease_holder_id": case.lease_holder_id}
+    case.lease_holder_id = staff_id
+    case.lease_expires_at = now + lease
+    session.flush()
+    if before["lease_holder_id"] != staff_id:
+        audit.record(session, actor=audit.actor_of(staff_id), action="case.claimed",
+                     entity="case", entity_id=case.id, before=before,
+                     after={"lease_holder_id": staff_id,
+                            "lease_expires_at": case.lease_expires_at.isoformat()})
+    return case
+
+
+def renew_lease(session: Session, *, case_id: int, staff_id: int, lease: timedelta) -> Case:
+    """Extend a lease the caller still holds; one that lapsed or moved on is an error."""
+    case = get_case(session, case_id, for_update=True)
+    if case.status == CaseStatus.CLOSED.value:
+        raise CaseClosed(f"case {case_id} is already decided")
+    if not holds_lease(case, staff_id):
+        raise LeaseNotHeld(f"you no longer hold case {case_id}: it went back to the queue or "
+                           "to someone else")
+    case.lease_expires_at = utcnow() + lease
+    session.flush()
+    return case
+
+
+def reassign(session: Session, *, case_id: int, to_staff_id: int, by_staff_id: int,
+             lease: timedelta) -> Case:
+    """Hand a case to a named moderator (a lead's move), whoever held it."""
+    case = get_case(session, case_id, for_update=True)
+    if case.status == CaseStatus.CLOSED.value:
+        raise CaseClosed(f"case {case_id} is already decided")
+    target = session.get(Staff, to_staff_id)
+    if target is None or not target.active or target.role not in PEOPLE_ROLES:
+        raise InvalidInput(f"no active moderator with id {to_staff_id}", field="staff_id")
+    before = {"lease_holder_id": case.lease_holder_id}
+    case.lease_holder_id = to_staff_id
+    case.lease_expires_at = utcnow() + lease
+    session.flush()
+    audit.record(session, actor=audit.actor_of(by_staff_id), action="case.reassigned",
+                 entity="case", entity_id=case.id, before=before,
+                 after={"lease_holder_id": to_staff_id})
+    return case
 
 
 def release(session: Session, *, case_id: int, staff_id: int) -> Case:

@@ -17,9 +17,10 @@ from moderation.config import get_settings
 
 app = typer.Typer(help="Marketplace moderation service.", no_args_is_help=True)
 rules_app = typer.Typer(help="Rule packs.", no_args_is_help=True)
-staff_app = typer.Typer(help="Staff accounts and API keys.", no_args_is_help=True)
+users_app = typer.Typer(help="Accounts: people (password) and API clients (key).",
+                        no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
-app.add_typer(staff_app, name="staff")
+app.add_typer(users_app, name="users")
 console = Console(stderr=True)
 
 APP_FACTORY = "api.app:create_app"
@@ -178,15 +179,43 @@ def rules_test(
         raise typer.Exit(1)
 
 
-@staff_app.command("create")
-def staff_create(name: str, role: str = "moderator") -> None:
-    """Create a staff account and print its API key (shown once)."""
+@users_app.command("create")
+def users_create(
+    name: str,
+    role: Annotated[str, typer.Option(help="moderator, lead, admin or integration.")]
+    = "moderator",
+    organisation: Annotated[str | None, typer.Option(
+        help="Organisation an API client acts for (created if new).")] = None,
+    password_stdin: Annotated[bool, typer.Option(
+        help="Read the password from standard input instead of prompting.")] = False,
+    locale: Annotated[str, typer.Option(help="Console language: pl or en.")] = "pl",
+) -> None:
+    """Create an account. People get a password (prompted); every account gets an API key,
+    printed once on standard output."""
     from moderation.db import session_scope
-    from moderation.domain import StaffRole
-    from moderation.staff import create_staff
+    from moderation.domain import API_CLIENTS, OrganisationKind, StaffRole
+    from moderation.errors import ModerationError
+    from moderation.staff import create_staff, ensure_organisation
 
-    with session_scope() as session:
-        created = create_staff(session, name=name, role=StaffRole(role))
+    try:
+        staff_role = StaffRole(role)
+    except ValueError:
+        raise typer.BadParameter(f"unknown role {role!r}", param_hint="--role") from None
+    password = None
+    if staff_role not in API_CLIENTS:
+        password = (sys.stdin.readline().rstrip("\n") if password_stdin
+                    else typer.prompt("password", hide_input=True, confirmation_prompt=True))
+    try:
+        with session_scope() as session:
+            org_id = None
+            if staff_role in API_CLIENTS:
+                org_id = ensure_organisation(session, organisation or "Marketplace",
+                                             OrganisationKind.MARKETPLACE).id
+            created = create_staff(session, name=name, role=staff_role, password=password,
+                                   organisation_id=org_id, locale=locale)
+    except ModerationError as exc:
+        console.print(f"[red]{exc.message}")
+        raise typer.Exit(1) from None
     typer.echo(created.api_key)
 
 
@@ -194,15 +223,17 @@ def staff_create(name: str, role: str = "moderator") -> None:
 def demo(host: str = "127.0.0.1", port: int = 8000,
          serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True) -> None:
     """Load demo data (staff, offers) into the database, screen it, and serve."""
-    from moderation.demo import load_demo
+    from moderation.demo import DEMO_PASSWORD, load_demo
 
     migrate()
     keys = load_demo()
     if _embedded():
         _load(BURST_WORKER)(thread=True).work(burst=True, logging_level="WARNING")
-    console.print("demo API keys (header X-API-Key):")
+    console.print(f"demo accounts (console: http://{host}:{port}/login, password "
+                  f"{DEMO_PASSWORD!r}; JSON API: header X-API-Key):")
     for role, key in keys.items():
-        console.print(f"  {role:<12} {key}")
+        login = f"demo-{role}" if role != "integration" else "(API client only)"
+        console.print(f"  {role:<12} login {login:<18} key {key}")
     console.print(f"try: curl -H 'X-API-Key: {keys['moderator']}' http://{host}:{port}/v1/cases")
     if serve_after:
         serve(host=host, port=port, worker=False)

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     # Offers unscreened for longer than this are re-enqueued by the sweep.
     sweep_grace_seconds: int = Field(default=60, ge=0)
 
+    session_hours: int = Field(default=12, ge=1)
+    # Secure cookies need HTTPS; the embedded default serves plain HTTP on localhost.
+    cookie_secure: bool = False
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lock_minutes: int = Field(default=15, ge=1)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

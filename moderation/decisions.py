@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation import audit, outbox
-from moderation.cases import get_case, holds_lease
-from moderation.domain import Assessment, CaseStatus, DecisionAction, OfferStatus
-from moderation.errors import CaseClosed, LeaseNotHeld
+from moderation.cases import claim, get_case, holds_lease
+from moderation.domain import Assessment, CaseStatus, DecisionAction, OfferStatus, StaffRole
+from moderation.errors import CaseClosed, Forbidden, LeaseNotHeld, ModerationError
+from moderation.reasons import check_reason
 from moderation.schemas import DecisionIn
-from moderation.tables import Decision, Offer, Screening, utcnow
+from moderation.tables import Decision, Offer, Screening, Staff, utcnow
 
 _ESCALATION_PRIORITY = 1
+
+
+LEADS = frozenset({StaffRole.LEAD.value, StaffRole.ADMIN.value})
 
 
 def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionIn) -> Decision:
@@ -22,15 +30,18 @@ def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionI
         raise CaseClosed(f"case {case_id} is already decided")
     if not holds_lease(case, staff_id):
         raise LeaseNotHeld(f"case {case_id} is not leased to you; claim it first")
+    staff = session.get(Staff, staff_id)
+    if case.status == CaseStatus.ESCALATED.value and (staff is None or staff.role not in LEADS):
+        raise Forbidden(f"case {case_id} is escalated: a lead decides it")
+    reason = check_reason(case.kind, decision.action, decision.reason_code)
     offer = session.get(Offer, case.offer_id, with_for_update=True)
     assert offer is not None
     now = utcnow()
     action = DecisionAction(decision.action)
-    category = session.scalar(
-        select(Screening.hits).where(Screening.id == case.screening_id)
-    ) if case.screening_id else None
-    statement_category = (category[0].get("statement_category")
-                          if category else None)
+    statement_category = reason.statement_category
+    if statement_category is None and action is DecisionAction.REMOVE and case.screening_id:
+        hits = session.scalar(select(Screening.hits).where(Screening.id == case.screening_id))
+        statement_category = hits[0].get("statement_category") if hits else None
     row = Decision(case_id=case.id, offer_id=offer.id, action=action.value,
                    reason_code=decision.reason_code, statement_category=statement_category,
                    note=decision.note, moderator_id=staff_id, automated=False, decided_at=now)
@@ -66,6 +77,30 @@ def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionI
         outbox.notify_seller(session, row, offer, automated_detection=case.screening_id is not None)
     session.flush()
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOutcome:
+    case_id: int
+    decision_id: int | None
+    error: str | None
+
+
+def decide_many(session: Session, *, case_ids: Sequence[int], staff_id: int,
+                decision: DecisionIn, lease: timedelta) -> list[BulkOutcome]:
+    """One decision on many cases (a lead's bulk action): each claimed, decided and recorded
+    on its own; a case someone else holds, or one already decided, is reported and skipped."""
+    outcomes = []
+    for case_id in dict.fromkeys(case_ids):
+        try:
+            with session.begin_nested():
+                claim(session, case_id=case_id, staff_id=staff_id, lease=lease,
+                      may_take_escalated=True)
+                row = decide(session, case_id=case_id, staff_id=staff_id, decision=decision)
+            outcomes.append(BulkOutcome(case_id, row.id, None))
+        except ModerationError as exc:
+            outcomes.append(BulkOutcome(case_id, None, exc.message))
+    return outcomes
 
 
 def system_block(session: Session, *, offer_id: int, previous_status: str,

@@ -47,6 +47,17 @@ class StaffRole(StrEnum):
     INTEGRATION = "integration"  # the marketplace's offer service, which sends offers
 
 
+# People log in to the console; API clients act for an organisation with a key only.
+PEOPLE = frozenset({StaffRole.MODERATOR, StaffRole.LEAD, StaffRole.ADMIN})
+API_CLIENTS = frozenset({StaffRole.INTEGRATION})
+
+
+class OrganisationKind(StrEnum):
+    MARKETPLACE = "marketplace"
+    RIGHTS_HOLDER = "rights_holder"
+    AUTHORITY = "authority"
+
+
 @dataclass(frozen=True, slots=True)
 class Assessment:
     """What screening concluded about one offer version, before anything is stored."""

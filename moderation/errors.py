@@ -4,6 +4,7 @@
     ├── NotFound (404)
     ├── Unauthenticated (401)
     ├── Forbidden (403)
+    │   └── CsrfFailed           a browser form or call without its session's CSRF token
     ├── Conflict (409)
     │   ├── VersionConflict      same offer version sent with different content
     │   ├── CaseClosed           a decision on a case that already has one
@@ -40,6 +41,10 @@ class Unauthenticated(ModerationError):
 class Forbidden(ModerationError):
     status_code = 403
     code = "forbidden"
+
+
+class CsrfFailed(Forbidden):
+    code = "csrf_failed"
 
 
 class Conflict(ModerationError):

@@ -124,7 +124,7 @@ def _act(session: Session, row: Any, assessment: Assessment, screening_id: int,
         cases.open_screening_case(
             session, offer_id=row.id, screening_id=screening_id,
             priority=assessment.priority, reason_code=assessment.reason_code,
-            due_at=now + assessment.due_in,
+            due_at=now + assessment.due_in, source="rules" if assessment.hits else "model",
         )
     elif row.status == OfferStatus.BLOCKED.value:
         # A seller who fixed a listing the rules blocked gets it back without waiting for anyone.

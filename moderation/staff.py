@@ -1,4 +1,4 @@
-"""Staff accounts and their API keys (stored as SHA-256 hashes of random keys)."""
+"""Accounts: people with passwords and API clients bound to an organisation; keys hashed."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation import audit
-from moderation.domain import StaffRole
-from moderation.errors import Conflict, Forbidden, Unauthenticated
-from moderation.tables import Staff, utcnow
+from moderation.auth import hash_password
+from moderation.domain import API_CLIENTS, OrganisationKind, StaffRole
+from moderation.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
+from moderation.tables import Organisation, Staff, utcnow
 
 KEY_PREFIX = "mod_"
+LOCALES = ("pl", "en")
 
 
 def hash_key(key: str) -> str:
@@ -25,26 +27,56 @@ def hash_key(key: str) -> str:
 @dataclass(frozen=True, slots=True)
 class NewStaff:
     staff: Staff
-    api_key: str  # shown once, never stored
+    api_key: str | None  # shown once, never stored
 
 
-def create_staff(session: Session, *, name: str, role: StaffRole,
-                 api_key: str | None = None) -> NewStaff:
-    """Create a staff account and its API key."""
+def ensure_organisation(session: Session, name: str, kind: OrganisationKind) -> Organisation:
+    """Return the organisation of this name, creating it on first use."""
+    org = session.scalar(select(Organisation).where(Organisation.name == name))
+    if org is None:
+        org = Organisation(name=name, kind=kind.value, created_at=utcnow())
+        session.add(org)
+        session.flush()
+        audit.record(session, actor=audit.SYSTEM, action="organisation.created",
+                     entity="organisation", entity_id=org.id,
+                     after={"name": name, "kind": kind.value})
+    return org
+
+
+def create_staff(session: Session, *, name: str, role: StaffRole, password: str | None = None,
+                 organisation_id: int | None = None, api_key: str | None = None,
+                 issue_key: bool = True, locale: str = "pl") -> NewStaff:
+    """Create an account; API clients must act for an organisation and get a key."""
     if session.scalar(select(Staff.id).where(Staff.name == name)) is not None:
-        raise Conflict(f"staff member {name!r} already exists", field="name")
-    key = api_key or KEY_PREFIX + secrets.token_urlsafe(32)
-    staff = Staff(name=name, role=role.value, api_key_hash=hash_key(key), active=True,
-                  created_at=utcnow())
+        raise Conflict(f"account {name!r} already exists", field="name")
+    if role in API_CLIENTS and organisation_id is None:
+        raise InvalidInput(f"a {role.value} account acts for an organisation; name one",
+                           field="organisation")
+    if locale not in LOCALES:
+        raise InvalidInput(f"locale must be one of {', '.join(LOCALES)}", field="locale")
+    key = (api_key or KEY_PREFIX + secrets.token_urlsafe(32)) if issue_key or api_key else None
+    staff = Staff(name=name, role=role.value, organisation_id=organisation_id,
+                  api_key_hash=hash_key(key) if key else None,
+                  password_hash=hash_password(password) if password else None,
+                  locale=locale, failed_logins=0, active=True, created_at=utcnow())
     session.add(staff)
     session.flush()
     audit.record(session, actor=audit.SYSTEM, action="staff.created", entity="staff",
-                 entity_id=staff.id, after={"name": name, "role": role.value})
+                 entity_id=staff.id, after={"name": name, "role": role.value,
+                                            "organisation_id": organisation_id})
     return NewStaff(staff, key)
 
 
+def set_locale(session: Session, staff: Staff, locale: str) -> None:
+    """Choose the language of the console for one person."""
+    if locale not in LOCALES:
+        raise InvalidInput(f"locale must be one of {', '.join(LOCALES)}", field="locale")
+    staff.locale = locale
+    session.flush()
+
+
 def authenticate(session: Session, api_key: str | None) -> Staff:
-    """Return the active staff member owning this key."""
+    """Return the active account owning this key."""
     if not api_key:
         raise Unauthenticated("missing API key (X-API-Key header)")
     staff = session.scalar(select(Staff).where(Staff.api_key_hash == hash_key(api_key)))
@@ -58,3 +90,8 @@ def require_role(staff: Staff, *roles: StaffRole) -> Staff:
     if staff.role not in {r.value for r in roles}:
         raise Forbidden(f"role {staff.role!r} may not do this")
     return staff
+
+
+def list_staff(session: Session) -> list[Staff]:
+    """All accounts, people first, by name."""
+    return list(session.scalars(select(Staff).order_by(Staff.role, Staff.name)))

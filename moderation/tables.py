@@ -145,17 +145,47 @@ class Screening(Base):
     __table_args__ = (UniqueConstraint("offer_id", "offer_version"),)
 
 
+class Organisation(Base):
+    """Who an API client acts for: the marketplace itself, a rights holder, an authority."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
 class Staff(Base):
-    """People and integrations that call the service; API keys are stored as hashes only."""
+    """Accounts: people who log in with a password, and API clients; secrets stored hashed."""
 
     __tablename__ = "staff"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     role: Mapped[str] = mapped_column(String(16))
-    api_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    api_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    locale: Mapped[str] = mapped_column(String(8), default="pl")
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class WebSession(Base):
+    """A logged-in browser: the cookie holds a random token, the table only its hash."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Case(Base):
@@ -168,11 +198,15 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     priority: Mapped[int] = mapped_column(Integer)
     reason_code: Mapped[str] = mapped_column(String(64))
+    # Who raised it: "rules" or "model" for screening; later a notifier or an authority.
+    source: Mapped[str] = mapped_column(String(64), default="rules")
     due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     lease_holder_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    offer: Mapped[Offer] = relationship(lazy="select")
 
     __table_args__ = (
         # The claim query walks this index in queue order.

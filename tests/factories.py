@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from moderation import cases, offers, screening
-from moderation.domain import StaffRole
+from moderation.domain import API_CLIENTS, OrganisationKind, StaffRole
 from moderation.schemas import OfferIn
 from moderation.screener import get_screener
-from moderation.staff import NewStaff, create_staff
+from moderation.staff import NewStaff, create_staff, ensure_organisation
 from moderation.tables import Case, Offer, utcnow
 
 _seq = itertools.count(1)
@@ -49,8 +49,16 @@ def make_offer(session: Session, **overrides: Any) -> Offer:
     return offer
 
 
-def make_staff(session: Session, role: StaffRole = StaffRole.MODERATOR) -> NewStaff:
-    return create_staff(session, name=f"{role.value}-{next(_seq)}", role=role)
+TEST_PASSWORD = "correct horse battery"
+
+
+def make_staff(session: Session, role: StaffRole = StaffRole.MODERATOR, *,
+               password: str | None = None, locale: str = "en") -> NewStaff:
+    """An account with an API key; API clients act for the marketplace organisation."""
+    org = (ensure_organisation(session, "Marketplace", OrganisationKind.MARKETPLACE).id
+           if role in API_CLIENTS else None)
+    return create_staff(session, name=f"{role.value}-{next(_seq)}", role=role,
+                        password=password, organisation_id=org, locale=locale)
 
 
 def screen_all(session: Session) -> screening.ScreenSummary:

@@ -41,8 +41,10 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 def server(embedded_env: dict[str, str],
            tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     _run(embedded_env, "migrate")
-    keys = {role: _run(embedded_env, "staff", "create", f"e2e-{role}", "--role", role)
-            .stdout.strip() for role in ("integration", "moderator")}
+    keys = {role: subprocess.run(
+        [str(BIN), "users", "create", f"e2e-{role}", "--role", role, "--password-stdin"],
+        env=embedded_env, input="e2e password 123\n", capture_output=True, text=True,
+        timeout=120, check=True).stdout.strip() for role in ("integration", "moderator")}
     port = _free_port()
     # A file, not a pipe: nobody reads a pipe while the test runs, and a full one blocks.
     log = (tmp_path / "server.log").open("wb")

@@ -22,8 +22,9 @@ def list_cases(
     status: str | None = None, limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
-    """Cases ordered by priority, then due time."""
-    page = cases.list_cases(session, kind=kind, status=status, limit=limit, offset=offset)
+    """Cases in queue order; open and escalated ones unless a status is named."""
+    page = cases.list_cases(session, filters=cases.CaseFilter(kind=kind, status=status),
+                            limit=limit, offset=offset)
     return {"total": page.total, "items": [CaseView.of(c) for c in page.items]}
 
 

@@ -1,0 +1,114 @@
+"""Passwords, browser sessions, CSRF tokens and the lock after repeated failed logins."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from moderation import audit
+from moderation.config import get_settings
+from moderation.errors import CsrfFailed, InvalidInput
+from moderation.tables import Staff, WebSession, utcnow
+
+MIN_PASSWORD_LENGTH = 10
+_hasher = PasswordHasher()
+# Verified against when the name is unknown, so both failures take the same time.
+_DUMMY_HASH = _hasher.hash("not-a-password-anyone-has")
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id, refusing ones too short to resist guessing."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters",
+                           field="password")
+    return _hasher.hash(password)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    staff: Staff | None
+    token: str | None  # the cookie value, shown once; only its hash is stored
+    error: str | None  # "invalid" or "locked"
+
+
+def login(session: Session, *, name: str, password: str, now: datetime | None = None
+          ) -> LoginResult:
+    """Check a password and open a browser session; failures are counted, not raised.
+
+    The caller commits either way: a failed attempt must be remembered for the lock.
+    """
+    settings = get_settings()
+    now = now or utcnow()
+    staff = session.scalar(select(Staff).where(Staff.name == name))
+    if staff is None or not staff.active or staff.password_hash is None:
+        _verify(_DUMMY_HASH, password)
+        return LoginResult(None, None, "invalid")
+    if staff.locked_until is not None and staff.locked_until > now:
+        return LoginResult(None, None, "locked")
+    if not _verify(staff.password_hash, password):
+        staff.failed_logins += 1
+        if staff.failed_logins >= settings.login_max_failures:
+            staff.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
+            staff.failed_logins = 0
+            audit.record(session, actor=audit.SYSTEM, action="account.locked", entity="staff",
+                         entity_id=staff.id,
+                         after={"locked_until": staff.locked_until.isoformat()})
+            session.flush()
+            return LoginResult(None, None, "locked")
+        session.flush()
+        return LoginResult(None, None, "invalid")
+    if _hasher.check_needs_rehash(staff.password_hash):
+        staff.password_hash = _hasher.hash(password)
+    staff.failed_logins = 0
+    staff.locked_until = None
+    staff.last_login_at = now
+    token = secrets.token_urlsafe(32)
+    session.add(WebSession(token_hash=_token_hash(token), staff_id=staff.id,
+                           csrf_token=secrets.token_urlsafe(32), created_at=now,
+                           expires_at=now + timedelta(hours=settings.session_hours)))
+    audit.record(session, actor=audit.actor_of(staff.id), action="account.login",
+                 entity="staff", entity_id=staff.id)
+    session.flush()
+    return LoginResult(staff, token, None)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def session_for_token(session: Session, token: str | None,
+                      now: datetime | None = None) -> WebSession | None:
+    """The live browser session behind a cookie value, if any."""
+    if not token:
+        return None
+    web = session.scalar(select(WebSession).where(WebSession.token_hash == _token_hash(token)))
+    if web is None or web.expires_at <= (now or utcnow()):
+        return None
+    return web
+
+
+def logout(session: Session, token: str | None) -> None:
+    """End the browser session behind a cookie value (a no-op when there is none)."""
+    if token:
+        session.execute(delete(WebSession).where(WebSession.token_hash == _token_hash(token)))
+
+
+def check_csrf(web: WebSession, presented: str | None) -> None:
+    """Refuse a state-changing browser request that lacks its session's CSRF token."""
+    if not presented or not hmac.compare_digest(presented, web.csrf_token):
+        raise CsrfFailed("missing or wrong CSRF token: reload the page and try again")

@@ -1,0 +1,60 @@
+"""Reason codes a moderator may give, per case kind and action, with their DSA categories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from moderation.domain import CaseKind, DecisionAction
+from moderation.errors import InvalidInput
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    label: str  # English source text; the console translates it
+    statement_category: str | None  # DSA transparency database category, for removals
+
+
+_IP = "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS"
+_UNSAFE = "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"
+_SCAMS = "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"
+
+REMOVE = (
+    Reason("COUNTERFEIT", "Counterfeit goods", _IP),
+    Reason("IP_INFRINGEMENT", "Other intellectual property infringement", _IP),
+    Reason("PROHIBITED_ITEM", "Prohibited goods", _UNSAFE),
+    Reason("UNSAFE_PRODUCT", "Unsafe product", _UNSAFE),
+    Reason("SCAM", "Scam or fraud", _SCAMS),
+)
+KEEP = (
+    Reason("LAWFUL", "No violation", None),
+    Reason("LAWFUL_REPLICA", "Lawful replica, model or costume", None),
+    Reason("AUTHORISED_RESELLER", "Genuine goods from an authorised seller", None),
+    Reason("INSUFFICIENT_EVIDENCE", "Not enough evidence of a violation", None),
+)
+ESCALATE = (
+    Reason("UNSURE", "Unsure: a lead should decide", None),
+    Reason("LEGAL_QUESTION", "Needs a legal opinion", None),
+    Reason("HIGH_RISK", "High risk or high profile", None),
+)
+
+_BY_KIND: dict[str, dict[str, tuple[Reason, ...]]] = {
+    CaseKind.SCREENING.value: {DecisionAction.REMOVE.value: REMOVE,
+                               DecisionAction.KEEP.value: KEEP,
+                               DecisionAction.ESCALATE.value: ESCALATE},
+}
+
+
+def reasons_for(kind: str) -> dict[str, tuple[Reason, ...]]:
+    """The reasons that fit a case kind, per action."""
+    return _BY_KIND.get(kind, _BY_KIND[CaseKind.SCREENING.value])
+
+
+def check_reason(kind: str, action: str, code: str) -> Reason:
+    """The reason for this code, or an error naming the codes that fit the case and action."""
+    allowed = reasons_for(kind).get(action, ())
+    for reason in allowed:
+        if reason.code == code:
+            return reason
+    raise InvalidInput(f"reason {code!r} does not fit a {action} decision on a {kind} case; "
+                       f"use one of {', '.join(r.code for r in allowed)}", field="reason_code")
