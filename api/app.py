@@ -1,13 +1,19 @@
-"""create_app(): the FastAPI application."""
+"""create_app(): the FastAPI application: the JSON API under /v1 and the moderator console."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.limits import BodyLimit
+from api.pages import admin, audit, auth, case, lead, queue
 from api.routes import cases, offers
 from moderation.config import get_settings
+
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app() -> FastAPI:
@@ -16,6 +22,9 @@ def create_app() -> FastAPI:
     errors.install(app)
     app.include_router(offers.router)
     app.include_router(cases.router)
+    for pages in (auth, queue, case, lead, audit, admin):
+        app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
 
     @app.get("/healthz", include_in_schema=False)

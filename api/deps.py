@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,7 +14,7 @@ from moderation import staff as staff_service
 from moderation.db import get_sessionmaker
 from moderation.domain import StaffRole
 from moderation.errors import Unauthenticated
-from moderation.tables import Staff, WebSession
+from moderation.tables import Staff
 
 SESSION_COOKIE = "moderation_session"
 CSRF_HEADER = "x-csrf-token"
@@ -66,8 +67,19 @@ def _identify(request: Request, session: Session, form_csrf: str | None) -> Staf
     staff = session.get(Staff, web.staff_id)
     if staff is None or not staff.active:
         raise LoginRequired("log in to continue")
-    request.state.web_session = web
+    # Copied out: an error page is rendered after the database session has closed.
+    request.state.csrf_token = web.csrf_token
     return staff
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling, copied out of the database session: error pages outlive that session."""
+
+    id: int
+    name: str
+    role: str
+    locale: str
 
 
 class Allow:
@@ -79,18 +91,13 @@ class Allow:
     def __call__(self, request: Request, session: SessionDep,
                  form_csrf: Annotated[str | None, Depends(_form_csrf)]) -> Staff:
         staff = _identify(request, session, form_csrf)
-        request.state.caller = staff
+        request.state.caller = Caller(staff.id, staff.name, staff.role, staff.locale)
         return staff_service.require_role(staff, *self.roles)
 
 
 def allow(*roles: StaffRole) -> Callable[..., Staff]:
     """Declare who may call a route: the caller must have one of these roles."""
     return Allow(*roles)
-
-
-def web_session(request: Request) -> WebSession | None:
-    """The browser session a page request came with (None for API-key callers)."""
-    return getattr(request.state, "web_session", None)
 
 
 MODERATORS = (StaffRole.MODERATOR, StaffRole.LEAD, StaffRole.ADMIN)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
+from babel.support import NullTranslations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from api import presenters
+from api.deps import Caller
 from api.i18n import pick_locale, translations
-from moderation.tables import Staff, utcnow
+from moderation.tables import utcnow
 
 # The moderators work in Poland; times are shown in their zone, stored in UTC.
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -27,8 +30,21 @@ TEMPLATES.env.globals.update(highlight=presenters.highlight, duration=presenters
 
 def locale_of(request: Request) -> str:
     """The language of this request: the caller's choice or the browser's."""
-    caller: Staff | None = getattr(request.state, "caller", None)
+    caller: Caller | None = getattr(request.state, "caller", None)
     return pick_locale(caller.locale if caller else None, request.headers.get("accept-language"))
+
+
+def _newstyle(tr: NullTranslations) -> tuple[Callable[..., str], Callable[..., str]]:
+    """gettext that fills %(name)s placeholders, as Jinja's newstyle gettext does."""
+
+    def gettext(message: str, **values: Any) -> str:
+        text = tr.gettext(message)
+        return text % values if values else text
+
+    def ngettext(singular: str, plural: str, num: int, **values: Any) -> str:
+        return tr.ngettext(singular, plural, num) % {"num": num, **values}
+
+    return gettext, ngettext
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
@@ -36,14 +52,14 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
     """Render a page for the caller: translations, CSRF token, the time, helpers."""
     locale = locale_of(request)
     tr = translations(locale)
-    web = getattr(request.state, "web_session", None)
     now = utcnow()
+    gettext, ngettext = _newstyle(tr)
     ctx: dict[str, Any] = {
         "caller": getattr(request.state, "caller", None),
-        "csrf_token": web.csrf_token if web else "",
+        "csrf_token": getattr(request.state, "csrf_token", ""),
         "locale": locale,
         "now": now,
-        "gettext": tr.gettext, "ngettext": tr.ngettext, "_": tr.gettext,
+        "gettext": gettext, "ngettext": ngettext, "_": gettext,
         "when": lambda dt: format_datetime(dt, "short", tzinfo=WARSAW, locale=locale)
         if dt else "—",
     }

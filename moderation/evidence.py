@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from moderation.cases import get_case, open_cases_for_offer
 from moderation.offers import get_offer
-from moderation.tables import AuditEntry, Case, Decision, Offer, Screening
+from moderation.tables import AuditEntry, Case, Decision, Offer, Screening, Seller
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,12 +21,39 @@ class OfferHistory:
 
 
 @dataclass(frozen=True, slots=True)
+class SellerHistory:
+    seller: Seller
+    cases: list[Case]  # on the seller's other offers, newest first, each with its offer
+    decisions: list[Decision]  # on the seller's other offers, newest first
+
+
+@dataclass(frozen=True, slots=True)
 class CaseEvidence:
     case: Case
     offer: Offer
     screening: Screening | None
     history: OfferHistory
+    seller: SellerHistory
     audit: list[AuditEntry]
+
+
+SELLER_HISTORY_LIMIT = 50
+
+
+def seller_history(session: Session, seller_id: int, *, except_offer: int) -> SellerHistory:
+    """The seller and what happened to their other offers: earlier cases and decisions."""
+    seller = session.get(Seller, seller_id)
+    assert seller is not None
+    others = select(Offer.id).where(Offer.seller_id == seller_id, Offer.id != except_offer)
+    cases = session.scalars(
+        select(Case).where(Case.offer_id.in_(others)).options(joinedload(Case.offer))
+        .order_by(Case.opened_at.desc()).limit(SELLER_HISTORY_LIMIT)
+    ).all()
+    decisions = session.scalars(
+        select(Decision).where(Decision.offer_id.in_(others))
+        .order_by(Decision.decided_at.desc()).limit(SELLER_HISTORY_LIMIT)
+    ).all()
+    return SellerHistory(seller, list(cases), list(decisions))
 
 
 def offer_history(session: Session, offer_id: int) -> OfferHistory:
@@ -54,4 +81,5 @@ def case_evidence(session: Session, case_id: int) -> CaseEvidence:
                    (AuditEntry.entity == "offer") & (AuditEntry.entity_id == case.offer_id)))
         .order_by(AuditEntry.id)
     ).all()
-    return CaseEvidence(case, history.offer, screening, history, list(trail))
+    seller = seller_history(session, history.offer.seller_id, except_offer=case.offer_id)
+    return CaseEvidence(case, history.offer, screening, history, seller, list(trail))

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+
+from moderation.errors import InvalidInput
+
+M = TypeVar("M", bound=BaseModel)
 
 Gtin = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{8,14}$")]
 
@@ -51,7 +62,31 @@ class DecisionIn(BaseModel):
     note: Annotated[str, StringConstraints(max_length=5_000)] = ""
 
 
+class ReassignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    staff_id: int = Field(ge=1)
+
+
+class BulkDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    case_ids: list[Annotated[int, Field(ge=1)]] = Field(min_length=1, max_length=500)
+    decision: DecisionIn
+
+
 class ClaimIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: str | None = None
+
+
+def parse(model: type[M], data: dict[str, Any]) -> M:
+    """Validate data from a form or a file; a failure names its first field (422)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or None
+        raise InvalidInput(f"{where}: {first['msg']}" if where else first["msg"],
+                           field=where) from None

@@ -37,7 +37,7 @@ def dashboard(session: Session, *, now: datetime, window: timedelta = DEFAULT_WI
               ) -> Dashboard:
     """Compute the dashboard's figures as of `now` over the `window` before it."""
     now = _utc(now)
-    open_by_kind, escalated, overdue = _queue_state(session, now=now)
+    open_by_kind, escalated, overdue = queue_state(session, now=now)
     durations = _times_to_decision(session, now=now, window=window)
     return Dashboard(
         open_by_kind=open_by_kind,
@@ -94,7 +94,8 @@ def decisions_by_moderator(session: Session, *, now: datetime,
             if staff_id is not None]
 
 
-def _queue_state(session: Session, *, now: datetime) -> tuple[dict[str, int], int, int]:
+def queue_state(session: Session, *, now: datetime) -> tuple[dict[str, int], int, int]:
+    """Cases not yet closed per kind, how many are escalated, how many are overdue."""
     query = (
         select(Case.kind, Case.status, func.count(Case.id),
                func.sum(case((Case.due_at < now, 1), else_=0)))

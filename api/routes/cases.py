@@ -7,13 +7,18 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import Moderator, SessionDep
+from api.deps import Lead, Moderator, SessionDep
 from api.views import CaseView, DecisionView, OfferView, ScreeningView
 from moderation import cases, decisions, evidence
 from moderation.config import get_settings
-from moderation.schemas import ClaimIn, DecisionIn
+from moderation.decisions import LEADS
+from moderation.schemas import BulkDecisionIn, ClaimIn, DecisionIn, ReassignIn
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=get_settings().lease_seconds)
 
 
 @router.get("")
@@ -50,13 +55,49 @@ def get_case(case_id: int, session: SessionDep, _caller: Moderator) -> dict[str,
 def claim_next(session: SessionDep, caller: Moderator,
                body: ClaimIn | None = None) -> dict[str, Any] | Response:
     """Lease the best unclaimed case to the caller; 204 when the queue is empty."""
-    lease = timedelta(seconds=get_settings().lease_seconds)
-    case = cases.claim_next(session, staff_id=caller.id, lease=lease,
+    case = cases.claim_next(session, staff_id=caller.id, lease=_lease(),
                             kind=body.kind if body else None)
     session.commit()
     if case is None:
         return Response(status_code=204)
     return {"case": CaseView.of(case)}
+
+
+@router.post("/{case_id}/claim")
+def claim(case_id: int, session: SessionDep, caller: Moderator) -> dict[str, Any]:
+    """Lease a chosen case (leads may take escalated ones); 409 if someone else holds it."""
+    case = cases.claim(session, case_id=case_id, staff_id=caller.id, lease=_lease(),
+                       may_take_escalated=caller.role in LEADS)
+    session.commit()
+    return {"case": CaseView.of(case)}
+
+
+@router.post("/{case_id}/lease")
+def renew_lease(case_id: int, session: SessionDep, caller: Moderator) -> dict[str, Any]:
+    """Extend the caller's lease; 409 when it was lost."""
+    case = cases.renew_lease(session, case_id=case_id, staff_id=caller.id, lease=_lease())
+    session.commit()
+    return {"case": CaseView.of(case)}
+
+
+@router.post("/{case_id}/reassign")
+def reassign(case_id: int, body: ReassignIn, session: SessionDep,
+             caller: Lead) -> dict[str, Any]:
+    """Hand a case to a named moderator (leads)."""
+    case = cases.reassign(session, case_id=case_id, to_staff_id=body.staff_id,
+                          by_staff_id=caller.id, lease=_lease())
+    session.commit()
+    return {"case": CaseView.of(case)}
+
+
+@router.post("/bulk-decision")
+def bulk_decision(body: BulkDecisionIn, session: SessionDep, caller: Lead) -> dict[str, Any]:
+    """One decision on many cases (leads); each is recorded, failures are listed."""
+    outcomes = decisions.decide_many(session, case_ids=body.case_ids, staff_id=caller.id,
+                                     decision=body.decision, lease=_lease())
+    session.commit()
+    return {"outcomes": [{"case_id": o.case_id, "decision_id": o.decision_id,
+                          "error": o.error} for o in outcomes]}
 
 
 @router.post("/{case_id}/release")

@@ -1,0 +1,82 @@
+"""Logging in and out, and the console's language."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.deps import SESSION_COOKIE, Moderator, SessionDep
+from api.templating import render
+from moderation import auth, staff
+from moderation.config import get_settings
+
+router = APIRouter(include_in_schema=False)
+# Before there is a session, the login form is protected by a double-submit cookie.
+LOGIN_CSRF_COOKIE = "moderation_login_csrf"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only paths on this site: an open redirect would help phishing."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/queue"
+
+
+def _login_page(request: Request, *, next_url: str, error: str | None = None,
+                status_code: int = 200) -> Response:
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    response = render(request, "login.html", {"next_url": next_url, "error": error,
+                                              "login_csrf": token}, status_code=status_code)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                        secure=get_settings().cookie_secure, path="/login")
+    return response
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None) -> Response:
+    return _login_page(request, next_url=_safe_next(next))
+
+
+@router.post("/login")
+def login(request: Request, session: SessionDep, name: Annotated[str, Form()],
+          password: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "",
+          next: Annotated[str, Form()] = "/queue") -> Response:
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie or not hmac.compare_digest(cookie, csrf_token):
+        return _login_page(request, next_url=_safe_next(next), error="csrf", status_code=403)
+    result = auth.login(session, name=name, password=password)
+    session.commit()  # failed attempts too: they count towards the lock
+    if result.token is None:
+        status = 423 if result.error == "locked" else 401
+        return _login_page(request, next_url=_safe_next(next), error=result.error,
+                           status_code=status)
+    settings = get_settings()
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, result.token, httponly=True, samesite="lax",
+                        secure=settings.cookie_secure, max_age=settings.session_hours * 3600)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep, _caller: Moderator) -> Response:
+    auth.logout(session, request.cookies.get(SESSION_COOKIE))
+    session.commit()
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.post("/settings/language")
+def set_language(request: Request, session: SessionDep, caller: Moderator,
+                 locale: Annotated[str, Form()]) -> Response:
+    staff.set_locale(session, caller, locale)
+    session.commit()
+    back = request.headers.get("referer", "")
+    path = back.split(str(request.base_url).rstrip("/"), 1)[-1] if back else "/queue"
+    return RedirectResponse(_safe_next(path), status_code=303)
+

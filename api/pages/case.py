@@ -1,0 +1,81 @@
+"""One case: the evidence, the decision form, the lease kept alive while the page is open."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.deps import Lead, Moderator, SessionDep
+from api.templating import render
+from moderation import cases, decisions, evidence
+from moderation.config import get_settings
+from moderation.decisions import LEADS
+from moderation.reasons import reasons_for
+from moderation.schemas import DecisionIn, parse
+from moderation.staff import list_staff
+
+router = APIRouter(include_in_schema=False)
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=get_settings().lease_seconds)
+
+
+@router.get("/cases/{case_id}")
+def case_page(case_id: int, request: Request, session: SessionDep,
+              caller: Moderator) -> Response:
+    ev = evidence.case_evidence(session, case_id)
+    is_lead = caller.role in LEADS
+    return render(request, "case.html", {
+        "ev": ev, "hits": ev.screening.hits if ev.screening else [],
+        "reasons": reasons_for(ev.case.kind),
+        "holds_lease": cases.holds_lease(ev.case, caller.id),
+        "is_lead": is_lead, "lease_seconds": get_settings().lease_seconds,
+        "moderators": [s for s in list_staff(session) if s.role in ("moderator", "lead")]
+        if is_lead else [],
+    })
+
+
+@router.post("/cases/{case_id}/claim")
+def claim(case_id: int, session: SessionDep, caller: Moderator) -> Response:
+    cases.claim(session, case_id=case_id, staff_id=caller.id, lease=_lease(),
+                may_take_escalated=caller.role in LEADS)
+    session.commit()
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/lease")
+def renew(case_id: int, session: SessionDep, caller: Moderator) -> dict[str, Any]:
+    """Called by the open page every minute; a lost lease answers 409 and the page says so."""
+    case = cases.renew_lease(session, case_id=case_id, staff_id=caller.id, lease=_lease())
+    session.commit()
+    return {"lease_expires_at": case.lease_expires_at}
+
+
+@router.post("/cases/{case_id}/decision")
+def decide(case_id: int, session: SessionDep, caller: Moderator,
+           action: Annotated[str, Form()], reason_code: Annotated[str, Form()],
+           note: Annotated[str, Form(max_length=5_000)] = "") -> Response:
+    body = parse(DecisionIn, {"action": action, "reason_code": reason_code, "note": note})
+    decisions.decide(session, case_id=case_id, staff_id=caller.id, decision=body)
+    session.commit()
+    return RedirectResponse(f"/queue?decided={case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/release")
+def release(case_id: int, session: SessionDep, caller: Moderator) -> Response:
+    cases.release(session, case_id=case_id, staff_id=caller.id)
+    session.commit()
+    return RedirectResponse("/queue", status_code=303)
+
+
+@router.post("/cases/{case_id}/reassign")
+def reassign(case_id: int, session: SessionDep, caller: Lead,
+             staff_id: Annotated[int, Form()]) -> Response:
+    cases.reassign(session, case_id=case_id, to_staff_id=staff_id, by_staff_id=caller.id,
+                   lease=_lease())
+    session.commit()
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)

@@ -1,0 +1,60 @@
+"""The queue page and the "next case" button."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.deps import Moderator, SessionDep
+from api.templating import render
+from moderation import cases, stats
+from moderation.config import get_settings
+from moderation.domain import CaseKind
+from moderation.reasons import reasons_for
+from moderation.tables import utcnow
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/queue", status_code=303)
+
+
+@router.get("/queue")
+def queue(request: Request, session: SessionDep, caller: Moderator,
+          kind: str | None = None, reason: str | None = None, category: str | None = None,
+          source: str | None = None, overdue: bool = False,
+          page: int = Query(1, ge=1, le=10_000)) -> Response:
+    now = utcnow()
+    filters = cases.CaseFilter(kind=kind or None, reason=reason or None,
+                               category=category or None, source=source or None,
+                               overdue=overdue, status="open")
+    result = cases.list_cases(session, filters=filters, limit=PAGE_SIZE,
+                              offset=(page - 1) * PAGE_SIZE, now=now)
+    open_by_kind, escalated, overdue_count = stats.queue_state(session, now=now)
+    params = {k: v for k, v in {"kind": kind, "reason": reason, "category": category,
+                                "source": source, "overdue": "true" if overdue else None
+                                }.items() if v}
+    return render(request, "queue.html", {
+        "page": result, "filters": filters, "choices": cases.filter_choices(session),
+        "open_by_kind": open_by_kind, "escalated": escalated, "overdue_count": overdue_count,
+        "page_no": page, "pages": max(1, -(-result.total // PAGE_SIZE)),
+        "query": urlencode(params), "empty": request.query_params.get("empty"),
+        "decided": request.query_params.get("decided"),
+        "reasons": reasons_for(kind or CaseKind.SCREENING.value),
+    })
+
+
+@router.post("/queue/next")
+def next_case(session: SessionDep, caller: Moderator) -> Response:
+    case = cases.claim_next(session, staff_id=caller.id,
+                            lease=timedelta(seconds=get_settings().lease_seconds))
+    session.commit()
+    if case is None:
+        return RedirectResponse("/queue?empty=1", status_code=303)
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)

@@ -1,0 +1,120 @@
+"""Every route declares who may use it; each role × each route answers as designed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from api.app import create_app
+from api.deps import Allow
+from moderation.domain import StaffRole
+from tests.factories import make_case, make_staff
+
+M, L, A, INT = StaffRole.MODERATOR, StaffRole.LEAD, StaffRole.ADMIN, StaffRole.INTEGRATION
+PEOPLE = {M, L, A}
+LEADS = {L, A}
+PUBLIC = None
+# The design: who may call each route. A new route fails the test until it is added here.
+DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/"): PUBLIC,  # a redirect to the queue, which asks for a login
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/v1/offers"): {INT, A},
+    ("GET", "/v1/offers/{offer_id}"): PEOPLE | {INT},
+    ("GET", "/v1/cases"): PEOPLE,
+    ("GET", "/v1/cases/{case_id}"): PEOPLE,
+    ("POST", "/v1/cases/claim-next"): PEOPLE,
+    ("POST", "/v1/cases/{case_id}/claim"): PEOPLE,
+    ("POST", "/v1/cases/{case_id}/lease"): PEOPLE,
+    ("POST", "/v1/cases/{case_id}/reassign"): LEADS,
+    ("POST", "/v1/cases/bulk-decision"): LEADS,
+    ("POST", "/v1/cases/{case_id}/release"): PEOPLE,
+    ("POST", "/v1/cases/{case_id}/decision"): PEOPLE,
+    ("POST", "/logout"): PEOPLE,
+    ("POST", "/settings/language"): PEOPLE,
+    ("GET", "/queue"): PEOPLE,
+    ("POST", "/queue/next"): PEOPLE,
+    ("GET", "/cases/{case_id}"): PEOPLE,
+    ("POST", "/cases/{case_id}/claim"): PEOPLE,
+    ("POST", "/cases/{case_id}/lease"): PEOPLE,
+    ("POST", "/cases/{case_id}/decision"): PEOPLE,
+    ("POST", "/cases/{case_id}/release"): PEOPLE,
+    ("POST", "/cases/{case_id}/reassign"): LEADS,
+    ("GET", "/escalations"): LEADS,
+    ("POST", "/cases/bulk"): LEADS,
+    ("GET", "/dashboard"): LEADS,
+    ("GET", "/audit"): LEADS,
+    ("GET", "/admin"): {A},
+    ("POST", "/admin/users"): {A},
+}
+FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+
+
+def _routes(app: FastAPI) -> Iterator[tuple[str, str, Any]]:
+    for route in app.routes:
+        contexts = (route.effective_route_contexts()  # routers included by the app
+                    if hasattr(route, "effective_route_contexts") else [route])
+        for ctx in contexts:
+            path = getattr(ctx, "path", None)
+            if path is None or path in FRAMEWORK or path.startswith("/static"):
+                continue
+            for method in sorted(getattr(ctx, "methods", None) or ()):
+                if method != "HEAD":
+                    yield method, path, getattr(ctx, "dependant", None)
+
+
+def _declared(dependant: Any) -> set[StaffRole] | None:
+    stack, found = [dependant], []
+    while stack:
+        dep = stack.pop()
+        if dep is None:
+            continue
+        if isinstance(dep.call, Allow):
+            found.append(set(dep.call.roles))
+        stack.extend(dep.dependencies)
+    assert len(found) <= 1, "a route should declare its roles once"
+    return found[0] if found else None
+
+
+def test_every_route_declares_its_roles_as_designed() -> None:
+    declared = {(m, p): _declared(d) for m, p, d in _routes(create_app())}
+    assert declared == DESIGN
+
+
+@pytest.fixture
+def callers(session: Session) -> dict[StaffRole, dict[str, str]]:
+    return {role: {"X-API-Key": make_staff(session, role).api_key or ""} for role in StaffRole}
+
+
+def test_each_role_on_each_route_is_let_in_or_refused(
+        session: Session, client: TestClient, callers: dict[StaffRole, dict[str, str]]) -> None:
+    case = make_case(session)
+    params = {"case_id": str(case.id), "offer_id": str(case.offer_id)}
+    checked = 0
+    for (method, path), allowed in DESIGN.items():
+        url = path.format(**params)
+        if allowed is PUBLIC:
+            status = client.request(method, url, follow_redirects=False).status_code
+            assert status not in (401, 403) and status < 500, (method, path, status)
+            continue
+        anonymous = client.request(method, url, follow_redirects=False)
+        if path.startswith("/v1/"):
+            assert anonymous.status_code == 401, (method, path)
+        else:
+            assert anonymous.status_code == 303, (method, path)
+            assert anonymous.headers["location"].startswith("/login?next=")
+        for role, headers in callers.items():
+            status = client.request(method, url, headers=headers,
+                                    follow_redirects=False).status_code
+            if role in allowed:
+                assert status not in (401, 403) and status < 500, (role, method, path, status)
+            else:
+                assert status == 403, (role, method, path, status)
+            checked += 1
+    assert checked == len(StaffRole) * sum(1 for v in DESIGN.values() if v is not PUBLIC)
