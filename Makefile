@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint services bench clean
+.PHONY: demo test lint services browser messages bench clean
 
 $(BIN)/moderation: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,9 @@ $(BIN)/moderation: pyproject.toml
 demo: $(BIN)/moderation
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///./demo.db} $(BIN)/moderation demo
 
-# Lint, types, rule examples and the test suite, against the local PostgreSQL and Redis.
-test: $(BIN)/moderation services
+# Lint, types, rule examples and the test suite, against the local PostgreSQL and Redis,
+# with the console's pages in real Chromium.
+test: $(BIN)/moderation services browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/moderation rules test
@@ -25,5 +26,16 @@ test: $(BIN)/moderation services
 services:
 	@bash scripts/services.sh
 
+# The console's tests drive Debian's Chromium through Playwright (no browser download).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 clean:
 	rm -rf $(VENV) demo.db* moderation.db*
+
+# Extract the console's messages and merge them into the Polish and English catalogues.
+messages: $(BIN)/moderation
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k Reason:2 -k "ngettext:1,2" --no-location \
+		--sort-output -o api/locale/messages.pot .
+	$(BIN)/pybabel update -i api/locale/messages.pot -d api/locale --no-fuzzy-matching

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import case as when
 from sqlalchemy.orm import Session, joinedload
 
 from moderation import audit
@@ -107,14 +108,39 @@ def list_cases(
     return CasePage(list(items), total)
 
 
-def filter_choices(session: Session) -> dict[str, list[str]]:
-    """The distinct kinds, reasons and sources among open cases, for the queue's filters."""
-    out: dict[str, list[str]] = {}
-    for name, column in (("kind", Case.kind), ("reason", Case.reason_code),
-                         ("source", Case.source)):
-        out[name] = list(session.scalars(
-            select(column).where(Case.status.in_(OPEN_STATES)).distinct().order_by(column)))
-    return out
+@dataclass(frozen=True, slots=True)
+class QueueFacets:
+    """The open queue at a glance: counts, and the values its filters can take."""
+
+    open_by_kind: dict[str, int]  # not closed: open or escalated
+    escalated: int
+    overdue: int
+    kinds: list[str]
+    reasons: list[str]
+    sources: list[str]
+
+
+def queue_facets(session: Session, *, now: datetime) -> QueueFacets:
+    """Count the cases not yet closed by kind, escalation and deadline, in one pass."""
+    query = (
+        select(Case.kind, Case.status, Case.reason_code, Case.source, func.count(Case.id),
+               func.sum(when((Case.due_at < now, 1), else_=0)))
+        .where(Case.status.in_(OPEN_STATES))
+        .group_by(Case.kind, Case.status, Case.reason_code, Case.source)
+    )
+    by_kind: dict[str, int] = {}
+    escalated = overdue = 0
+    kinds, reasons, sources = set(), set(), set()
+    for kind, status, reason, source, count, late in session.execute(query):
+        by_kind[kind] = by_kind.get(kind, 0) + count
+        overdue += int(late or 0)
+        if status == CaseStatus.ESCALATED.value:
+            escalated += count
+        kinds.add(kind)
+        reasons.add(reason)
+        sources.add(source)
+    return QueueFacets(dict(sorted(by_kind.items())), escalated, overdue, sorted(kinds),
+                       sorted(reasons), sorted(sources))
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:

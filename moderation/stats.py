@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from moderation.domain import CaseStatus, DecisionAction
+from moderation.cases import queue_facets
+from moderation.domain import DecisionAction
 from moderation.tables import Case, Decision
 
 HOUR = timedelta(hours=1)
@@ -73,7 +74,7 @@ def decisions_per_hour(session: Session, *, now: datetime, window: timedelta = D
         bucket_no: count
         for bucket_no, count in session.execute(
             select(rows.c.bucket, func.count()).group_by(rows.c.bucket)
-        ).tuples()
+        )
     }
     return [(start, counts.get(i, 0)) for i, start in enumerate(starts)]
 
@@ -90,26 +91,14 @@ def decisions_by_moderator(session: Session, *, now: datetime,
         .group_by(Decision.moderator_id)
         .order_by(count.desc(), Decision.moderator_id)
     )
-    return [(int(staff_id), int(n)) for staff_id, n in session.execute(query).tuples()
+    return [(int(staff_id), int(n)) for staff_id, n in session.execute(query)
             if staff_id is not None]
 
 
 def queue_state(session: Session, *, now: datetime) -> tuple[dict[str, int], int, int]:
     """Cases not yet closed per kind, how many are escalated, how many are overdue."""
-    query = (
-        select(Case.kind, Case.status, func.count(Case.id),
-               func.sum(case((Case.due_at < now, 1), else_=0)))
-        .where(Case.status != CaseStatus.CLOSED.value)
-        .group_by(Case.kind, Case.status)
-    )
-    open_by_kind: dict[str, int] = {}
-    escalated = overdue = 0
-    for kind, status, count, late in session.execute(query).tuples():
-        open_by_kind[kind] = open_by_kind.get(kind, 0) + count
-        overdue += int(late or 0)
-        if status == CaseStatus.ESCALATED.value:
-            escalated += count
-    return dict(sorted(open_by_kind.items())), escalated, overdue
+    facets = queue_facets(session, now=now)
+    return facets.open_by_kind, facets.escalated, facets.overdue
 
 
 def _times_to_decision(session: Session, *, now: datetime, window: timedelta
@@ -122,7 +111,7 @@ def _times_to_decision(session: Session, *, now: datetime, window: timedelta
         .where(_by_moderator(), Decision.action.in_(CLOSING_ACTIONS),
                _in_window(now=now, window=window))
     )
-    return sorted(decided - opened for decided, opened in session.execute(query).tuples())
+    return sorted(decided - opened for decided, opened in session.execute(query))
 
 
 def _by_moderator() -> ColumnElement[bool]:

@@ -1,0 +1,27 @@
+"""Words stored as data (roles, kinds, statuses...) that the console shows translated.
+
+Only marked here, so the catalogue extractor finds them; templates translate them with _().
+"""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogue without translating it here."""
+    return message
+
+
+LABELS = (
+    # roles
+    N_("moderator"), N_("lead"), N_("admin"), N_("integration"),
+    # case kinds, statuses and sources
+    N_("screening"), N_("open"), N_("escalated"), N_("closed"), N_("rules"), N_("model"),
+    # offer statuses
+    N_("active"), N_("blocked"), N_("removed"), N_("restored"),
+    # decision actions and rule outcomes
+    N_("remove"), N_("keep"), N_("escalate"), N_("block"), N_("review"), N_("allow"),
+    # rule severities
+    N_("low"), N_("medium"), N_("high"), N_("critical"),
+    # audit entities
+    N_("case"), N_("offer"), N_("staff"), N_("organisation"),
+)
