@@ -159,7 +159,8 @@ def claim_next(
     racing moderators each get a different case without waiting on each other.
     """
     now = utcnow()
-    pick = select(Case.id).where(_claimable(now))
+    pick = select(Case.id).where(_claimable(now)).where(
+        or_(Case.not_for_staff_id.is_(None), Case.not_for_staff_id != staff_id))
     if kind:
         pick = pick.where(Case.kind == kind)
     pick = pick.order_by(Case.priority, Case.due_at, Case.id).limit(1)
@@ -204,6 +205,8 @@ def claim(session: Session, *, case_id: int, staff_id: int, lease: timedelta,
         raise CaseClosed(f"case {case_id} is already decided")
     if case.status == CaseStatus.ESCALATED.value and not may_take_escalated:
         raise Forbidden(f"case {case_id} is escalated: a lead decides it")
+    if case.not_for_staff_id == staff_id:
+        raise Forbidden(f"case {case_id} reviews your own decision: someone else takes it")
     if _leased_to_another(case, staff_id, now):
         raise LeaseNotHeld(f"case {case_id} is being reviewed by someone else")
     before = {"lease_holder_id": case.lease_holder_id}
@@ -240,6 +243,9 @@ def reassign(session: Session, *, case_id: int, to_staff_id: int, by_staff_id: i
     target = session.get(Staff, to_staff_id)
     if target is None or not target.active or target.role not in PEOPLE_ROLES:
         raise InvalidInput(f"no active moderator with id {to_staff_id}", field="staff_id")
+    if case.not_for_staff_id == to_staff_id:
+        raise InvalidInput(f"case {case_id} reviews that moderator's own decision",
+                           field="staff_id")
     before = {"lease_holder_id": case.lease_holder_id}
     case.lease_holder_id = to_staff_id
     case.lease_expires_at = utcnow() + lease

@@ -182,7 +182,8 @@ def rules_test(
 @users_app.command("create")
 def users_create(
     name: str,
-    role: Annotated[str, typer.Option(help="moderator, lead, admin or integration.")]
+    role: Annotated[str, typer.Option(
+        help="moderator, lead, admin, integration or rights_holder.")]
     = "moderator",
     organisation: Annotated[str | None, typer.Option(
         help="Organisation an API client acts for (created if new).")] = None,
@@ -190,10 +191,16 @@ def users_create(
         help="Read the password from standard input instead of prompting.")] = False,
     locale: Annotated[str, typer.Option(help="Console language: pl or en.")] = "pl",
 ) -> None:
-    """Create an account. People get a password (prompted); every account gets an API key,
-    printed once on standard output."""
+    """Create an account. Staff get a password (prompted; rights holders' members with
+    --password-stdin); every account gets an API key, printed once on standard output."""
     from moderation.db import session_scope
-    from moderation.domain import API_CLIENTS, OrganisationKind, StaffRole
+    from moderation.domain import (
+        API_CLIENTS,
+        ORGANISATION_KIND_OF,
+        PEOPLE,
+        OrganisationKind,
+        StaffRole,
+    )
     from moderation.errors import ModerationError
     from moderation.staff import create_staff, ensure_organisation
 
@@ -202,15 +209,18 @@ def users_create(
     except ValueError:
         raise typer.BadParameter(f"unknown role {role!r}", param_hint="--role") from None
     password = None
-    if staff_role not in API_CLIENTS:
+    if staff_role in PEOPLE or password_stdin:
         password = (sys.stdin.readline().rstrip("\n") if password_stdin
                     else typer.prompt("password", hide_input=True, confirmation_prompt=True))
     try:
         with session_scope() as session:
             org_id = None
             if staff_role in API_CLIENTS:
-                org_id = ensure_organisation(session, organisation or "Marketplace",
-                                             OrganisationKind.MARKETPLACE).id
+                kind = ORGANISATION_KIND_OF[staff_role]
+                if organisation is None and kind is not OrganisationKind.MARKETPLACE:
+                    raise typer.BadParameter("name the organisation this account acts for",
+                                             param_hint="--organisation")
+                org_id = ensure_organisation(session, organisation or "Marketplace", kind).id
             created = create_staff(session, name=name, role=staff_role, password=password,
                                    organisation_id=org_id, locale=locale)
     except ModerationError as exc:

@@ -40,6 +40,27 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_lock_minutes: int = Field(default=15, ge=1)
 
+    # Rights protection programme (issue 4).
+    max_notice_offers: int = Field(default=500, ge=1)
+    max_document_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    notice_due_hours: int = Field(default=48, ge=1)
+    fast_track_due_hours: int = Field(default=12, ge=1)
+    # Trusted notifiers (fast track): this share of decided notice items upheld, over at
+    # least this many decided items in the window; below it, the fast track is lost.
+    trusted_accuracy: float = Field(default=0.9, ge=0, le=1)
+    trusted_min_decided: int = Field(default=10, ge=1)
+    accuracy_window_days: int = Field(default=180, ge=1)
+    # Manifestly unfounded notices (DSA art. 23): a warning, then a suspension.
+    unfounded_warn_after: int = Field(default=3, ge=1)
+    unfounded_suspend_after: int = Field(default=5, ge=1)
+    unfounded_window_days: int = Field(default=180, ge=1)
+    notifier_suspension_days: int = Field(default=30, ge=1)
+    # Sellers: time to file a counter-notice; strikes and the repeat-infringer ladder.
+    counter_notice_days: int = Field(default=14, ge=1)
+    strike_expiry_days: int = Field(default=365, ge=1)
+    # One step per active strike count: "warning", "suspend:<days>" or "terminate".
+    strike_ladder: str = "warning,suspend:7,suspend:30,terminate"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

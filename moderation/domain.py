@@ -25,6 +25,8 @@ class Route(StrEnum):
 
 class CaseKind(StrEnum):
     SCREENING = "screening"
+    NOTICE = "notice"  # opened by a rights holder's notice
+    COUNTER_NOTICE = "counter_notice"  # a seller contests a removal on a notice
 
 
 class CaseStatus(StrEnum):
@@ -45,11 +47,13 @@ class StaffRole(StrEnum):
     LEAD = "lead"
     ADMIN = "admin"
     INTEGRATION = "integration"  # the marketplace's offer service, which sends offers
+    RIGHTS_HOLDER = "rights_holder"  # a member or API client of a rights holder
 
 
-# People log in to the console; API clients act for an organisation with a key only.
+# Staff log in to the console. Accounts of organisations act for one (a key, and for
+# rights holders' members also a password for the portal).
 PEOPLE = frozenset({StaffRole.MODERATOR, StaffRole.LEAD, StaffRole.ADMIN})
-API_CLIENTS = frozenset({StaffRole.INTEGRATION})
+API_CLIENTS = frozenset({StaffRole.INTEGRATION, StaffRole.RIGHTS_HOLDER})
 
 
 class OrganisationKind(StrEnum):
@@ -69,3 +73,8 @@ class Assessment:
     statement_category: str | None
     hits: tuple[Hit, ...]
     score: Score
+
+
+# The kind of organisation each organisation-bound role acts for.
+ORGANISATION_KIND_OF = {StaffRole.INTEGRATION: OrganisationKind.MARKETPLACE,
+                        StaffRole.RIGHTS_HOLDER: OrganisationKind.RIGHTS_HOLDER}

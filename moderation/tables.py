@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -10,11 +10,13 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -74,7 +76,10 @@ class Seller(Base):
     external_id: Mapped[str] = mapped_column(String(64), unique=True)
     account_created_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     activated: Mapped[bool] = mapped_column(Boolean, default=True)
-    strikes: Mapped[int] = mapped_column(Integer, default=0)
+    strikes: Mapped[int] = mapped_column(Integer, default=0)  # active (unexpired) strikes
+    # Repeat-infringer ladder: new offers of a suspended or terminated seller are held.
+    suspended_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    terminated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
@@ -153,6 +158,9 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
+    # Notifier sanctions for manifestly unfounded notices (DSA art. 23).
+    warned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    suspended_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
@@ -203,6 +211,8 @@ class Case(Base):
     due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     lease_holder_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # A counter-notice is reviewed by someone other than who decided the original case.
+    not_for_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
@@ -275,3 +285,130 @@ class OutboxMessage(Base):
             sqlite_where=text("status = 'pending'"),
         ),
     )
+
+
+class Right(Base):
+    """A right a rights holder relies on; notices may cite it once staff verified it."""
+
+    __tablename__ = "rights"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    type: Mapped[str] = mapped_column(String(32))  # trademark, copyright, design, patent, ...
+    office: Mapped[str] = mapped_column(String(64))  # the registry: EUIPO, UPRP, WIPO, ...
+    number: Mapped[str] = mapped_column(String(64))
+    owner: Mapped[str] = mapped_column(String(200))
+    territory: Mapped[str] = mapped_column(String(64))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    brands: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    keywords: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The genuine goods' usual price: far below it, a branded offer is suspicious.
+    reference_price: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    agent: Mapped[bool] = mapped_column(Boolean, default=False)  # acting for the owner
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    verified_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("organisation_id", "office", "number"),)
+
+
+class RightDocument(Base):
+    """Proof of a right: a registration certificate, a power of attorney for an agent."""
+
+    __tablename__ = "right_documents"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    right_id: Mapped[int] = mapped_column(ForeignKey("rights.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Notice(Base):
+    """A DSA art. 16 notice from a rights holder about one or many offers."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    right_id: Mapped[int] = mapped_column(ForeignKey("rights.id"))
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    explanation: Mapped[str] = mapped_column(Text)
+    notifier_name: Mapped[str] = mapped_column(String(200))
+    notifier_email: Mapped[str] = mapped_column(String(254))
+    good_faith: Mapped[bool] = mapped_column(Boolean)
+    fast_track: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class NoticeItem(Base):
+    """One offer named in a notice, and what became of it."""
+
+    __tablename__ = "notice_items"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16), default="pending")
+    manifestly_unfounded: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("notice_id", "offer_id"),)
+
+
+class CaseSource(Base):
+    """Why a case exists: screening, and any notices or counter-notices merged into it."""
+
+    __tablename__ = "case_sources"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class CounterNotice(Base):
+    """A seller's answer to a removal on a notice: reviewed again by someone else."""
+
+    __tablename__ = "counter_notices"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    statement: Mapped[str] = mapped_column(Text)
+    contact_email: Mapped[str] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    filed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Strike(Base):
+    """One upheld infringement against a seller; it counts until it expires or is revoked."""
+
+    __tablename__ = "strikes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("sellers.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from moderation import cases, offers, screening
-from moderation.domain import API_CLIENTS, OrganisationKind, StaffRole
+from moderation.domain import API_CLIENTS, ORGANISATION_KIND_OF, StaffRole
 from moderation.schemas import OfferIn
 from moderation.screener import get_screener
 from moderation.staff import NewStaff, create_staff, ensure_organisation
@@ -54,8 +54,8 @@ TEST_PASSWORD = "correct horse battery"
 
 def make_staff(session: Session, role: StaffRole = StaffRole.MODERATOR, *,
                password: str | None = None, locale: str = "en") -> NewStaff:
-    """An account with an API key; API clients act for the marketplace organisation."""
-    org = (ensure_organisation(session, "Marketplace", OrganisationKind.MARKETPLACE).id
+    """An account with an API key; organisation-bound roles act for a default organisation."""
+    org = (ensure_organisation(session, f"Default {role.value}", ORGANISATION_KIND_OF[role]).id
            if role in API_CLIENTS else None)
     return create_staff(session, name=f"{role.value}-{next(_seq)}", role=role,
                         password=password, organisation_id=org, locale=locale)
