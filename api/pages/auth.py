@@ -9,10 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import SESSION_COOKIE, Moderator, SessionDep
+from api.deps import SESSION_COOKIE, Member, SessionDep
 from api.templating import render
 from moderation import auth, staff
 from moderation.config import get_settings
+from moderation.domain import StaffRole
 
 router = APIRouter(include_in_schema=False)
 # Before there is a session, the login form is protected by a double-submit cookie.
@@ -55,7 +56,11 @@ def login(request: Request, session: SessionDep, name: Annotated[str, Form()],
         return _login_page(request, next_url=_safe_next(next), error=result.error,
                            status_code=status)
     settings = get_settings()
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next)
+    if result.staff is not None and result.staff.role == StaffRole.RIGHTS_HOLDER.value and (
+            target == "/queue"):
+        target = "/portal"
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, result.token, httponly=True, samesite="lax",
                         secure=settings.cookie_secure, max_age=settings.session_hours * 3600)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
@@ -63,7 +68,7 @@ def login(request: Request, session: SessionDep, name: Annotated[str, Form()],
 
 
 @router.post("/logout")
-def logout(request: Request, session: SessionDep, _caller: Moderator) -> Response:
+def logout(request: Request, session: SessionDep, _caller: Member) -> Response:
     auth.logout(session, request.cookies.get(SESSION_COOKIE))
     session.commit()
     response = RedirectResponse("/login", status_code=303)
@@ -72,7 +77,7 @@ def logout(request: Request, session: SessionDep, _caller: Moderator) -> Respons
 
 
 @router.post("/settings/language")
-def set_language(request: Request, session: SessionDep, caller: Moderator,
+def set_language(request: Request, session: SessionDep, caller: Member,
                  locale: Annotated[str, Form()]) -> Response:
     staff.set_locale(session, caller, locale)
     session.commit()

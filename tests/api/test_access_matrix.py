@@ -16,6 +16,7 @@ from moderation.domain import StaffRole
 from tests.factories import make_case, make_staff
 
 M, L, A, INT = StaffRole.MODERATOR, StaffRole.LEAD, StaffRole.ADMIN, StaffRole.INTEGRATION
+RH = StaffRole.RIGHTS_HOLDER
 PEOPLE = {M, L, A}
 LEADS = {L, A}
 PUBLIC = None
@@ -36,8 +37,8 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/v1/cases/bulk-decision"): LEADS,
     ("POST", "/v1/cases/{case_id}/release"): PEOPLE,
     ("POST", "/v1/cases/{case_id}/decision"): PEOPLE,
-    ("POST", "/logout"): PEOPLE,
-    ("POST", "/settings/language"): PEOPLE,
+    ("POST", "/logout"): PEOPLE | {RH},
+    ("POST", "/settings/language"): PEOPLE | {RH},
     ("GET", "/queue"): PEOPLE,
     ("POST", "/queue/next"): PEOPLE,
     ("GET", "/cases/{case_id}"): PEOPLE,
