@@ -9,8 +9,9 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.limits import BodyLimit
-from api.pages import admin, audit, auth, case, lead, queue
-from api.routes import cases, offers
+from api.pages import admin, audit, auth, case, lead, portal, queue
+from api.pages import rights as rights_pages
+from api.routes import cases, counter_notices, notices, offers, rights
 from moderation.config import get_settings
 
 STATIC = Path(__file__).parent / "static"
@@ -22,7 +23,10 @@ def create_app() -> FastAPI:
     errors.install(app)
     app.include_router(offers.router)
     app.include_router(cases.router)
-    for pages in (auth, queue, case, lead, audit, admin):
+    app.include_router(notices.router)
+    app.include_router(counter_notices.router)
+    app.include_router(rights.router)
+    for pages in (auth, queue, case, lead, audit, admin, portal, rights_pages):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)

@@ -23,5 +23,9 @@ LABELS = (
     # rule severities
     N_("low"), N_("medium"), N_("high"), N_("critical"),
     # audit entities
-    N_("case"), N_("offer"), N_("staff"), N_("organisation"),
+    N_("case"), N_("offer"), N_("staff"), N_("organisation"), N_("notice"), N_("right"),
+    N_("seller"),
+    # notices: kinds and what became of each offer; the new case kinds and sources
+    N_("counterfeit"), N_("logo"), N_("copyright"), N_("design"), N_("patent"), N_("other"),
+    N_("pending"), N_("upheld"), N_("rejected"), N_("notice"), N_("counter_notice"),
 )

@@ -3,28 +3,45 @@
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from moderation.config import get_settings
+
+# Rights holders upload proofs of their rights here (JSON API and portal): documents, not
+# small JSON, so these paths take a document plus the multipart framing around it.
+DOCUMENT_UPLOADS = re.compile(r"/(?:v1|portal)/rights/\d+/documents/?")
+MULTIPART_OVERHEAD = 16 * 1024
 
 
 class BodyLimit:
     """ASGI middleware: 413 when Content-Length or the streamed body passes the limit.
 
-    The body is read up front (it is small by definition) so that a chunked upload without
-    Content-Length is refused the same way.
+    The body is read up front (small, or one document at most) so that a chunked upload
+    without Content-Length is refused the same way.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_bytes = (upload_bytes if upload_bytes is not None
+                             else get_settings().max_document_bytes + MULTIPART_OVERHEAD)
+
+    def limit_for(self, scope: Scope) -> int:
+        """The most bytes a request to this path may carry."""
+        if scope["method"] == "POST" and DOCUMENT_UPLOADS.fullmatch(scope["path"]):
+            return max(self.upload_bytes, self.max_bytes)
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope)
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                await self._refuse(send)
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
+                await self._refuse(send, limit)
                 return
         chunks: list[bytes] = []
         size = 0
@@ -34,8 +51,8 @@ class BodyLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(send)
+            if size > limit:
+                await self._refuse(send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -52,9 +69,10 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send) -> None:
+    @staticmethod
+    async def _refuse(send: Send, limit: int) -> None:
         body = json.dumps({"error": "payload_too_large",
-                           "message": f"request body exceeds {self.max_bytes} bytes"}).encode()
+                           "message": f"request body exceeds {limit} bytes"}).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})

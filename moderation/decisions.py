@@ -11,11 +11,19 @@ from sqlalchemy.orm import Session
 
 from moderation import audit, outbox
 from moderation.cases import claim, get_case, holds_lease
-from moderation.domain import Assessment, CaseStatus, DecisionAction, OfferStatus, StaffRole
+from moderation.config import get_settings
+from moderation.domain import (
+    Assessment,
+    CaseKind,
+    CaseStatus,
+    DecisionAction,
+    OfferStatus,
+    StaffRole,
+)
 from moderation.errors import CaseClosed, Forbidden, LeaseNotHeld, ModerationError
 from moderation.reasons import check_reason
 from moderation.schemas import DecisionIn
-from moderation.tables import Decision, Offer, Screening, Staff, utcnow
+from moderation.tables import CaseSource, Decision, Offer, Screening, Staff, utcnow
 
 _ESCALATION_PRIORITY = 1
 
@@ -74,8 +82,17 @@ def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionI
                      entity_id=offer.id, before={"status": offer_before},
                      after={"status": offer.status, "decision_id": row.id})
     if action is DecisionAction.REMOVE:
-        outbox.notify_seller(session, row, offer, automated_detection=case.screening_id is not None)
+        on_notice = session.scalar(select(CaseSource.id).where(
+            CaseSource.case_id == case.id, CaseSource.kind == CaseKind.NOTICE.value).limit(1))
+        until = (now + timedelta(days=get_settings().counter_notice_days)
+                 if on_notice is not None else None)
+        outbox.notify_seller(session, row, offer, automated_detection=case.screening_id is not None,
+                             counter_notice_until=until)
     session.flush()
+    # Imported here: the follow-ups reach counter-notices, which build on decisions.
+    from moderation import followups
+
+    followups.on_decided(session, case=case, decision=row, offer=offer, now=now)
     return row
 
 

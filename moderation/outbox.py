@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -41,14 +42,34 @@ def statement_of_reasons(
 
 
 def notify_seller(session: Session, decision: Decision, offer: Offer, *,
-                  automated_detection: bool) -> OutboxMessage:
-    """Queue the seller's statement of reasons in the decision's transaction."""
+                  automated_detection: bool, counter_notice_until: datetime | None = None
+                  ) -> OutboxMessage:
+    """Queue the seller's statement of reasons in the decision's transaction.
+
+    A removal on a rights holder's notice tells the seller until when a counter-notice
+    may be filed.
+    """
     seller_ext = session.scalar(select(Seller.external_id).where(Seller.id == offer.seller_id))
+    payload = statement_of_reasons(decision, offer, automated_detection=automated_detection)
+    if counter_notice_until is not None:
+        payload["counter_notice"] = {
+            "until": counter_notice_until.isoformat(),
+            "how": "File a counter-notice through the marketplace, quoting the decision id; "
+                   "a different moderator reviews it and the rights holder is told.",
+        }
     message = OutboxMessage(
         kind="seller.statement_of_reasons", recipient=f"seller:{seller_ext}",
-        payload=statement_of_reasons(decision, offer, automated_detection=automated_detection),
-        status="pending", attempts=0, created_at=utcnow(),
+        payload=payload, status="pending", attempts=0, created_at=utcnow(),
     )
+    session.add(message)
+    return message
+
+
+def notify(session: Session, *, kind: str, recipient: str, payload: dict[str, Any]
+           ) -> OutboxMessage:
+    """Queue a message to a notifier, a seller or an organisation in the caller's transaction."""
+    message = OutboxMessage(kind=kind, recipient=recipient, payload=payload, status="pending",
+                            attempts=0, created_at=utcnow())
     session.add(message)
     return message
 

@@ -33,6 +33,9 @@ REVIEW_SLA = {
     5: timedelta(hours=72),
 }
 MODEL_REASON = "MODEL_SCORE"
+# New offers of a suspended or terminated seller wait for a person, whatever else says.
+HELD_SELLER_REASON = "SELLER_SUSPENDED"
+HELD_SELLER_PRIORITY = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +53,8 @@ class Policy:
         urgent = max(review, float(threshold_for(URGENT_PRECISION)))
         return cls(review_threshold=review, urgent_threshold=urgent)
 
-    def route(self, hits: Sequence[Hit], score: Score) -> Assessment:
+    def route(self, hits: Sequence[Hit], score: Score, *, seller_held: bool = False
+              ) -> Assessment:
         """Turn one offer's rule hits and score into an assessment."""
         blocking = [h for h in hits if h.outcome is Outcome.BLOCK]
         if blocking:
@@ -72,6 +76,10 @@ class Policy:
             else:
                 reason, category = MODEL_REASON, None
             return Assessment(Route.REVIEW, priority, self.sla[priority], reason, category,
+                              tuple(hits), score)
+        if seller_held:
+            return Assessment(Route.REVIEW, HELD_SELLER_PRIORITY,
+                              self.sla[HELD_SELLER_PRIORITY], HELD_SELLER_REASON, None,
                               tuple(hits), score)
         return Assessment(Route.ALLOW, None, None, "CLEAN", None, tuple(hits), score)
 

@@ -21,6 +21,7 @@ SCREEN_OFFERS = "workers.tasks.screen_offers"
 SCREEN_WINDOW = "workers.tasks.screen_window"
 SWEEP = "workers.tasks.sweep"
 DELIVER_OUTBOX = "workers.tasks.deliver_outbox"
+EXPIRE_STRIKES = "workers.tasks.expire_strikes"
 
 WINDOW_KEY = "moderation:screen-window:{}"
 # Generous: a job may wait behind others; ids left behind are still swept from the database.

@@ -26,11 +26,28 @@ REMOVE = (
     Reason("UNSAFE_PRODUCT", "Unsafe product", _UNSAFE),
     Reason("SCAM", "Scam or fraud", _SCAMS),
 )
+MANIFESTLY_UNFOUNDED = "MANIFESTLY_UNFOUNDED"
 KEEP = (
     Reason("LAWFUL", "No violation", None),
     Reason("LAWFUL_REPLICA", "Lawful replica, model or costume", None),
     Reason("AUTHORISED_RESELLER", "Genuine goods from an authorised seller", None),
     Reason("INSUFFICIENT_EVIDENCE", "Not enough evidence of a violation", None),
+    # Counts against the notifier behind the case (DSA art. 23).
+    Reason(MANIFESTLY_UNFOUNDED, "The notice is manifestly unfounded", None),
+)
+REMOVE_ON_NOTICE = (
+    Reason("COUNTERFEIT", "Counterfeit goods", _IP),
+    Reason("LOGO_MISUSE", "Unauthorised use of a trademark or logo", _IP),
+    Reason("COPYRIGHT", "Copyright infringement (photos, text)", _IP),
+    Reason("DESIGN", "Infringement of a registered design", _IP),
+    Reason("PATENT", "Patent infringement", _IP),
+    *REMOVE[2:],
+)
+COUNTER_NOTICE_KEEP = (
+    Reason("COUNTER_NOTICE_UPHELD", "The seller is right: restore the offer", None),
+)
+COUNTER_NOTICE_REMOVE = (
+    Reason("COUNTER_NOTICE_REJECTED", "The removal stands", _IP),
 )
 ESCALATE = (
     Reason("UNSURE", "Unsure: a lead should decide", None),
@@ -42,6 +59,12 @@ _BY_KIND: dict[str, dict[str, tuple[Reason, ...]]] = {
     CaseKind.SCREENING.value: {DecisionAction.REMOVE.value: REMOVE,
                                DecisionAction.KEEP.value: KEEP,
                                DecisionAction.ESCALATE.value: ESCALATE},
+    CaseKind.NOTICE.value: {DecisionAction.REMOVE.value: REMOVE_ON_NOTICE,
+                            DecisionAction.KEEP.value: KEEP,
+                            DecisionAction.ESCALATE.value: ESCALATE},
+    CaseKind.COUNTER_NOTICE.value: {DecisionAction.REMOVE.value: COUNTER_NOTICE_REMOVE,
+                                    DecisionAction.KEEP.value: COUNTER_NOTICE_KEEP,
+                                    DecisionAction.ESCALATE.value: ESCALATE},
 }
 
 

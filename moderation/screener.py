@@ -6,7 +6,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,6 +18,7 @@ from moderation.pipeline import assess_many
 from moderation.policy import Policy
 from rules.engine import RuleSet
 from rules.loader import DEFAULT_PACKS_DIR, load_ruleset
+from rules.model import Rule
 from rules.types import OfferText
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ class Screener:
         self._ruleset: RuleSet | None = None
         self._classifier: Classifier | None = None
         self._policy: Policy | None = None
+        self._extended_key: tuple[str, str] | None = None
+        self._extended_set: RuleSet | None = None
 
     def current(self) -> Artifacts:
         """Return the current artifacts, reloading whichever changed on disk.
@@ -89,6 +92,15 @@ class Screener:
             assert self._ruleset and self._classifier and self._policy
             return Artifacts(self._ruleset, self._classifier, self._policy)
 
+    def _extended(self, base: RuleSet, version: str, rules: Sequence[Rule]) -> RuleSet:
+        """The packs plus extra rules, compiled once per pair of versions."""
+        key = (base.version, version)
+        with self._lock:
+            if self._extended_key != key or self._extended_set is None:
+                self._extended_set = base.with_rules(rules, version)
+                self._extended_key = key
+            return self._extended_set
+
     @staticmethod
     def _reload(load: Callable[[], T], previous: T | None) -> T:
         try:
@@ -99,11 +111,19 @@ class Screener:
             log.exception("a changed rule pack or model did not load; keeping %s", previous)
             return previous
 
-    def assess(self, snapshots: Sequence[OfferText]) -> tuple[Artifacts, list[Assessment]]:
-        """Screen a batch with the current artifacts; return which ones were used."""
+    def assess(self, snapshots: Sequence[OfferText], *, held: Sequence[bool] | None = None,
+               extra: tuple[str, Sequence[Rule]] | None = None,
+               ) -> tuple[Artifacts, list[Assessment]]:
+        """Screen a batch with the current artifacts; return which ones were used.
+
+        `extra` adds versioned rules from outside the packs (rights holders' brands).
+        """
         art = self.current()
+        if extra is not None and extra[1]:
+            art = replace(art, ruleset=self._extended(art.ruleset, *extra))
         return art, assess_many(
-            snapshots, ruleset=art.ruleset, classifier=art.classifier, policy=art.policy
+            snapshots, ruleset=art.ruleset, classifier=art.classifier, policy=art.policy,
+            held=held,
         )
 
 

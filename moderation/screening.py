@@ -10,11 +10,12 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from moderation import audit, cases, decisions
+from moderation import audit, cases, decisions, rights_rules, strikes
 from moderation.db import is_postgres
 from moderation.domain import Assessment, OfferStatus, Route
+from moderation.policy import HELD_SELLER_REASON, MODEL_REASON
 from moderation.screener import Screener
-from moderation.tables import Offer, Screening, Seller, utcnow
+from moderation.tables import Offer, Right, RightsCatch, Screening, Seller, utcnow
 from rules.types import Hit, OfferText
 
 # The Core table: an executemany UPDATE keyed by bound parameters, not the ORM's bulk path.
@@ -53,7 +54,8 @@ def _pending_query(offer_ids: Sequence[int] | None, limit: int, postgres: bool) 
     query = (
         select(Offer.id, Offer.version, Offer.status, Offer.title, Offer.description,
                Offer.category, Offer.brand, Offer.price, Offer.currency, Offer.gtins,
-               Seller.account_created_at, Seller.activated, Seller.strikes)
+               Seller.account_created_at, Seller.activated, Seller.strikes,
+               Seller.suspended_until, Seller.terminated_at)
         .join(Seller, Seller.id == Offer.seller_id)
         .where(Offer.needs_screening)
         .order_by(Offer.id)
@@ -83,7 +85,9 @@ def screen_pending(
     summary = ScreenSummary()
     if not rows:
         return summary
-    artifacts, assessments = screener.assess([snapshot(r, now) for r in rows])
+    held = [strikes.held_for_review(r, now) for r in rows]
+    artifacts, assessments = screener.assess([snapshot(r, now) for r in rows], held=held,
+                                             extra=rights_rules.current_rules(session))
     screening_rows = [
         {
             "offer_id": r.id, "offer_version": r.version, "route": a.route.value,
@@ -109,6 +113,7 @@ def screen_pending(
     for row, assessment, screening_id in zip(rows, assessments, screening_ids, strict=True):
         summary.routes[assessment.route.value] = summary.routes.get(assessment.route.value, 0) + 1
         _act(session, row, assessment, screening_id, now)
+    _record_rights_catches(session, rows, assessments, screening_ids, now)
     summary.screened = len(rows)
     session.flush()
     return summary
@@ -124,7 +129,7 @@ def _act(session: Session, row: Any, assessment: Assessment, screening_id: int,
         cases.open_screening_case(
             session, offer_id=row.id, screening_id=screening_id,
             priority=assessment.priority, reason_code=assessment.reason_code,
-            due_at=now + assessment.due_in, source="rules" if assessment.hits else "model",
+            due_at=now + assessment.due_in, source=_source(assessment),
         )
     elif row.status == OfferStatus.BLOCKED.value:
         # A seller who fixed a listing the rules blocked gets it back without waiting for anyone.
@@ -133,6 +138,33 @@ def _act(session: Session, row: Any, assessment: Assessment, screening_id: int,
         audit.record(session, actor=audit.SYSTEM, action="offer.unblocked", entity="offer",
                      entity_id=row.id, before={"status": row.status},
                      after={"status": OfferStatus.ACTIVE.value})
+
+
+def _source(assessment: Assessment) -> str:
+    """Who raised a screening case: the rules, the model, or the seller's sanction."""
+    if assessment.reason_code == MODEL_REASON:
+        return "model"
+    if assessment.reason_code == HELD_SELLER_REASON:
+        return "seller"
+    return "rules"
+
+
+def _record_rights_catches(session: Session, rows: Sequence[Any],
+                           assessments: Sequence[Assessment], screening_ids: Sequence[int],
+                           now: datetime) -> None:
+    """Remember which offers a rights holder's brands caught, for the holder to see."""
+    caught = [(right_id, hit.rule_id, row.id, screening_id)
+              for row, a, screening_id in zip(rows, assessments, screening_ids, strict=True)
+              for hit in a.hits
+              if (right_id := rights_rules.right_id_of(hit.rule_id)) is not None]
+    if not caught:
+        return
+    owners = dict(session.execute(select(Right.id, Right.organisation_id).where(
+        Right.id.in_({c[0] for c in caught}))).all())
+    session.execute(insert(RightsCatch), [
+        {"right_id": right_id, "organisation_id": owners[right_id], "offer_id": offer_id,
+         "screening_id": screening_id, "rule_id": rule_id, "created_at": now}
+        for right_id, rule_id, offer_id, screening_id in caught if right_id in owners])
 
 
 def unscreened_ids(session: Session, *, older_than: timedelta, limit: int) -> list[int]:

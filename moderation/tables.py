@@ -270,7 +270,7 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
-    recipient: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(String(300))  # "email:" + up to 254 characters
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -412,3 +412,19 @@ class Strike(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class RightsCatch(Base):
+    """An offer a rights holder's verified brands caught at screening, before any notice."""
+
+    __tablename__ = "rights_catches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    right_id: Mapped[int] = mapped_column(ForeignKey("rights.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"))
+    screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id"))
+    rule_id: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("screening_id", "rule_id"),)

@@ -75,7 +75,7 @@ class Compiler:
                 text_index, field_index, allowed = self._indexes_for(
                     cond.catalogue or cond.brands, cond.brands, cond.cutoff, False)
                 return PriceNode(cond.ratio, text_index, field_index, allowed, cond.fields,
-                                 cond.unless_preceded_by, cond.window)
+                                 cond.unless_preceded_by, cond.window, cond.reference)
             case CategoryIn():
                 return CategoryNode(cond.values, cond.negate)
             case SellerAccountAgeBelow():

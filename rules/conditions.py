@@ -64,6 +64,7 @@ class PriceBelowReference:
 
     ratio: float
     brands: tuple[BrandEntry, ...]
+    reference: float | None = None  # PLN; a fixed reference instead of the list's prices
     cutoff: float = 90.0
     fields: tuple[str, ...] = ("brand", "title")
     unless_preceded_by: tuple[str, ...] = ()

@@ -186,9 +186,9 @@ class PriceNode(Node):
 
     def __init__(self, ratio: float, text_index: BrandIndex, field_index: BrandIndex,
                  allowed: Allowed, fields: tuple[str, ...], unless: tuple[str, ...],
-                 window: int) -> None:
+                 window: int, reference: float | None = None) -> None:
         self.ratio, self.text_index, self.field_index = ratio, text_index, field_index
-        self.allowed = allowed
+        self.allowed, self.reference = allowed, reference
         self.fields, self.unless, self.window = fields, Preceders(unless), window
 
     def eval(self, ctx: OfferContext) -> Found | None:
@@ -198,7 +198,7 @@ class PriceNode(Node):
         for field in self.fields:
             index = self.field_index if field == "brand" else self.text_index
             for m in _brands(ctx, index, field, None):
-                ref = m.entry.reference_price
+                ref = self.reference or m.entry.reference_price
                 if ref is None:
                     continue
                 if field != "brand" and self.unless and self.unless.within(

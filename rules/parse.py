@@ -317,8 +317,8 @@ def _brand_mismatch(value: object, raw: dict[str, Any], files: DataFiles,
                          _window(raw, path), _common(raw, path), ignore, source, catalogue)
 
 
-_PRICE_OPTIONS = {"ratio", "list", "cutoff", "fields", "unless_preceded_by", "window",
-                  *_BRAND_FILTERS}
+_PRICE_OPTIONS = {"ratio", "reference", "list", "cutoff", "fields", "unless_preceded_by",
+                  "window", *_BRAND_FILTERS}
 
 
 def _price(value: object, raw: dict[str, Any], files: DataFiles, path: str) -> Condition:
@@ -329,10 +329,16 @@ def _price(value: object, raw: dict[str, Any], files: DataFiles, path: str) -> C
         raise _fail(f"{path}: unknown option {extra[0]!r}")
     entries, catalogue, source = _brand_entries(value.get("list", "brands.csv"), value, files,
                                                 path)
-    entries = tuple(e for e in entries if e.reference_price)
+    # A fixed `reference` (a rights holder's own price) stands in for the list's prices.
+    reference = value.get("reference")
+    if "reference" in value and (not isinstance(reference, int | float)
+                                  or isinstance(reference, bool) or not 0 < reference < 1e11):
+        raise _fail(f"{path}.reference: expected a positive price in PLN, got {reference!r}")
+    entries = entries if reference else tuple(e for e in entries if e.reference_price)
     if not entries:
         raise _fail(f"{path}: no brand of {source} has a reference price")
     return PriceBelowReference(_number(value, "ratio", path, 0.001, 0.999), entries,
+                               float(reference) if reference else None,
                                _number(value, "cutoff", path, 50, 100, 90),
                                _fields(value, path, ("brand", "title")),
                                _unless(value, path, files), _window(value, path), source,

@@ -10,10 +10,11 @@ import time
 from collections.abc import Sequence
 from datetime import timedelta
 
-from moderation import outbox, queue, screening
+from moderation import outbox, queue, screening, strikes
 from moderation.config import get_settings
 from moderation.db import session_scope
 from moderation.screener import get_screener
+from moderation.tables import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,12 @@ def sweep() -> dict[str, int]:
         log.warning("sweep: %d offers were waiting for screening; re-enqueued", len(ids))
         queue.screen_offers(ids)
     return {"requeued": len(ids)}
+
+
+def expire_strikes() -> int:
+    """Recount sellers whose strikes ran out."""
+    with session_scope() as session:
+        return strikes.expire_strikes(session, now=utcnow())
 
 
 def deliver_outbox() -> int:

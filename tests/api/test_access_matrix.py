@@ -51,6 +51,30 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/cases/bulk"): LEADS,
     ("GET", "/dashboard"): LEADS,
     ("GET", "/audit"): LEADS,
+    ("POST", "/v1/notices"): {RH},
+    ("GET", "/v1/notices"): PEOPLE | {RH},
+    ("GET", "/v1/notices/{reference}"): PEOPLE | {RH},
+    ("GET", "/v1/notifiers"): LEADS,
+    ("GET", "/v1/caught-offers"): {RH},
+    ("POST", "/v1/rights"): {RH},
+    ("GET", "/v1/rights"): PEOPLE | {RH},
+    ("GET", "/v1/rights/{right_id}"): PEOPLE | {RH},
+    ("POST", "/v1/rights/{right_id}/documents"): {RH},
+    ("GET", "/v1/rights/{right_id}/documents/{document_id}"): PEOPLE | {RH},
+    ("POST", "/v1/rights/{right_id}/verification"): LEADS,
+    ("GET", "/portal/rights"): {RH},
+    ("POST", "/portal/rights"): {RH},
+    ("GET", "/portal/rights/{right_id}"): {RH},
+    ("POST", "/portal/rights/{right_id}/documents"): {RH},
+    ("GET", "/rights"): LEADS,
+    ("POST", "/rights/{right_id}/verification"): LEADS,
+    ("POST", "/v1/counter-notices"): {INT, A},
+    ("GET", "/v1/counter-notices/{reference}"): PEOPLE | {INT},
+    ("GET", "/portal"): {RH},
+    ("GET", "/portal/notices/new"): {RH},
+    ("POST", "/portal/notices"): {RH},
+    ("GET", "/portal/notices/{reference}"): {RH},
+    ("GET", "/notifiers"): LEADS,
     ("GET", "/admin"): {A},
     ("POST", "/admin/users"): {A},
 }
@@ -96,7 +120,8 @@ def callers(session: Session) -> dict[StaffRole, dict[str, str]]:
 def test_each_role_on_each_route_is_let_in_or_refused(
         session: Session, client: TestClient, callers: dict[StaffRole, dict[str, str]]) -> None:
     case = make_case(session)
-    params = {"case_id": str(case.id), "offer_id": str(case.offer_id)}
+    params = {"case_id": str(case.id), "offer_id": str(case.offer_id), "reference": "N-0-0",
+              "right_id": "1", "document_id": "1"}
     checked = 0
     for (method, path), allowed in DESIGN.items():
         url = path.format(**params)

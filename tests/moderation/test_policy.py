@@ -4,7 +4,7 @@ import pytest
 
 from models.bundle import Score
 from moderation.domain import Route
-from moderation.policy import MODEL_REASON, REVIEW_SLA, Policy
+from moderation.policy import HELD_SELLER_REASON, MODEL_REASON, REVIEW_SLA, Policy
 from rules.types import Hit, Outcome, Severity
 
 POLICY = Policy(review_threshold=0.6, urgent_threshold=0.9)
@@ -49,3 +49,18 @@ def test_thresholds_come_from_the_bundles_precision_table() -> None:
     table = {0.95: 0.7, 0.99: 0.93}
     policy = Policy.for_thresholds(lambda p: table[p])
     assert (policy.review_threshold, policy.urgent_threshold) == (0.7, 0.93)
+
+
+@pytest.mark.parametrize(
+    ("hits", "score", "route", "reason"),
+    [
+        ([], 0.1, Route.REVIEW, HELD_SELLER_REASON),  # clean, but the seller is suspended
+        ([hit(Outcome.ALLOW)], 0.1, Route.REVIEW, HELD_SELLER_REASON),
+        ([hit(Outcome.REVIEW, priority=2, rule="x")], 0.1, Route.REVIEW, "X"),
+        ([hit(Outcome.BLOCK, rule="b")], 0.1, Route.BLOCK, "B"),
+    ],
+)
+def test_offers_of_a_held_seller_always_reach_a_person(hits: list[Hit], score: float,
+                                                       route: Route, reason: str) -> None:
+    assessment = POLICY.route(hits, Score(score, ()), seller_held=True)
+    assert (assessment.route, assessment.reason_code) == (route, reason)

@@ -50,7 +50,9 @@ def test_sweep_requeues_an_offer_whose_enqueue_was_lost(session: Session, redis:
 def test_tick_enqueues_periodic_jobs_once_per_period_across_workers(redis: Redis) -> None:
     tick(redis, interval=60)
     tick(redis, interval=60)  # a second worker in the same period
-    assert len(queue.get_queue()) == 2  # one sweep, one outbox delivery
+    # one sweep, one outbox delivery, one recount of expired strikes
+    assert sorted(job.func_name for job in queue.get_queue().jobs) == [
+        queue.DELIVER_OUTBOX, queue.EXPIRE_STRIKES, queue.SWEEP]
 
 
 def test_deliver_outbox_marks_messages_sent(session: Session, redis: Redis) -> None:
@@ -62,3 +64,20 @@ def test_deliver_outbox_marks_messages_sent(session: Session, redis: Redis) -> N
     assert tasks.deliver_outbox() >= 1
     assert session.scalar(select(OutboxMessage.status)
                           .where(OutboxMessage.recipient == "seller:x")) == "sent"
+
+
+def test_expire_strikes_job_recounts_sellers(session: Session) -> None:
+    from datetime import timedelta
+
+    from moderation.tables import Seller, Strike, utcnow
+    from tests.notice_builders import remove_on_notice
+
+    removed = remove_on_notice(session)
+    seller = session.get(Seller, removed.offer.seller_id)
+    assert seller is not None and seller.strikes == 1
+    strike = session.query(Strike).filter_by(seller_id=seller.id).one()
+    strike.expires_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    assert tasks.expire_strikes() == 1
+    session.refresh(seller)
+    assert seller.strikes == 0
