@@ -27,5 +27,7 @@ LABELS = (
     N_("seller"),
     # notices: kinds and what became of each offer; the new case kinds and sources
     N_("counterfeit"), N_("logo"), N_("copyright"), N_("design"), N_("patent"), N_("other"),
-    N_("pending"), N_("upheld"), N_("rejected"), N_("notice"), N_("counter_notice"),
+    N_("pending"), N_("upheld"), N_("rejected"), N_("counter_notice"), N_("verified"),
+    # types of rights
+    N_("trademark"), N_("personal_rights"),
 )

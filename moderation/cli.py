@@ -243,7 +243,9 @@ def demo(host: str = "127.0.0.1", port: int = 8000,
                   f"{DEMO_PASSWORD!r}; JSON API: header X-API-Key):")
     for role, key in keys.items():
         login = f"demo-{role}" if role != "integration" else "(API client only)"
-        console.print(f"  {role:<12} login {login:<18} key {key}")
+        if role == "rights_holder":
+            login += " (/portal)"
+        console.print(f"  {role:<14} login {login:<28} key {key}")
     console.print(f"try: curl -H 'X-API-Key: {keys['moderator']}' http://{host}:{port}/v1/cases")
     if serve_after:
         serve(host=host, port=port, worker=False)

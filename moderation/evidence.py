@@ -9,7 +9,19 @@ from sqlalchemy.orm import Session, joinedload
 
 from moderation.cases import get_case, open_cases_for_offer
 from moderation.offers import get_offer
-from moderation.tables import AuditEntry, Case, Decision, Offer, Screening, Seller
+from moderation.tables import (
+    AuditEntry,
+    Case,
+    CaseSource,
+    CounterNotice,
+    Decision,
+    Notice,
+    Offer,
+    Organisation,
+    Right,
+    Screening,
+    Seller,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +40,13 @@ class SellerHistory:
 
 
 @dataclass(frozen=True, slots=True)
+class NoticeEvidence:
+    notice: Notice
+    right: Right
+    organisation: Organisation
+
+
+@dataclass(frozen=True, slots=True)
 class CaseEvidence:
     case: Case
     offer: Offer
@@ -35,6 +54,8 @@ class CaseEvidence:
     history: OfferHistory
     seller: SellerHistory
     audit: list[AuditEntry]
+    notices: list[NoticeEvidence]  # the rights holders' notices merged into the case
+    counter_notice: CounterNotice | None  # the seller's statement, on a counter-notice case
 
 
 SELLER_HISTORY_LIMIT = 50
@@ -82,4 +103,12 @@ def case_evidence(session: Session, case_id: int) -> CaseEvidence:
         .order_by(AuditEntry.id)
     ).all()
     seller = seller_history(session, history.offer.seller_id, except_offer=case.offer_id)
-    return CaseEvidence(case, history.offer, screening, history, seller, list(trail))
+    notices = [NoticeEvidence(n, r, o) for n, r, o in session.execute(
+        select(Notice, Right, Organisation)
+        .join(CaseSource, CaseSource.notice_id == Notice.id)
+        .join(Right, Right.id == Notice.right_id)
+        .join(Organisation, Organisation.id == Notice.organisation_id)
+        .where(CaseSource.case_id == case.id).order_by(Notice.id))]
+    counter = session.scalar(select(CounterNotice).where(CounterNotice.case_id == case.id))
+    return CaseEvidence(case, history.offer, screening, history, seller, list(trail), notices,
+                        counter)

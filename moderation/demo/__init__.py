@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
 
 from moderation.db import session_scope
-from moderation.domain import API_CLIENTS, OrganisationKind, StaffRole
+from moderation.domain import OrganisationKind, StaffRole
 from moderation.importer import import_offers
 from moderation.staff import create_staff, ensure_organisation
-from moderation.tables import Staff
+from moderation.tables import Right, Staff, utcnow
 
 OFFERS = Path(__file__).parent / "offers.jsonl"
 # Fixed so the README can show working calls; never use these outside the demo.
@@ -19,7 +20,10 @@ DEMO_KEYS = {
     StaffRole.LEAD: "demo-lead-key",
     StaffRole.ADMIN: "demo-admin-key",
     StaffRole.INTEGRATION: "demo-integration-key",
+    StaffRole.RIGHTS_HOLDER: "demo-rights_holder-key",
 }
+# A fictional brand owner with one verified trademark, so the portal has something to show.
+DEMO_BRAND = "Lumora Fashion"
 
 
 # People log in to the console with these; the integration is an API client only.
@@ -29,13 +33,24 @@ DEMO_PASSWORD = "demo-password"
 def load_demo() -> dict[str, str]:
     """Create the demo accounts (once) and import the demo offers (idempotent)."""
     with session_scope() as session:
-        marketplace = ensure_organisation(session, "Marketplace", OrganisationKind.MARKETPLACE)
+        orgs = {StaffRole.INTEGRATION: ensure_organisation(session, "Marketplace",
+                                                           OrganisationKind.MARKETPLACE),
+                StaffRole.RIGHTS_HOLDER: ensure_organisation(session, DEMO_BRAND,
+                                                             OrganisationKind.RIGHTS_HOLDER)}
         for role, key in DEMO_KEYS.items():
             name = f"demo-{role.value}"
             if session.scalar(select(Staff.id).where(Staff.name == name)) is None:
-                client = role in API_CLIENTS
                 create_staff(session, name=name, role=role, api_key=key,
-                             password=None if client else DEMO_PASSWORD,
-                             organisation_id=marketplace.id if client else None)
+                             password=None if role == StaffRole.INTEGRATION else DEMO_PASSWORD,
+                             organisation_id=orgs[role].id if role in orgs else None)
+        brand = orgs[StaffRole.RIGHTS_HOLDER]
+        if session.scalar(select(Right.id).where(Right.organisation_id == brand.id)) is None:
+            now = utcnow()
+            session.add(Right(organisation_id=brand.id, type="trademark", office="EUIPO",
+                              number="019876543", owner=DEMO_BRAND, territory="EU",
+                              brands=["Lumora"], keywords=["Lumora Aria"],
+                              reference_price=Decimal("900.00"), agent=False,
+                              status="verified", review_note="demo", verified_at=now,
+                              created_at=now, updated_at=now))
     import_offers(OFFERS)
     return {role.value: key for role, key in DEMO_KEYS.items()}

@@ -193,3 +193,20 @@ def test_an_admin_creates_an_account_and_sees_its_key_once(session: Session) -> 
         "csrf_token": csrf_of(page), "name": "no-password", "role": "moderator"})
     assert refused.status_code == 422 and session.query(Staff).filter_by(
         name="no-password").count() == 0
+
+
+def test_a_notice_case_shows_the_notice_and_a_counter_notice_case_the_statement(
+        session: Session) -> None:
+    from moderation import counter_notices
+    from tests.notice_builders import remove_on_notice
+
+    removed = remove_on_notice(session)
+    filed = counter_notices.file_counter_notice(session, data=counter_notices.CounterNoticeIn(
+        decision_id=removed.decision.id, contact_email="seller@example.com",
+        statement="These are genuine goods bought from the brand's distributor."), now=utcnow())
+    session.flush()
+    browser = logged_in(_person(session).name, TEST_PASSWORD)
+    original = browser.get(f"/cases/{removed.case.id}").text
+    assert removed.notice.reference in original and removed.notice.explanation in original
+    contested = browser.get(f"/cases/{filed.case_id}").text
+    assert "genuine goods bought from the brand" in contested and filed.reference in contested
