@@ -61,6 +61,16 @@ class Settings(BaseSettings):
     # One step per active strike count: "warning", "suspend:<days>" or "terminate".
     strike_ladder: str = "warning,suspend:7,suspend:30,terminate"
 
+    # Product safety (issue 5): deadlines in working days (Polish public holidays), after
+    # GPSR art. 22 and the Product Safety Pledge.
+    authority_order_working_days: int = Field(default=2, ge=1)
+    safety_notice_working_days: int = Field(default=3, ge=1)
+    consumer_notice_working_days: int = Field(default=5, ge=1)
+    # Leads are warned about safety cases this long before their deadline.
+    deadline_warning_hours: int = Field(default=8, ge=1)
+    # A directory the Safety Gate weekly exports are dropped into; imported by a job.
+    safety_feed_dir: Path | None = None
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

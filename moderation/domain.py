@@ -27,6 +27,7 @@ class CaseKind(StrEnum):
     SCREENING = "screening"
     NOTICE = "notice"  # opened by a rights holder's notice
     COUNTER_NOTICE = "counter_notice"  # a seller contests a removal on a notice
+    SAFETY = "safety"  # an offer matching a product-safety alert or an authority order
 
 
 class CaseStatus(StrEnum):
@@ -48,12 +49,13 @@ class StaffRole(StrEnum):
     ADMIN = "admin"
     INTEGRATION = "integration"  # the marketplace's offer service, which sends offers
     RIGHTS_HOLDER = "rights_holder"  # a member or API client of a rights holder
+    AUTHORITY = "authority"  # the market surveillance authority (UOKiK), consumer ombudsmen
 
 
 # Staff log in to the console. Accounts of organisations act for one (a key, and for
 # rights holders' members also a password for the portal).
 PEOPLE = frozenset({StaffRole.MODERATOR, StaffRole.LEAD, StaffRole.ADMIN})
-API_CLIENTS = frozenset({StaffRole.INTEGRATION, StaffRole.RIGHTS_HOLDER})
+API_CLIENTS = frozenset({StaffRole.INTEGRATION, StaffRole.RIGHTS_HOLDER, StaffRole.AUTHORITY})
 
 
 class OrganisationKind(StrEnum):
@@ -77,4 +79,5 @@ class Assessment:
 
 # The kind of organisation each organisation-bound role acts for.
 ORGANISATION_KIND_OF = {StaffRole.INTEGRATION: OrganisationKind.MARKETPLACE,
-                        StaffRole.RIGHTS_HOLDER: OrganisationKind.RIGHTS_HOLDER}
+                        StaffRole.RIGHTS_HOLDER: OrganisationKind.RIGHTS_HOLDER,
+                        StaffRole.AUTHORITY: OrganisationKind.AUTHORITY}

@@ -22,6 +22,9 @@ SCREEN_WINDOW = "workers.tasks.screen_window"
 SWEEP = "workers.tasks.sweep"
 DELIVER_OUTBOX = "workers.tasks.deliver_outbox"
 EXPIRE_STRIKES = "workers.tasks.expire_strikes"
+MATCH_ALERTS = "workers.tasks.match_alerts"
+IMPORT_SAFETY_FEED = "workers.tasks.import_safety_feed"
+WARN_DEADLINES = "workers.tasks.warn_deadlines"
 
 WINDOW_KEY = "moderation:screen-window:{}"
 # Generous: a job may wait behind others; ids left behind are still swept from the database.

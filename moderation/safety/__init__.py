@@ -1,0 +1,1 @@
+"""Product safety: Safety Gate alerts, the authority channel, matching alerts to offers."""
