@@ -10,8 +10,9 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.limits import BodyLimit
 from api.pages import admin, audit, auth, case, lead, portal, queue
+from api.pages import authority as authority_pages
 from api.pages import rights as rights_pages
-from api.routes import cases, counter_notices, notices, offers, rights
+from api.routes import cases, counter_notices, notices, offers, rights, safety
 from moderation.config import get_settings
 
 STATIC = Path(__file__).parent / "static"
@@ -26,7 +27,9 @@ def create_app() -> FastAPI:
     app.include_router(notices.router)
     app.include_router(counter_notices.router)
     app.include_router(rights.router)
-    for pages in (auth, queue, case, lead, audit, admin, portal, rights_pages):
+    app.include_router(safety.router)
+    for pages in (auth, queue, case, lead, audit, admin, portal, rights_pages,
+                  authority_pages):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)

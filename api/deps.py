@@ -104,8 +104,9 @@ MODERATORS = (StaffRole.MODERATOR, StaffRole.LEAD, StaffRole.ADMIN)
 LEADS = (StaffRole.LEAD, StaffRole.ADMIN)
 Moderator = Annotated[Staff, Depends(allow(*MODERATORS))]
 RightsHolder = Annotated[Staff, Depends(allow(StaffRole.RIGHTS_HOLDER))]
-# Anyone who logs in to a page: staff, and rights holders' members in their portal.
-Member = Annotated[Staff, Depends(allow(*MODERATORS, StaffRole.RIGHTS_HOLDER))]
+# Anyone who logs in to a page: staff, and the portals' members (rights holders, authority).
+Member = Annotated[Staff, Depends(allow(*MODERATORS, StaffRole.RIGHTS_HOLDER,
+                                        StaffRole.AUTHORITY))]
 Lead = Annotated[Staff, Depends(allow(*LEADS))]
 Admin = Annotated[Staff, Depends(allow(StaffRole.ADMIN))]
 Intake = Annotated[Staff, Depends(allow(StaffRole.INTEGRATION, StaffRole.ADMIN))]

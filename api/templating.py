@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.support import NullTranslations
@@ -17,10 +16,9 @@ from jinja2 import Environment, FileSystemLoader
 from api import presenters
 from api.deps import Caller
 from api.i18n import pick_locale, translations
+from moderation.safety.deadlines import WARSAW
 from moderation.tables import utcnow
 
-# The moderators work in Poland; times are shown in their zone, stored in UTC.
-WARSAW = ZoneInfo("Europe/Warsaw")
 TEMPLATES = Jinja2Templates(env=Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
     extensions=["jinja2.ext.i18n"]))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 from sqlalchemy import case as when
 from sqlalchemy.orm import Session, joinedload
 
@@ -50,6 +52,40 @@ def open_screening_case(
                                            "reason_code": reason_code,
                                            "due_at": due_at.isoformat()})
     return case
+
+
+def open_or_join(session: Session, offer_ids: Sequence[int], *, kind: str, reason_code: str,
+                 source: str, priority: int, due_at: datetime, now: datetime,
+                 origin: dict[str, Any]) -> tuple[list[int], int]:
+    """One case per offer: an open case on the offer takes the new reason in (its priority
+    and deadline tightened), else a new case opens. Returns the case ids in offer order and
+    how many were joined. `origin` goes into the audit entries (a notice, an alert...)."""
+    open_cases = {c.offer_id: c for c in session.scalars(
+        select(Case).where(Case.offer_id.in_(offer_ids), Case.status.in_(OPEN_STATES),
+                           Case.kind != CaseKind.COUNTER_NOTICE.value)
+        .order_by(Case.id).with_for_update())}
+    for case in open_cases.values():
+        case.priority = min(case.priority, priority)
+        case.due_at = min(case.due_at, due_at)
+    new = [oid for oid in dict.fromkeys(offer_ids) if oid not in open_cases]
+    created = list(session.scalars(
+        insert(Case).returning(Case.id, sort_by_parameter_order=True),
+        [{"kind": kind, "offer_id": oid, "status": CaseStatus.OPEN.value, "priority": priority,
+          "reason_code": reason_code, "source": source, "due_at": due_at, "opened_at": now}
+         for oid in new])) if new else []
+    by_offer = dict(zip(new, created, strict=True))
+    audit.record_many(session, [
+        {"actor": audit.SYSTEM, "action": "case.opened", "entity": "case", "entity_id": cid,
+         "before": None, "after": {"status": "open", "priority": priority,
+                                   "reason_code": reason_code, **origin}}
+        for cid in created] + [
+        {"actor": audit.SYSTEM, "action": "case.reason_added", "entity": "case",
+         "entity_id": c.id, "before": None,
+         "after": {"reason_code": reason_code, "priority": c.priority, **origin}}
+        for c in open_cases.values()])
+    session.flush()
+    ids = [open_cases[oid].id if oid in open_cases else by_offer[oid] for oid in offer_ids]
+    return ids, len(open_cases)
 
 
 def get_case(session: Session, case_id: int, *, for_update: bool = False) -> Case:

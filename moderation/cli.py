@@ -106,6 +106,42 @@ def import_offers_cmd(file: Path, chunk: int = 500) -> None:
                   f"screening jobs enqueued {summary.enqueued_jobs}")
 
 
+@app.command("import-safety-gate")
+def import_safety_gate_cmd(file: Path) -> None:
+    """Import EU Safety Gate alerts (the JSON export or the weekly XML feed) and match them."""
+    from moderation import queue
+    from moderation.db import session_scope
+    from moderation.errors import ModerationError
+    from moderation.safety import deadlines
+    from moderation.safety.alerts import NOTICE
+    from moderation.safety.importer import import_safety_gate
+
+    try:
+        with Progress(console=console) as progress, session_scope() as session:
+            task = progress.add_task(f"importing {file.name}", total=None)
+            summary = import_safety_gate(
+                session, file, due_at=lambda received: deadlines.due_for(NOTICE, received),
+                on_progress=lambda done, total: progress.update(task, completed=done,
+                                                                total=total))
+    except ModerationError as exc:
+        console.print(f"[red]{file}: {exc.message}")
+        raise typer.Exit(1) from None
+    if summary.alert_ids:  # after the commit: the matching job reads what it stored
+        queue.enqueue(queue.MATCH_ALERTS, summary.alert_ids)
+    if _embedded():
+        _load(BURST_WORKER)(thread=True).work(burst=True, logging_level="WARNING")
+    table = Table(title=f"import of {file}")
+    table.add_column("alerts")
+    table.add_column("count", justify="right")
+    for label, n in (("created", len(summary.created)), ("updated", len(summary.updated)),
+                     ("unchanged", summary.unchanged), ("rejected", len(summary.rejected))):
+        table.add_row(label, str(n))
+    console.print(table)
+    for rejected in summary.rejected:
+        console.print(f"  rejected record {rejected.index}: {rejected.reason}")
+    console.print(f"matching enqueued for {len(summary.alert_ids)} alert(s)")
+
+
 @app.command()
 def screen(
     file: Path,

@@ -14,14 +14,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from moderation import audit, outbox
-from moderation.cases import OPEN_STATES
+from moderation.cases import open_or_join
 from moderation.config import get_settings
-from moderation.domain import CaseKind, CaseStatus
+from moderation.domain import CaseKind
 from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.notifiers import check_not_suspended, standing_of
 from moderation.rights import usable_right
 from moderation.tables import (
-    Case,
     CaseSource,
     Notice,
     NoticeItem,
@@ -140,8 +139,10 @@ def submit(session: Session, *, organisation_id: int, submitted_by: int | None,
     session.add(notice)
     session.flush()
     notice.reference = f"N-{now:%Y}-{notice.id:06d}"
-    case_ids, merged = _cases_for(session, offers, notice=notice, priority=priority,
-                                  due_at=due_at, now=now)
+    case_ids, merged = open_or_join(
+        session, [o.id for o in offers], kind=CaseKind.NOTICE.value,
+        reason_code=f"NOTICE_{notice.kind.upper()}", source="notice", priority=priority,
+        due_at=due_at, now=now, origin={"notice": notice.reference})
     session.execute(insert(CaseSource), [
         {"case_id": cid, "kind": CaseKind.NOTICE.value, "notice_id": notice.id,
          "organisation_id": organisation_id, "added_at": now} for cid in case_ids])
@@ -174,39 +175,6 @@ def _refuse_reported_twice(session: Session, organisation_id: int, offer_ids: li
         shown = ", ".join(f"{mid} ({ref})" for mid, ref in pending[:20])
         raise Conflict(f"already reported by your organisation and still under review: {shown}",
                        field="offers")
-
-
-def _cases_for(session: Session, offers: list[Offer], *, notice: Notice, priority: int,
-               due_at: datetime, now: datetime) -> tuple[list[int], int]:
-    """One case per offer: an open case on the offer takes the notice in, else a new one."""
-    ids = [o.id for o in offers]
-    open_cases = {c.offer_id: c for c in session.scalars(
-        select(Case).where(Case.offer_id.in_(ids), Case.status.in_(OPEN_STATES),
-                           Case.kind != CaseKind.COUNTER_NOTICE.value)
-        .order_by(Case.id).with_for_update())}
-    for case in open_cases.values():
-        case.priority = min(case.priority, priority)
-        case.due_at = min(case.due_at, due_at)
-    new = [o for o in offers if o.id not in open_cases]
-    reason = f"NOTICE_{notice.kind.upper()}"
-    created = list(session.scalars(
-        insert(Case).returning(Case.id, sort_by_parameter_order=True),
-        [{"kind": CaseKind.NOTICE.value, "offer_id": o.id, "status": CaseStatus.OPEN.value,
-          "priority": priority, "reason_code": reason, "source": "notice", "due_at": due_at,
-          "opened_at": now} for o in new])) if new else []
-    by_offer = {o.id: cid for o, cid in zip(new, created, strict=True)}
-    audit.record_many(session, [
-        {"actor": audit.SYSTEM, "action": "case.opened", "entity": "case", "entity_id": cid,
-         "before": None, "after": {"status": "open", "priority": priority,
-                                   "reason_code": reason, "notice": notice.reference}}
-        for cid in created] + [
-        {"actor": audit.SYSTEM, "action": "case.notice_added", "entity": "case",
-         "entity_id": c.id, "before": None, "after": {"notice": notice.reference,
-                                                      "priority": c.priority}}
-        for c in open_cases.values()])
-    session.flush()
-    case_ids = [open_cases[o.id].id if o.id in open_cases else by_offer[o.id] for o in offers]
-    return case_ids, len(open_cases)
 
 
 def get_notice(session: Session, reference: str, *, organisation_id: int | None) -> Notice:

@@ -13,16 +13,15 @@ from rules.types import OfferText
 
 def assess_many(
     snapshots: Sequence[OfferText], *, ruleset: RuleSet, classifier: Classifier, policy: Policy,
-    held: Sequence[bool] | None = None,
+    holds: Sequence[str | None] | None = None,
 ) -> list[Assessment]:
     """Screen a batch: rules and classifier each see the whole batch at once.
 
-    `held` marks offers of sellers under a sanction, which always go to a person.
+    `holds` gives, per offer, a reason it must reach a person (see policy.HOLD_PRIORITY).
     """
     if not snapshots:
         return []
     hits = ruleset.evaluate_many(snapshots)
     scores = classifier.score_many(snapshots)
-    flags = held if held is not None else [False] * len(snapshots)
-    return [policy.route(h, s, seller_held=f)
-            for h, s, f in zip(hits, scores, flags, strict=True)]
+    reasons = holds if holds is not None else [None] * len(snapshots)
+    return [policy.route(h, s, hold=r) for h, s, r in zip(hits, scores, reasons, strict=True)]

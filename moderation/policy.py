@@ -33,9 +33,10 @@ REVIEW_SLA = {
     5: timedelta(hours=72),
 }
 MODEL_REASON = "MODEL_SCORE"
-# New offers of a suspended or terminated seller wait for a person, whatever else says.
+# Offers held for a person whatever else says: a suspended or terminated seller's new
+# offers, a product matching an active safety alert, one that was removed before.
 HELD_SELLER_REASON = "SELLER_SUSPENDED"
-HELD_SELLER_PRIORITY = 3
+HOLD_PRIORITY = {"SAFETY_ALERT_MATCH": 1, "REMOVED_BEFORE": 2, HELD_SELLER_REASON: 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +54,24 @@ class Policy:
         urgent = max(review, float(threshold_for(URGENT_PRECISION)))
         return cls(review_threshold=review, urgent_threshold=urgent)
 
-    def route(self, hits: Sequence[Hit], score: Score, *, seller_held: bool = False
+    def route(self, hits: Sequence[Hit], score: Score, *, hold: str | None = None
               ) -> Assessment:
-        """Turn one offer's rule hits and score into an assessment."""
+        """Turn one offer's rule hits and score into an assessment.
+
+        A hold (a key of HOLD_PRIORITY) sends to review what would be allowed, and raises
+        a review's priority when it is the more urgent reason; a block stays a block.
+        """
+        assessment = self._route(hits, score)
+        if hold is None or assessment.route is Route.BLOCK:
+            return assessment
+        priority = HOLD_PRIORITY[hold]
+        if assessment.route is Route.REVIEW and assessment.priority is not None and (
+                assessment.priority <= priority):
+            return assessment
+        return Assessment(Route.REVIEW, priority, self.sla[priority], hold, None,
+                          tuple(hits), score)
+
+    def _route(self, hits: Sequence[Hit], score: Score) -> Assessment:
         blocking = [h for h in hits if h.outcome is Outcome.BLOCK]
         if blocking:
             top = min(blocking, key=_hit_rank)
@@ -76,10 +92,6 @@ class Policy:
             else:
                 reason, category = MODEL_REASON, None
             return Assessment(Route.REVIEW, priority, self.sla[priority], reason, category,
-                              tuple(hits), score)
-        if seller_held:
-            return Assessment(Route.REVIEW, HELD_SELLER_PRIORITY,
-                              self.sla[HELD_SELLER_PRIORITY], HELD_SELLER_REASON, None,
                               tuple(hits), score)
         return Assessment(Route.ALLOW, None, None, "CLEAN", None, tuple(hits), score)
 

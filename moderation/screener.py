@@ -111,7 +111,8 @@ class Screener:
             log.exception("a changed rule pack or model did not load; keeping %s", previous)
             return previous
 
-    def assess(self, snapshots: Sequence[OfferText], *, held: Sequence[bool] | None = None,
+    def assess(self, snapshots: Sequence[OfferText], *,
+               holds: Sequence[str | None] | None = None,
                extra: tuple[str, Sequence[Rule]] | None = None,
                ) -> tuple[Artifacts, list[Assessment]]:
         """Screen a batch with the current artifacts; return which ones were used.
@@ -123,7 +124,7 @@ class Screener:
             art = replace(art, ruleset=self._extended(art.ruleset, *extra))
         return art, assess_many(
             snapshots, ruleset=art.ruleset, classifier=art.classifier, policy=art.policy,
-            held=held,
+            holds=holds,
         )
 
 

@@ -14,6 +14,7 @@ from moderation import audit, cases, decisions, rights_rules, strikes
 from moderation.db import is_postgres
 from moderation.domain import Assessment, OfferStatus, Route
 from moderation.policy import HELD_SELLER_REASON, MODEL_REASON
+from moderation.safety import index, reappearance
 from moderation.screener import Screener
 from moderation.tables import Offer, Right, RightsCatch, Screening, Seller, utcnow
 from rules.types import Hit, OfferText
@@ -85,8 +86,11 @@ def screen_pending(
     summary = ScreenSummary()
     if not rows:
         return summary
-    held = [strikes.held_for_review(r, now) for r in rows]
-    artifacts, assessments = screener.assess([snapshot(r, now) for r in rows], held=held,
+    keys = index.update_keys(session, rows)
+    found = reappearance.check(session, rows, keys)
+    holds = [found[r.id].reason if r.id in found
+             else HELD_SELLER_REASON if strikes.held_for_review(r, now) else None for r in rows]
+    artifacts, assessments = screener.assess([snapshot(r, now) for r in rows], holds=holds,
                                              extra=rights_rules.current_rules(session))
     screening_rows = [
         {
@@ -112,7 +116,10 @@ def screen_pending(
     )
     for row, assessment, screening_id in zip(rows, assessments, screening_ids, strict=True):
         summary.routes[assessment.route.value] = summary.routes.get(assessment.route.value, 0) + 1
-        _act(session, row, assessment, screening_id, now)
+        case_id = _act(session, row, assessment, screening_id, now)
+        if row.id in found:
+            reappearance.record(session, offer_id=row.id, hold=found[row.id], case_id=case_id,
+                                now=now)
     _record_rights_catches(session, rows, assessments, screening_ids, now)
     summary.screened = len(rows)
     session.flush()
@@ -120,17 +127,18 @@ def screen_pending(
 
 
 def _act(session: Session, row: Any, assessment: Assessment, screening_id: int,
-         now: datetime) -> None:
+         now: datetime) -> int | None:
+    """Carry out a route; return the review case, if one was opened or joined."""
     if assessment.route is Route.BLOCK:
         decisions.system_block(session, offer_id=row.id, previous_status=row.status,
                                assessment=assessment)
     elif assessment.route is Route.REVIEW:
         assert assessment.priority is not None and assessment.due_in is not None
-        cases.open_screening_case(
+        return cases.open_screening_case(
             session, offer_id=row.id, screening_id=screening_id,
             priority=assessment.priority, reason_code=assessment.reason_code,
             due_at=now + assessment.due_in, source=_source(assessment),
-        )
+        ).id
     elif row.status == OfferStatus.BLOCKED.value:
         # A seller who fixed a listing the rules blocked gets it back without waiting for anyone.
         session.execute(update(Offer).where(Offer.id == row.id)
@@ -138,6 +146,7 @@ def _act(session: Session, row: Any, assessment: Assessment, screening_id: int,
         audit.record(session, actor=audit.SYSTEM, action="offer.unblocked", entity="offer",
                      entity_id=row.id, before={"status": row.status},
                      after={"status": OfferStatus.ACTIVE.value})
+    return None
 
 
 def _source(assessment: Assessment) -> str:
@@ -146,6 +155,8 @@ def _source(assessment: Assessment) -> str:
         return "model"
     if assessment.reason_code == HELD_SELLER_REASON:
         return "seller"
+    if assessment.reason_code in (reappearance.SAFETY_ALERT_MATCH, reappearance.REMOVED_BEFORE):
+        return "reappearance"
     return "rules"
 
 

@@ -440,7 +440,8 @@ class SafetyAlert(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     source: Mapped[str] = mapped_column(String(32))  # safety_gate, authority
-    number: Mapped[str] = mapped_column(String(64))  # alert number, or the sender's reference
+    # The alert number, or "<organisation id>:<the sender's reference>".
+    number: Mapped[str] = mapped_column(String(100))
     # What the marketplace owes: "order" (authority, 2 working days), "notice" (3), "consumer" (5)
     kind: Mapped[str] = mapped_column(String(16))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"),
@@ -490,10 +491,14 @@ class OfferKey(Base):
     __tablename__ = "offer_keys"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
-    key: Mapped[str] = mapped_column(String(140), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"))
+    key: Mapped[str] = mapped_column(String(140))
 
-    __table_args__ = (UniqueConstraint("offer_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("offer_id", "key"),  # also serves replacing an offer's keys
+        # Newest offers of a key first, straight from the index (brand blocks are capped).
+        Index("ix_offer_keys_key_offer", "key", "offer_id"),
+    )
 
 
 class SafetyMatch(Base):

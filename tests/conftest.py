@@ -6,10 +6,12 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 from redis import Redis
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.app import create_app
 from moderation import db, queue
 from moderation.config import get_settings
 from moderation.migrate import upgrade
@@ -85,3 +87,10 @@ def _fresh_screener() -> Iterator[None]:
     reset_screener()
     yield
     reset_screener()
+
+
+@pytest.fixture
+def client(session: Session) -> Iterator[TestClient]:
+    """The application in process, on the test's transaction."""
+    with TestClient(create_app()) as c:
+        yield c

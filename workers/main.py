@@ -31,7 +31,8 @@ class ThreadWorker(SimpleWorker):
 def tick(connection: Redis, interval: int) -> None:
     """Enqueue the periodic jobs once per interval across all workers on all hosts."""
     period = int(time.time()) // interval
-    for job in (queue.SWEEP, queue.DELIVER_OUTBOX, queue.EXPIRE_STRIKES):
+    for job in (queue.SWEEP, queue.DELIVER_OUTBOX, queue.EXPIRE_STRIKES, queue.WARN_DEADLINES,
+                queue.IMPORT_SAFETY_FEED):
         # Whoever sets the lock first for this period enqueues; the others do nothing.
         if connection.set(TICK_LOCK.format(job, period), 1, nx=True, ex=interval * 2):
             queue.enqueue(job, job_id=f"{job.rsplit('.', 1)[1]}-{period}")

@@ -12,7 +12,9 @@ from datetime import timedelta
 
 from moderation import outbox, queue, screening, strikes
 from moderation.config import get_settings
-from moderation.db import session_scope
+from moderation.db import get_sessionmaker, session_scope
+from moderation.safety import deadline_warnings, deadlines, importer, matching
+from moderation.safety.alerts import NOTICE
 from moderation.screener import get_screener
 from moderation.tables import utcnow
 
@@ -63,6 +65,38 @@ def expire_strikes() -> int:
     """Recount sellers whose strikes ran out."""
     with session_scope() as session:
         return strikes.expire_strikes(session, now=utcnow())
+
+
+def match_alerts(alert_ids: Sequence[int]) -> dict[str, int]:
+    """Match safety alerts against offers; each alert in its own transaction."""
+    found = 0
+    for alert_id in alert_ids:
+        with session_scope() as session:
+            found += len(matching.match_alert(session, alert_id))
+    return {"alerts": len(alert_ids), "matches": found}
+
+
+def warn_deadlines() -> int:
+    """Tell leads about safety cases close to their legal deadline."""
+    with session_scope() as session:
+        return deadline_warnings.warn_leads(session, now=utcnow())
+
+
+def import_safety_feed() -> dict[str, int]:
+    """Import new Safety Gate exports dropped into SAFETY_FEED_DIR, then match them."""
+    directory = get_settings().safety_feed_dir
+    if directory is None:
+        return {"files": 0}
+    summaries = importer.import_feed_directory(
+        get_sessionmaker(), directory, now=utcnow(),
+        due_at=lambda received: deadlines.due_for(NOTICE, received))
+    ids = [i for s in summaries for i in s.alert_ids]
+    if ids:
+        queue.enqueue(queue.MATCH_ALERTS, ids)
+    for s in summaries:
+        if s.error:
+            log.error("safety feed: %s not imported: %s", s.file, s.error)
+    return {"files": len(summaries), "alerts": len(ids)}
 
 
 def deliver_outbox() -> int:

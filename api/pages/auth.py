@@ -18,6 +18,8 @@ from moderation.domain import StaffRole
 router = APIRouter(include_in_schema=False)
 # Before there is a session, the login form is protected by a double-submit cookie.
 LOGIN_CSRF_COOKIE = "moderation_login_csrf"
+# Where each kind of account starts; staff start at the queue.
+HOME_OF = {StaffRole.RIGHTS_HOLDER.value: "/portal", StaffRole.AUTHORITY.value: "/authority"}
 
 
 def _safe_next(target: str | None) -> str:
@@ -57,9 +59,8 @@ def login(request: Request, session: SessionDep, name: Annotated[str, Form()],
                            status_code=status)
     settings = get_settings()
     target = _safe_next(next)
-    if result.staff is not None and result.staff.role == StaffRole.RIGHTS_HOLDER.value and (
-            target == "/queue"):
-        target = "/portal"
+    if result.staff is not None and target == "/queue":
+        target = HOME_OF.get(result.staff.role, target)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, result.token, httponly=True, samesite="lax",
                         secure=settings.cookie_secure, max_age=settings.session_hours * 3600)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from rules.normalise import fold
@@ -43,15 +44,21 @@ def brand_key(brand: str | None) -> str:
     return " ".join(words)
 
 
+def _plain(text: str) -> str:
+    """Case and diacritics folded, nothing else: codes keep their separators and digits."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def model_key(model: str | None) -> str:
     """A model or type number without case or separators: "ES15-BB-TA" -> "es15bbta"."""
-    return "".join(_WORD.findall(fold(model or "")))[:100]
+    return "".join(_WORD.findall(_plain(model or "")))[:100]
 
 
 def model_codes(text: str | None) -> list[str]:
     """Model-like codes in free text (letters and digits together, 4+ characters), as keys."""
     out = []
-    for match in _CODE.finditer(fold(text or "")):
+    for match in _CODE.finditer(_plain(text or "")):
         raw = match.group()
         key = re.sub(r"[-./]", "", raw)
         if (len(key) >= 4 and not key.isdigit() and not key.isalpha()

@@ -17,6 +17,7 @@ from tests.factories import make_case, make_staff
 
 M, L, A, INT = StaffRole.MODERATOR, StaffRole.LEAD, StaffRole.ADMIN, StaffRole.INTEGRATION
 RH = StaffRole.RIGHTS_HOLDER
+AUTH = StaffRole.AUTHORITY
 PEOPLE = {M, L, A}
 LEADS = {L, A}
 PUBLIC = None
@@ -37,8 +38,8 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/v1/cases/bulk-decision"): LEADS,
     ("POST", "/v1/cases/{case_id}/release"): PEOPLE,
     ("POST", "/v1/cases/{case_id}/decision"): PEOPLE,
-    ("POST", "/logout"): PEOPLE | {RH},
-    ("POST", "/settings/language"): PEOPLE | {RH},
+    ("POST", "/logout"): PEOPLE | {RH, AUTH},
+    ("POST", "/settings/language"): PEOPLE | {RH, AUTH},
     ("GET", "/queue"): PEOPLE,
     ("POST", "/queue/next"): PEOPLE,
     ("GET", "/cases/{case_id}"): PEOPLE,
@@ -75,6 +76,15 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/portal/notices"): {RH},
     ("GET", "/portal/notices/{reference}"): {RH},
     ("GET", "/notifiers"): LEADS,
+    ("POST", "/v1/safety/orders"): {AUTH},
+    ("GET", "/v1/safety/orders"): PEOPLE | {AUTH},
+    ("GET", "/v1/safety/orders/{order_id}"): PEOPLE | {AUTH},
+    ("GET", "/v1/safety/orders/{order_id}/report.csv"): PEOPLE | {AUTH},
+    ("GET", "/v1/safety/orders/{order_id}/report.pdf"): PEOPLE | {AUTH},
+    ("GET", "/authority"): {AUTH},
+    ("GET", "/authority/orders/new"): {AUTH},
+    ("POST", "/authority/orders"): {AUTH},
+    ("GET", "/authority/orders/{order_id}"): {AUTH},
     ("GET", "/admin"): {A},
     ("POST", "/admin/users"): {A},
 }
@@ -121,7 +131,7 @@ def test_each_role_on_each_route_is_let_in_or_refused(
         session: Session, client: TestClient, callers: dict[StaffRole, dict[str, str]]) -> None:
     case = make_case(session)
     params = {"case_id": str(case.id), "offer_id": str(case.offer_id), "reference": "N-0-0",
-              "right_id": "1", "document_id": "1"}
+              "right_id": "1", "document_id": "1", "order_id": "1"}
     checked = 0
     for (method, path), allowed in DESIGN.items():
         url = path.format(**params)

@@ -62,5 +62,5 @@ def test_thresholds_come_from_the_bundles_precision_table() -> None:
 )
 def test_offers_of_a_held_seller_always_reach_a_person(hits: list[Hit], score: float,
                                                        route: Route, reason: str) -> None:
-    assessment = POLICY.route(hits, Score(score, ()), seller_held=True)
+    assessment = POLICY.route(hits, Score(score, ()), hold=HELD_SELLER_REASON)
     assert (assessment.route, assessment.reason_code) == (route, reason)

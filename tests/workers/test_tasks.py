@@ -50,9 +50,10 @@ def test_sweep_requeues_an_offer_whose_enqueue_was_lost(session: Session, redis:
 def test_tick_enqueues_periodic_jobs_once_per_period_across_workers(redis: Redis) -> None:
     tick(redis, interval=60)
     tick(redis, interval=60)  # a second worker in the same period
-    # one sweep, one outbox delivery, one recount of expired strikes
-    assert sorted(job.func_name for job in queue.get_queue().jobs) == [
-        queue.DELIVER_OUTBOX, queue.EXPIRE_STRIKES, queue.SWEEP]
+    # each periodic job once
+    assert sorted(job.func_name for job in queue.get_queue().jobs) == sorted([
+        queue.DELIVER_OUTBOX, queue.EXPIRE_STRIKES, queue.SWEEP, queue.WARN_DEADLINES,
+        queue.IMPORT_SAFETY_FEED])
 
 
 def test_deliver_outbox_marks_messages_sent(session: Session, redis: Redis) -> None:

@@ -25,13 +25,13 @@ def upgrade() -> None:
     sa.UniqueConstraint('offer_id', 'key', name=op.f('uq_offer_keys_offer_id_key'))
     )
     with op.batch_alter_table('offer_keys', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_offer_keys_key'), ['key'], unique=False)
-        batch_op.create_index(batch_op.f('ix_offer_keys_offer_id'), ['offer_id'], unique=False)
+        # Newest offers of a key first, straight from the index (brand blocks are capped).
+        batch_op.create_index('ix_offer_keys_key_offer', ['key', 'offer_id'], unique=False)
 
     op.create_table('safety_alerts',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('source', sa.String(length=32), nullable=False),
-    sa.Column('number', sa.String(length=64), nullable=False),
+    sa.Column('number', sa.String(length=100), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('organisation_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('submitted_by', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
@@ -120,8 +120,7 @@ def downgrade() -> None:
 
     op.drop_table('safety_alerts')
     with op.batch_alter_table('offer_keys', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_offer_keys_offer_id'))
-        batch_op.drop_index(batch_op.f('ix_offer_keys_key'))
+        batch_op.drop_index('ix_offer_keys_key_offer')
 
     op.drop_table('offer_keys')
 

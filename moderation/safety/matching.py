@@ -1,0 +1,176 @@
+"""Matching alerts to offers: exact by barcode, fuzzy by brand, model and name.
+
+Candidates come from the `offer_keys` index (GTIN, model code and brand keys), never from
+a scan of the offers; each candidate is then scored on the fields that agree. A match on a
+barcode, or on model and brand together, is sure enough for an urgent case; a weaker one
+opens an ordinary case for a person to judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from rapidfuzz import fuzz
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from moderation.cases import open_or_join
+from moderation.domain import CaseKind
+from moderation.safety.alerts import AUTHORITY
+from moderation.safety.index import offers_with
+from moderation.safety.keys import brand_key, model_codes
+from moderation.tables import (
+    AlertCode,
+    CaseSource,
+    Offer,
+    SafetyAlert,
+    SafetyMatch,
+    utcnow,
+)
+from rules.normalise import fold
+
+# Offers of one brand are many; only the newest this many are compared by name.
+BRAND_BLOCK_LIMIT = 2_000
+# Name similarity (rapidfuzz token_set_ratio on folded text) needed with the brand alone.
+NAME_WITH_BRAND = 80.0
+# ... and with a model code but no brand to confirm it, unless the code is long enough to
+# be specific on its own ("tx2000" is; "x200" is not).
+NAME_WITH_MODEL = 50.0
+SPECIFIC_MODEL_LENGTH = 6
+URGENT_PRIORITY = 1
+ORDINARY_PRIORITY = 3
+# Offers already off the marketplace need no case.
+_GONE = ("removed", "blocked")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    offer_id: int
+    title: str
+    brand: str | None
+    keys: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    offer_id: int
+    score: float  # 0..1
+    confidence: str  # "high" or "medium"
+    fields: tuple[str, ...]  # what agreed: gtin, model, brand, name
+
+
+def alert_keys(alert: SafetyAlert, codes: Sequence[AlertCode]) -> dict[str, list[str]]:
+    """The index keys an alert looks up, by kind."""
+    models = list(dict.fromkeys(
+        ([alert.model_key] if len(alert.model_key) >= 3 else [])
+        + model_codes(f"{alert.model} {alert.name}")))
+    return {"gtin": [f"g:{c.value}" for c in codes if c.kind == "gtin"],
+            "model": [f"m:{m}" for m in models],
+            "brand": [f"b:{alert.brand_key}"] if alert.brand_key else []}
+
+
+def score(alert: SafetyAlert, keys: dict[str, list[str]], candidate: Candidate) -> Match | None:
+    """Judge one candidate: which fields agree, and how sure that makes the match."""
+    fields = []
+    if candidate.keys & set(keys["gtin"]):
+        fields.append("gtin")
+    models = candidate.keys & set(keys["model"])
+    if models:
+        fields.append("model")
+    brand = bool(alert.brand_key) and (
+        f"b:{alert.brand_key}" in candidate.keys
+        or f" {alert.brand_key} " in f" {brand_key(candidate.title)} ")
+    if brand:
+        fields.append("brand")
+    title = fold(candidate.title)
+    # The product's name alone, and everything the alert says: a title may carry either.
+    names = [fold(x) for x in (alert.name, " ".join(
+        x for x in (alert.brand, alert.name, alert.product, alert.model) if x)) if x]
+    similarity = max((fuzz.token_set_ratio(n, title) for n in names), default=0.0)
+    if similarity >= NAME_WITH_BRAND:
+        fields.append("name")
+    if "gtin" in fields:
+        return Match(candidate.offer_id, 1.0, "high", tuple(fields))
+    if "model" in fields and brand:
+        return Match(candidate.offer_id, 0.95, "high", tuple(fields))
+    specific = any(len(k) - 2 >= SPECIFIC_MODEL_LENGTH for k in models)
+    if models and (specific or similarity >= NAME_WITH_MODEL):
+        return Match(candidate.offer_id, round(0.5 + similarity / 400, 3), "medium",
+                     tuple(fields))
+    if brand and similarity >= NAME_WITH_BRAND:
+        return Match(candidate.offer_id, round(similarity / 200, 3), "medium", tuple(fields))
+    return None
+
+
+def find_matches(session: Session, alert: SafetyAlert) -> list[Match]:
+    """Every offer the alert matches, best first; nothing is written."""
+    codes = list(session.scalars(select(AlertCode).where(AlertCode.alert_id == alert.id)))
+    keys = alert_keys(alert, codes)
+    found = offers_with(session, keys["gtin"] + keys["model"])
+    for offer_id, ks in offers_with(session, keys["brand"], limit=BRAND_BLOCK_LIMIT).items():
+        found.setdefault(offer_id, set()).update(ks)
+    if not found:
+        return []
+    rows = session.execute(
+        select(Offer.id, Offer.title, Offer.brand)
+        .where(Offer.id.in_(list(found)), Offer.status.not_in(_GONE)))
+    matches = [m for oid, title, brand in rows
+               if (m := score(alert, keys, Candidate(oid, title, brand,
+                                                     frozenset(found[oid])))) is not None]
+    return sorted(matches, key=lambda m: (-m.score, m.offer_id))
+
+
+def match_alert(session: Session, alert_id: int, *, now: datetime | None = None
+                ) -> list[Match]:
+    """Match one alert and open or join a case per new match; safe to run again."""
+    now = now or utcnow()
+    alert = session.get(SafetyAlert, alert_id, with_for_update=True)
+    if alert is None or alert.status != "active":
+        return []
+    matches = find_matches(session, alert)
+    known = set(session.scalars(select(SafetyMatch.offer_id).where(
+        SafetyMatch.alert_id == alert.id)))
+    new = [m for m in matches if m.offer_id not in known]
+    for confidence, priority in (("high", URGENT_PRIORITY), ("medium", ORDINARY_PRIORITY)):
+        group = [m for m in new if m.confidence == confidence]
+        if group:
+            _open_cases(session, alert, group, priority=priority, now=now)
+    alert.matched_at = now
+    session.flush()
+    return matches
+
+
+def _open_cases(session: Session, alert: SafetyAlert, matches: list[Match], *, priority: int,
+                now: datetime) -> None:
+    due_at = alert.due_at or now + timedelta(days=3)
+    reason = "AUTHORITY_ORDER" if alert.source == AUTHORITY else "SAFETY_ALERT"
+    case_ids, _ = open_or_join(
+        session, [m.offer_id for m in matches], kind=CaseKind.SAFETY.value,
+        reason_code=reason, source=alert.source, priority=priority, due_at=due_at, now=now,
+        origin={"alert": alert.number, "alert_id": alert.id})
+    session.execute(insert(SafetyMatch), [
+        {"alert_id": alert.id, "offer_id": m.offer_id, "score": m.score,
+         "confidence": m.confidence, "fields": list(m.fields), "case_id": cid,
+         "created_at": now} for m, cid in zip(matches, case_ids, strict=True)])
+    session.execute(insert(CaseSource), [
+        {"case_id": cid, "kind": "safety_alert", "notice_id": None,
+         "organisation_id": alert.organisation_id, "added_at": now}
+        for cid in dict.fromkeys(case_ids)])
+
+
+def matches_of(session: Session, alert_id: int) -> list[tuple[SafetyMatch, Offer]]:
+    """An alert's matches with their offers, surest first."""
+    rows = session.execute(
+        select(SafetyMatch, Offer).join(Offer, Offer.id == SafetyMatch.offer_id)
+        .where(SafetyMatch.alert_id == alert_id)
+        .order_by(SafetyMatch.score.desc(), SafetyMatch.id))
+    return [(m, o) for m, o in rows]
+
+
+def describe(match: Match) -> dict[str, Any]:
+    """A match as JSON."""
+    return {"offer_id": match.offer_id, "score": match.score, "confidence": match.confidence,
+            "fields": list(match.fields)}
