@@ -17,10 +17,12 @@ from moderation.config import get_settings
 
 app = typer.Typer(help="Marketplace moderation service.", no_args_is_help=True)
 rules_app = typer.Typer(help="Rule packs.", no_args_is_help=True)
+eval_app = typer.Typer(help="Evaluations anyone can rerun.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts: people (password) and API clients (key).",
                         no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 app.add_typer(users_app, name="users")
+app.add_typer(eval_app, name="eval")
 console = Console(stderr=True)
 
 APP_FACTORY = "api.app:create_app"
@@ -263,6 +265,35 @@ def users_create(
         console.print(f"[red]{exc.message}")
         raise typer.Exit(1) from None
     typer.echo(created.api_key)
+
+
+@eval_app.command("matching")
+def eval_matching(
+    files: list[Path],
+    matcher: Annotated[str, typer.Option(help="learned (models/matching) or rules (the "
+                                              "keys and rapidfuzz that open safety cases)")]
+    = "learned",
+    bundle: Annotated[Path | None, typer.Option(help="A matcher bundle directory.")] = None,
+) -> None:
+    """Precision, recall and F1 of a product matcher on labelled pairs (DeepMatcher format)."""
+    from models.matching.evaluate import evaluate_file
+    from models.matching.records import dataset_name, read_pairs
+    from moderation.safety.evaluation import evaluate_rules
+
+    table = Table(title=f"{matcher} matcher")
+    for column in ("file", "pairs", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column == "file" else "right")
+    for path in files:
+        if matcher == "rules":
+            result = evaluate_rules(read_pairs(path, source=dataset_name(path)))
+        elif matcher == "learned":
+            result = evaluate_file(path, bundle)
+        else:
+            raise typer.BadParameter("learned or rules", param_hint="--matcher")
+        table.add_row(path.name, str(result.get("labelled", result.get("pairs"))),
+                      f"{100 * result['precision']:.1f}", f"{100 * result['recall']:.1f}",
+                      f"{100 * result['f1']:.1f}")
+    console.print(table)
 
 
 @app.command()

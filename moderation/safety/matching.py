@@ -1,13 +1,14 @@
 """Matching alerts to offers: exact by barcode, fuzzy by brand, model and name.
 
 Candidates come from the `offer_keys` index (GTIN, model code and brand keys), never from
-a scan of the offers; each candidate is then scored on the fields that agree. A match on a
-barcode, or on model and brand together, is sure enough for an urgent case; a weaker one
-opens an ordinary case for a person to judge.
+a scan of the offers. A match on a barcode, or on model and brand together, is sure enough
+for an urgent case; any other candidate is judged by the learned matcher (models/matching),
+and a match there opens an ordinary case for a person to judge.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,7 +18,10 @@ from rapidfuzz import fuzz
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from models.matching.model import MatcherBundle, load_matcher
+from models.matching.records import Pair, ProductRecord
 from moderation.cases import open_or_join
+from moderation.config import get_settings
 from moderation.domain import CaseKind
 from moderation.safety.alerts import AUTHORITY
 from moderation.safety.index import offers_with
@@ -34,16 +38,25 @@ from rules.normalise import fold
 
 # Offers of one brand are many; only the newest this many are compared by name.
 BRAND_BLOCK_LIMIT = 2_000
-# Name similarity (rapidfuzz token_set_ratio on folded text) needed with the brand alone.
-NAME_WITH_BRAND = 80.0
-# ... and with a model code but no brand to confirm it, unless the code is long enough to
-# be specific on its own ("tx2000" is; "x200" is not).
-NAME_WITH_MODEL = 50.0
-SPECIFIC_MODEL_LENGTH = 6
+# Below this name similarity (rapidfuzz token_set_ratio on folded text), a candidate found
+# only through its brand is not worth the learned matcher's time.
+BRAND_PREFILTER = 50.0
 URGENT_PRIORITY = 1
 ORDINARY_PRIORITY = 3
 # Offers already off the marketplace need no case.
 _GONE = ("removed", "blocked")
+
+_matcher_lock = threading.Lock()
+_matcher: MatcherBundle | None = None
+
+
+def learned_matcher() -> MatcherBundle:
+    """The product matcher bundle (models/matching), loaded once and verified on load."""
+    global _matcher
+    with _matcher_lock:
+        if _matcher is None:
+            _matcher = load_matcher(signing_key=get_settings().model_signing_key.encode())
+        return _matcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,37 +85,49 @@ def alert_keys(alert: SafetyAlert, codes: Sequence[AlertCode]) -> dict[str, list
             "brand": [f"b:{alert.brand_key}"] if alert.brand_key else []}
 
 
-def score(alert: SafetyAlert, keys: dict[str, list[str]], candidate: Candidate) -> Match | None:
-    """Judge one candidate: which fields agree, and how sure that makes the match."""
+def judge(alert: SafetyAlert, keys: dict[str, list[str]], candidates: Sequence[Candidate]
+          ) -> list[Match | None]:
+    """Judge candidates: a barcode is a sure match; anything else is decided by the learned
+    matcher (validated on product-matching benchmarks), and its matches that also agree on
+    model and brand are sure ones."""
+    title_of = fold(" ".join(x for x in (alert.name or alert.product, alert.brand, alert.model)
+                             if x))
+    record = ProductRecord(title=" ".join(x for x in (alert.name, alert.product) if x),
+                           brand=alert.brand or None, model=alert.model or None)
+    out: list[Match | None] = [None] * len(candidates)
+    pending: list[tuple[int, tuple[str, ...]]] = []
+    for i, candidate in enumerate(candidates):
+        fields = _agreeing(alert, keys, candidate)
+        if "gtin" in fields:
+            out[i] = Match(candidate.offer_id, 1.0, "high", fields)
+        elif "model" in fields or fuzz.token_set_ratio(
+                title_of, fold(candidate.title)) >= BRAND_PREFILTER:
+            pending.append((i, fields))
+    if pending:
+        matcher = learned_matcher()
+        pairs = [Pair(record, ProductRecord(title=candidates[i].title,
+                                            brand=candidates[i].brand))
+                 for i, _ in pending]
+        scores = matcher.score(pairs)
+        for (i, fields), value in zip(pending, scores, strict=True):
+            if value >= matcher.threshold:
+                sure = "model" in fields and "brand" in fields
+                out[i] = Match(candidates[i].offer_id, round(float(value), 3),
+                               "high" if sure else "medium", (*fields, "name"))
+    return out
+
+
+def _agreeing(alert: SafetyAlert, keys: dict[str, list[str]], candidate: Candidate
+              ) -> tuple[str, ...]:
     fields = []
     if candidate.keys & set(keys["gtin"]):
         fields.append("gtin")
-    models = candidate.keys & set(keys["model"])
-    if models:
+    if candidate.keys & set(keys["model"]):
         fields.append("model")
-    brand = bool(alert.brand_key) and (
-        f"b:{alert.brand_key}" in candidate.keys
-        or f" {alert.brand_key} " in f" {brand_key(candidate.title)} ")
-    if brand:
+    if alert.brand_key and (f"b:{alert.brand_key}" in candidate.keys
+                            or f" {alert.brand_key} " in f" {brand_key(candidate.title)} "):
         fields.append("brand")
-    title = fold(candidate.title)
-    # The product's name alone, and everything the alert says: a title may carry either.
-    names = [fold(x) for x in (alert.name, " ".join(
-        x for x in (alert.brand, alert.name, alert.product, alert.model) if x)) if x]
-    similarity = max((fuzz.token_set_ratio(n, title) for n in names), default=0.0)
-    if similarity >= NAME_WITH_BRAND:
-        fields.append("name")
-    if "gtin" in fields:
-        return Match(candidate.offer_id, 1.0, "high", tuple(fields))
-    if "model" in fields and brand:
-        return Match(candidate.offer_id, 0.95, "high", tuple(fields))
-    specific = any(len(k) - 2 >= SPECIFIC_MODEL_LENGTH for k in models)
-    if models and (specific or similarity >= NAME_WITH_MODEL):
-        return Match(candidate.offer_id, round(0.5 + similarity / 400, 3), "medium",
-                     tuple(fields))
-    if brand and similarity >= NAME_WITH_BRAND:
-        return Match(candidate.offer_id, round(similarity / 200, 3), "medium", tuple(fields))
-    return None
+    return tuple(fields)
 
 
 def find_matches(session: Session, alert: SafetyAlert) -> list[Match]:
@@ -114,12 +139,11 @@ def find_matches(session: Session, alert: SafetyAlert) -> list[Match]:
         found.setdefault(offer_id, set()).update(ks)
     if not found:
         return []
-    rows = session.execute(
-        select(Offer.id, Offer.title, Offer.brand)
-        .where(Offer.id.in_(list(found)), Offer.status.not_in(_GONE)))
-    matches = [m for oid, title, brand in rows
-               if (m := score(alert, keys, Candidate(oid, title, brand,
-                                                     frozenset(found[oid])))) is not None]
+    candidates = [Candidate(oid, title, brand, frozenset(found[oid]))
+                  for oid, title, brand in session.execute(
+                      select(Offer.id, Offer.title, Offer.brand)
+                      .where(Offer.id.in_(list(found)), Offer.status.not_in(_GONE)))]
+    matches = [m for m in judge(alert, keys, candidates) if m is not None]
     return sorted(matches, key=lambda m: (-m.score, m.offer_id))
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from moderation.safety.matching import Candidate, Match, alert_keys, score
+from moderation.safety.matching import Candidate, Match, alert_keys, judge
 from moderation.tables import AlertCode, Offer, OfferKey, SafetyAlert, SafetyMatch
 
 SAFETY_ALERT_MATCH = "SAFETY_ALERT_MATCH"
@@ -62,14 +62,15 @@ def _alert_holds(session: Session, rows: Sequence[Any], keys: Mapping[int, Seque
         codes.setdefault(code.alert_id, []).append(code)
     holds: dict[int, Hold] = {}
     for alert in alerts:
-        wanted = alert_keys(alert, codes.get(alert.id, []))
-        for row in rows:
-            if row.id in holds:
-                continue
-            match = score(alert, wanted, Candidate(row.id, row.title, row.brand,
-                                                   frozenset(keys.get(row.id, ()))))
+        by_kind = alert_keys(alert, codes.get(alert.id, []))
+        wanted = set(by_kind["gtin"] + by_kind["model"])
+        # Only offers sharing a barcode or model code with the alert: a sure match needs one.
+        sharing = [Candidate(row.id, row.title, row.brand, frozenset(keys.get(row.id, ())))
+                   for row in rows if row.id not in holds and wanted & set(keys.get(row.id, ()))]
+        verdicts = judge(alert, by_kind, sharing)
+        for candidate, match in zip(sharing, verdicts, strict=True):
             if match is not None and match.confidence == "high":
-                holds[row.id] = Hold(SAFETY_ALERT_MATCH, alert.id, match)
+                holds[candidate.offer_id] = Hold(SAFETY_ALERT_MATCH, alert.id, match)
     return holds
 
 
