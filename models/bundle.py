@@ -9,7 +9,7 @@ import json
 import math
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,41 +164,51 @@ def _check_key(key: bytes) -> None:
         raise BundleError("signing key must be non-empty bytes")
 
 
+def write_signed(directory: Path | str, payload_file: str, payload: bytes,
+                 manifest: dict[str, Any], *, signing_key: bytes) -> dict[str, Any]:
+    """Sign a payload and its manifest and write both into directory; return the manifest."""
+    _check_key(signing_key)
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    manifest = {k: v for k, v in manifest.items() if k != _MANIFEST_SIG}
+    manifest.update(sha256=hashlib.sha256(payload).hexdigest(),
+                    hmac_sha256=_hmac(signing_key, payload))
+    manifest[_MANIFEST_SIG] = _manifest_hmac(manifest, signing_key)
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    # Workers reload a bundle whose files change: replace each file whole, payload first. A
+    # reader between the two renames sees a signature mismatch, refuses, and retries later.
+    for name, data in ((payload_file, payload), (MANIFEST_FILE, text.encode())):
+        tmp = directory / f".{name}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, directory / name)
+    return manifest
+
+
 def save_bundle(
     classifier: Classifier, directory: Path | str, *, signing_key: bytes = DEV_SIGNING_KEY
 ) -> dict[str, Any]:
     """Write `pipeline.joblib` and a signed `manifest.json` into directory; return the manifest."""
-    _check_key(signing_key)
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     payload = dump_pipeline(classifier.pipeline)
-    manifest = {k: v for k, v in classifier.manifest.items() if k != _MANIFEST_SIG}
-    manifest.update(pipeline_file=PIPELINE_FILE, pipeline_bytes=len(payload),
-                    sha256=hashlib.sha256(payload).hexdigest(),
-                    hmac_sha256=_hmac(signing_key, payload))
-    manifest[_MANIFEST_SIG] = _manifest_hmac(manifest, signing_key)
-    text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    # Workers reload a bundle whose files change: replace each file whole, pipeline first. A
-    # reader between the two renames sees a signature mismatch, refuses, and retries later.
-    for name, data in ((PIPELINE_FILE, payload), (MANIFEST_FILE, text.encode())):
-        tmp = directory / f".{name}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, directory / name)
-    classifier.manifest = manifest
-    return manifest
+    classifier.manifest = write_signed(
+        directory, PIPELINE_FILE, payload,
+        {**classifier.manifest, "pipeline_file": PIPELINE_FILE, "pipeline_bytes": len(payload)},
+        signing_key=signing_key)
+    return classifier.manifest
 
 
-def load_bundle(path: Path | str, *, signing_key: bytes) -> Classifier:
-    """Load a bundle, verifying both signatures and the sklearn version BEFORE unpickling."""
+def read_verified(path: Path, payload_file: str, *, signing_key: bytes, what: str,
+                  accept: Callable[[dict[str, Any]], bool], retrain: str
+                  ) -> tuple[dict[str, Any], bytes]:
+    """A bundle's manifest and payload bytes, once both signatures and the scikit-learn
+    version check out: the only way a bundle's pickle may reach joblib.load."""
     _check_key(signing_key)
-    path = Path(path)
     try:
         manifest = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
-        payload = (path / PIPELINE_FILE).read_bytes()
+        payload = (path / payload_file).read_bytes()
     except (OSError, ValueError) as exc:
-        raise BundleError(f"cannot read model bundle at {path}: {exc}") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BundleError(f"{path / MANIFEST_FILE}: not a format-{FORMAT} bundle manifest")
+        raise BundleError(f"cannot read {what} at {path}: {exc}") from exc
+    if not isinstance(manifest, dict) or not accept(manifest):
+        raise BundleError(f"{path / MANIFEST_FILE}: not a {what} manifest of this format")
     if not hmac.compare_digest(str(manifest.get(_MANIFEST_SIG, "")),
                                _manifest_hmac(manifest, signing_key)):
         raise BundleError(f"{path / MANIFEST_FILE}: signature mismatch "
@@ -206,14 +216,23 @@ def load_bundle(path: Path | str, *, signing_key: bytes) -> Classifier:
     if not hmac.compare_digest(str(manifest.get("hmac_sha256", "")),
                                _hmac(signing_key, payload)):
         changed = hashlib.sha256(payload).hexdigest() != manifest.get("sha256")
-        raise BundleError(f"{path / PIPELINE_FILE}: HMAC mismatch ("
+        raise BundleError(f"{path / payload_file}: HMAC mismatch ("
                           + ("file changed since it was signed" if changed
                              else "wrong signing key") + "); refusing to unpickle")
     trained = str(manifest.get("libraries", {}).get("sklearn", "?"))
     if trained.split(".")[:2] != sklearn.__version__.split(".")[:2]:
-        raise BundleError(f"bundle {manifest.get('version')} was trained with scikit-learn "
+        raise BundleError(f"{what} {manifest.get('version')} was trained with scikit-learn "
                           f"{trained}, installed is {sklearn.__version__}: pickles do not carry "
-                          "across minor versions; retrain with `moderation train`")
+                          f"across minor versions; retrain with {retrain}")
+    return manifest, payload
+
+
+def load_bundle(path: Path | str, *, signing_key: bytes) -> Classifier:
+    """Load a bundle, verifying both signatures and the sklearn version BEFORE unpickling."""
+    path = Path(path)
+    manifest, payload = read_verified(
+        path, PIPELINE_FILE, signing_key=signing_key, what="bundle",
+        accept=lambda m: m.get("format") == FORMAT, retrain="`moderation train`")
     if manifest.get("normaliser", {}).get("fingerprint") != fold_fingerprint():
         warnings.warn(f"bundle {manifest.get('version')} was trained with another version of "
                       "rules.normalise.fold; its vocabulary may no longer match; retrain",

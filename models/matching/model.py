@@ -8,11 +8,8 @@ per data set, and a single bundle also serves a feed it was never trained on.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import io
-import json
 import math
-import os
 import warnings
 from collections import Counter
 from collections.abc import Sequence
@@ -23,21 +20,17 @@ from typing import Any
 import joblib
 import numpy as np
 import rapidfuzz
-import sklearn
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score
 from threadpoolctl import threadpool_limits
 
 # The classifier bundles' signing scheme, reused as is: one definition of what is signed and how.
 from models.bundle import (
-    _MANIFEST_SIG,
     DEV_SIGNING_KEY,
-    MANIFEST_FILE,
     BundleError,
-    _check_key,
-    _hmac,
-    _manifest_hmac,
     library_versions,
+    read_verified,
+    write_signed,
 )
 from models.features import fold_fingerprint
 from models.matching.features import FEATURE_NAMES, PairFeaturizer
@@ -281,54 +274,22 @@ def _dump(featurizer: PairFeaturizer, model: HistGradientBoostingClassifier) -> 
 def save_matcher(bundle: MatcherBundle, directory: Path | str, *,
                  signing_key: bytes = DEV_SIGNING_KEY) -> dict[str, Any]:
     """Write `matcher.joblib` and a signed `manifest.json` into directory; return the manifest."""
-    _check_key(signing_key)
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     payload = _dump(bundle.featurizer, bundle.model)
-    manifest = {k: v for k, v in bundle.manifest.items() if k != _MANIFEST_SIG}
-    manifest.update(model_file=MODEL_FILE, model_bytes=len(payload),
-                    sha256=hashlib.sha256(payload).hexdigest(),
-                    hmac_sha256=_hmac(signing_key, payload))
-    manifest[_MANIFEST_SIG] = _manifest_hmac(manifest, signing_key)
-    text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    # Replace each file whole, model first: a reader between the renames sees a mismatch and
-    # refuses rather than loading a half-written bundle.
-    for name, data in ((MODEL_FILE, payload), (MANIFEST_FILE, text.encode())):
-        tmp = directory / f".{name}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, directory / name)
-    bundle.manifest = manifest
-    return manifest
+    bundle.manifest = write_signed(
+        directory, MODEL_FILE, payload,
+        {**bundle.manifest, "model_file": MODEL_FILE, "model_bytes": len(payload)},
+        signing_key=signing_key)
+    return bundle.manifest
 
 
 def load_matcher(path: Path | str = DEFAULT_BUNDLE_DIR, *,
                  signing_key: bytes = DEV_SIGNING_KEY) -> MatcherBundle:
     """Load a bundle, verifying both signatures and the sklearn version BEFORE unpickling."""
-    _check_key(signing_key)
     path = Path(path)
-    try:
-        manifest = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
-        payload = (path / MODEL_FILE).read_bytes()
-    except (OSError, ValueError) as exc:
-        raise BundleError(f"cannot read matcher bundle at {path}: {exc}") from exc
-    if not isinstance(manifest, dict) or manifest.get("kind") != KIND \
-            or manifest.get("format") != FORMAT:
-        raise BundleError(f"{path / MANIFEST_FILE}: not a format-{FORMAT} matcher manifest")
-    if not hmac.compare_digest(str(manifest.get(_MANIFEST_SIG, "")),
-                               _manifest_hmac(manifest, signing_key)):
-        raise BundleError(f"{path / MANIFEST_FILE}: signature mismatch "
-                          "(edited manifest or wrong signing key); refusing to load")
-    if not hmac.compare_digest(str(manifest.get("hmac_sha256", "")),
-                               _hmac(signing_key, payload)):
-        changed = hashlib.sha256(payload).hexdigest() != manifest.get("sha256")
-        raise BundleError(f"{path / MODEL_FILE}: HMAC mismatch ("
-                          + ("file changed since it was signed" if changed
-                             else "wrong signing key") + "); refusing to unpickle")
-    trained = str(manifest.get("libraries", {}).get("sklearn", "?"))
-    if trained.split(".")[:2] != sklearn.__version__.split(".")[:2]:
-        raise BundleError(f"matcher {manifest.get('version')} was trained with scikit-learn "
-                          f"{trained}, installed is {sklearn.__version__}: pickles do not carry "
-                          "across minor versions; retrain with benchmarks.eval_matching")
+    manifest, payload = read_verified(
+        path, MODEL_FILE, signing_key=signing_key, what="matcher bundle",
+        accept=lambda m: m.get("kind") == KIND and m.get("format") == FORMAT,
+        retrain="benchmarks.eval_matching")
     if manifest.get("normaliser", {}).get("matching_fingerprint") != matching_fingerprint():
         # As for the classifier: still usable, but its features no longer mean quite the same.
         warnings.warn(f"matcher {manifest.get('version')} was trained with other model-code or "

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
+from moderation.db import is_postgres
 from moderation.safety.keys import offer_keys
 from moderation.tables import OfferKey
 
@@ -18,10 +19,21 @@ def update_keys(session: Session, rows: Sequence[Any]) -> dict[int, list[str]]:
             for row in rows}
     if not keys:
         return keys
+    ids = [oid for oid, ks in keys.items() for _ in ks]
+    values = [key for ks in keys.values() for key in ks]
+    if is_postgres(session):
+        # Two array parameters instead of thousands of scalars: the driver parses a short
+        # statement once, where a multi-row VALUES list costs as much as the rows it writes.
+        session.execute(text("DELETE FROM offer_keys WHERE offer_id = ANY(:ids)"),
+                        {"ids": list(keys)})
+        session.execute(text("INSERT INTO offer_keys (offer_id, key) "
+                             "SELECT * FROM unnest(CAST(:ids AS bigint[]), "
+                             "CAST(:keys AS varchar[]))"), {"ids": ids, "keys": values})
+        return keys
     session.execute(delete(OfferKey).where(OfferKey.offer_id.in_(list(keys))))
-    values = [{"offer_id": oid, "key": key} for oid, ks in keys.items() for key in ks]
     if values:
-        session.execute(insert(OfferKey), values)
+        session.execute(insert(OfferKey), [{"offer_id": i, "key": k}
+                                           for i, k in zip(ids, values, strict=True)])
     return keys
 
 

@@ -20,6 +20,7 @@ _WORD = re.compile(r"[0-9a-z]+")
 # A model code mixes letters and digits ("es15-bb-ta", "x200", "kr-2020"): written with
 # separators or not, it is one key.
 _CODE = re.compile(r"(?<![0-9a-z])[0-9a-z]+(?:[-./][0-9a-z]+)*(?![0-9a-z])")
+_SEPARATORS = str.maketrans("", "", "-./")
 # Quantities look like codes but name no model: "2200w", "500gb", "1.5l", "3x".
 _QUANTITY = re.compile(r"^\d+(?:[.,]\d+)?(?:w|kw|v|mah|ah|gb|tb|mb|ml|l|g|kg|mm|cm|m|hz|khz|"
                        r"mhz|ghz|cali|szt|pcs|x|k|p|mp|db|lm|rpm|in|cl)$")
@@ -45,9 +46,13 @@ def brand_key(brand: str | None) -> str:
 
 
 def _plain(text: str) -> str:
-    """Case and diacritics folded, nothing else: codes keep their separators and digits."""
+    """Case and diacritics folded, nothing else: codes keep their separators and digits.
+
+    Letters outside ASCII after decomposition (Cyrillic, CJK) are dropped: model codes and
+    the words compared here are written in Latin letters and digits.
+    """
     decomposed = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return decomposed.encode("ascii", "ignore").decode("ascii").lower()
 
 
 def model_key(model: str | None) -> str:
@@ -58,9 +63,10 @@ def model_key(model: str | None) -> str:
 def model_codes(text: str | None) -> list[str]:
     """Model-like codes in free text (letters and digits together, 4+ characters), as keys."""
     out = []
-    for match in _CODE.finditer(_plain(text or "")):
-        raw = match.group()
-        key = re.sub(r"[-./]", "", raw)
+    for raw in _CODE.findall(_plain(text or "")):
+        if raw.isalpha() or raw.isdigit():  # most words: settled without building a key
+            continue
+        key = raw.translate(_SEPARATORS)
         if (len(key) >= 4 and not key.isdigit() and not key.isalpha()
                 and not _QUANTITY.match(raw)):
             out.append(key[:100])

@@ -41,6 +41,9 @@ BRAND_BLOCK_LIMIT = 2_000
 # Below this name similarity (rapidfuzz token_set_ratio on folded text), a candidate found
 # only through its brand is not worth the learned matcher's time.
 BRAND_PREFILTER = 50.0
+# The learned matcher costs ~0.2 ms a pair: it judges at most this many candidates per
+# alert, those sharing a model code first, then the most similar by name.
+LEARNED_LIMIT = 100
 URGENT_PRIORITY = 1
 ORDINARY_PRIORITY = 3
 # Offers already off the marketplace need no case.
@@ -95,14 +98,20 @@ def judge(alert: SafetyAlert, keys: dict[str, list[str]], candidates: Sequence[C
     record = ProductRecord(title=" ".join(x for x in (alert.name, alert.product) if x),
                            brand=alert.brand or None, model=alert.model or None)
     out: list[Match | None] = [None] * len(candidates)
-    pending: list[tuple[int, tuple[str, ...]]] = []
+    ranked: list[tuple[bool, float, int, tuple[str, ...]]] = []
     for i, candidate in enumerate(candidates):
         fields = _agreeing(alert, keys, candidate)
         if "gtin" in fields:
             out[i] = Match(candidate.offer_id, 1.0, "high", fields)
-        elif "model" in fields or fuzz.token_set_ratio(
-                title_of, fold(candidate.title)) >= BRAND_PREFILTER:
-            pending.append((i, fields))
+            continue
+        similarity = fuzz.token_set_ratio(title_of, fold(candidate.title))
+        if "model" in fields or similarity >= BRAND_PREFILTER:
+            ranked.append(("model" not in fields, -similarity, i, fields))
+    if any("model" in fields and "brand" in fields for *_, fields in ranked):
+        # The alert's model was found under its brand: the brand's other offers are other
+        # products, and judging them would only cost time.
+        ranked = [r for r in ranked if not r[0]]
+    pending = [(i, fields) for _, _, i, fields in sorted(ranked)[:LEARNED_LIMIT]]
     if pending:
         matcher = learned_matcher()
         pairs = [Pair(record, ProductRecord(title=candidates[i].title,

@@ -257,7 +257,7 @@ def test_other_sklearn_minor_version_is_refused(saved: Path, no_unpickling: None
 
 def test_classifier_bundle_is_not_a_matcher(saved: Path, no_unpickling: None) -> None:
     _resign(saved, KEY, kind="classifier")
-    with pytest.raises(BundleError, match="not a format-1 matcher manifest"):
+    with pytest.raises(BundleError, match="not a matcher bundle manifest"):
         load_matcher(saved, signing_key=KEY)
 
 

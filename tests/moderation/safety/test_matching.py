@@ -121,3 +121,13 @@ def test_a_removed_offer_posted_again_is_held(session: Session) -> None:
     screen_all(session)
     screening = session.query(Screening).filter_by(offer_id=again.id).one()
     assert (screening.route, screening.reason_code) == ("review", "REMOVED_BEFORE")
+
+
+def test_once_the_model_is_found_under_its_brand_siblings_are_not_matched(session: Session
+                                                                          ) -> None:
+    exact = make_offer(session, **{**HEATER, "gtins": []})
+    sibling = make_offer(session, title="Grzejnik olejowy Termix TX-3000 13 żeberek",
+                         brand="Termix", gtins=[])
+    screen_all(session)
+    found = {m.offer_id: m for m in match_alert(session, _alert(session).id)}
+    assert found[exact.id].confidence == "high" and sibling.id not in found

@@ -1,0 +1,24 @@
+"""ORM tables, one module per domain. Portable column types: the same schema on SQLite and
+PostgreSQL. Everything is re-exported here, so `from moderation.tables import Offer` works."""
+
+from moderation.tables.accounts import Organisation, Staff, WebSession
+from moderation.tables.base import NAMING, Base, BigId, UtcDateTime, utcnow
+from moderation.tables.offers import Offer, OfferVersion, Screening, Seller
+from moderation.tables.review import AuditEntry, Case, CaseSource, Decision, OutboxMessage
+from moderation.tables.rights import (
+    CounterNotice,
+    Notice,
+    NoticeItem,
+    Right,
+    RightDocument,
+    RightsCatch,
+    Strike,
+)
+from moderation.tables.safety import AlertCode, OfferKey, SafetyAlert, SafetyMatch
+
+__all__ = [
+    "NAMING", "AlertCode", "AuditEntry", "Base", "BigId", "Case", "CaseSource", "CounterNotice",
+    "Decision", "Notice", "NoticeItem", "Offer", "OfferKey", "OfferVersion", "Organisation",
+    "OutboxMessage", "Right", "RightDocument", "RightsCatch", "SafetyAlert", "SafetyMatch",
+    "Screening", "Seller", "Staff", "Strike", "UtcDateTime", "WebSession", "utcnow",
+]

@@ -1,0 +1,112 @@
+"""The review queue: cases, their sources, decisions; the audit log and the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from moderation.tables.base import Base, BigId, UtcDateTime, utcnow
+from moderation.tables.offers import Offer
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
+    screening_id: Mapped[int | None] = mapped_column(ForeignKey("screenings.id"))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    priority: Mapped[int] = mapped_column(Integer)
+    reason_code: Mapped[str] = mapped_column(String(64))
+    # Who raised it: "rules" or "model" for screening; later a notifier or an authority.
+    source: Mapped[str] = mapped_column(String(64), default="rules")
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    lease_holder_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # A counter-notice is reviewed by someone other than who decided the original case.
+    not_for_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    offer: Mapped[Offer] = relationship(lazy="select")
+
+    __table_args__ = (
+        # The claim query walks this index in queue order.
+        Index(
+            "ix_cases_queue",
+            "priority",
+            "due_at",
+            "id",
+            postgresql_where=text("status <> 'closed'"),
+            sqlite_where=text("status <> 'closed'"),
+        ),
+    )
+
+class CaseSource(Base):
+    """Why a case exists: screening, and any notices or counter-notices merged into it."""
+
+    __tablename__ = "case_sources"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+class Decision(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    reason_code: Mapped[str] = mapped_column(String(64))
+    statement_category: Mapped[str | None] = mapped_column(String(80))
+    note: Mapped[str] = mapped_column(Text, default="")
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    automated: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+class AuditEntry(Base):
+    """Append-only: who changed what, when, from what to what."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int] = mapped_column(BigInteger)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+class OutboxMessage(Base):
+    """Notifications written in the same transaction as the decision, delivered later."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(300))  # "email:" + up to 254 characters
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        Index(
+            "ix_outbox_pending",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
