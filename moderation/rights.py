@@ -116,11 +116,6 @@ def holder_organisation(staff: Staff) -> int:
     return staff.organisation_id
 
 
-def scope_of(staff: Staff) -> int | None:
-    """Whose rights a caller sees: a rights holder its own organisation's, staff everyone's."""
-    return holder_organisation(staff) if staff.role == StaffRole.RIGHTS_HOLDER.value else None
-
-
 def _snapshot(right: Right) -> dict[str, Any]:
     return {"type": right.type, "office": right.office, "number": right.number,
             "owner": right.owner, "territory": right.territory, "status": right.status,

@@ -92,6 +92,16 @@ def require_role(staff: Staff, *roles: StaffRole) -> Staff:
     return staff
 
 
+def organisation_scope(staff: Staff) -> int | None:
+    """Whose data a caller sees: an organisation's account only its own organisation's,
+    staff everyone's (None)."""
+    if StaffRole(staff.role) in API_CLIENTS:
+        if staff.organisation_id is None:
+            raise Forbidden("this account acts for no organisation")
+        return staff.organisation_id
+    return None
+
+
 def list_staff(session: Session) -> list[Staff]:
     """All accounts, people first, by name."""
     return list(session.scalars(select(Staff).order_by(Staff.role, Staff.name)))

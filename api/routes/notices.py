@@ -9,19 +9,12 @@ from fastapi import APIRouter, Depends, Query
 from api.deps import MODERATORS, Lead, SessionDep, allow
 from moderation import notices, notifiers
 from moderation.domain import StaffRole
+from moderation.staff import organisation_scope
 from moderation.tables import Notice, Staff
 
 router = APIRouter(tags=["notices"])
 Notifier = Annotated[Staff, Depends(allow(StaffRole.RIGHTS_HOLDER))]
 NoticeReader = Annotated[Staff, Depends(allow(StaffRole.RIGHTS_HOLDER, *MODERATORS))]
-
-
-def _scope(caller: Staff) -> int | None:
-    """A rights holder sees its own organisation's notices; staff see all."""
-    if caller.role == StaffRole.RIGHTS_HOLDER.value:
-        assert caller.organisation_id is not None
-        return caller.organisation_id
-    return None
 
 
 def notice_json(session: SessionDep, notice: Notice, *, with_items: bool) -> dict[str, Any]:
@@ -57,7 +50,7 @@ def list_notices(session: SessionDep, caller: NoticeReader,
                  limit: int = Query(100, ge=1, le=500),
                  offset: int = Query(0, ge=0)) -> dict[str, Any]:
     """Notices, newest first: a rights holder's own, or all for staff."""
-    found = notices.list_notices(session, organisation_id=_scope(caller), limit=limit,
+    found = notices.list_notices(session, organisation_id=organisation_scope(caller), limit=limit,
                                  offset=offset)
     return {"items": [notice_json(session, n, with_items=False) for n in found]}
 
@@ -65,7 +58,7 @@ def list_notices(session: SessionDep, caller: NoticeReader,
 @router.get("/v1/notices/{reference}")
 def get_notice(reference: str, session: SessionDep, caller: NoticeReader) -> dict[str, Any]:
     """One notice with what became of each offer."""
-    notice = notices.get_notice(session, reference, organisation_id=_scope(caller))
+    notice = notices.get_notice(session, reference, organisation_id=organisation_scope(caller))
     return notice_json(session, notice, with_items=True)
 
 

@@ -14,6 +14,7 @@ from api.deps import MODERATORS, Lead, RightsHolder, SessionDep, allow
 from moderation import rights
 from moderation.domain import StaffRole
 from moderation.rights import RightIn, VerificationIn
+from moderation.staff import organisation_scope
 from moderation.tables import Right, RightDocument, Staff
 
 router = APIRouter(prefix="/v1/rights", tags=["rights"])
@@ -92,14 +93,14 @@ def register(body: RightIn, session: SessionDep, caller: RightsHolder) -> dict[s
 def list_rights(session: SessionDep, caller: RightsViewer,
                 status: str | None = None) -> dict[str, Any]:
     """The caller's organisation's rights (staff: everyone's), pending first."""
-    items = rights.list_rights(session, organisation_id=rights.scope_of(caller), status=status)
+    items = rights.list_rights(session, organisation_id=organisation_scope(caller), status=status)
     return {"items": [RightView.of(r) for r in items]}
 
 
 @router.get("/{right_id}")
 def get_right(right_id: int, session: SessionDep, caller: RightsViewer) -> dict[str, Any]:
     """One right with its documents' metadata."""
-    right = rights.get_right(session, right_id, organisation_id=rights.scope_of(caller))
+    right = rights.get_right(session, right_id, organisation_id=organisation_scope(caller))
     return {"right": RightView.of(right),
             "documents": [DocumentView.of(d) for d in rights.list_documents(session, right.id)]}
 
@@ -121,7 +122,7 @@ def download(right_id: int, document_id: int, session: SessionDep,
              caller: RightsViewer) -> Response:
     """The document as uploaded."""
     return attachment(rights.get_document(session, right_id=right_id, document_id=document_id,
-                                          organisation_id=rights.scope_of(caller)))
+                                          organisation_id=organisation_scope(caller)))
 
 
 @router.post("/{right_id}/verification")

@@ -23,6 +23,7 @@ from moderation.domain import StaffRole
 from moderation.safety import authority, deadlines
 from moderation.safety.authority import OrderReport, Progress
 from moderation.safety.deadlines import WARSAW
+from moderation.staff import organisation_scope
 from moderation.tables import SafetyAlert, Staff, utcnow
 
 router = APIRouter(tags=["safety"])
@@ -58,14 +59,6 @@ OFFER_COLUMNS = (N_("Offer"), N_("Title"), N_("Seller"), N_("Offer status"), N_(
                  N_("Confidence"), N_("Matched on"), N_("Matched at"), N_("Case"),
                  N_("Case status"), N_("Case opened"), N_("Case closed"),
                  N_("Closed by the deadline"), N_("Action"), N_("Reason"), N_("Decided at"))
-
-
-def scope(caller: Staff) -> int | None:
-    """An authority sees its own organisation's orders; staff see all."""
-    if caller.role == StaffRole.AUTHORITY.value:
-        assert caller.organisation_id is not None
-        return caller.organisation_id
-    return None
 
 
 def order_json(alert: SafetyAlert, progress: Progress, *, now: datetime) -> dict[str, Any]:
@@ -117,7 +110,7 @@ def list_orders(session: SessionDep, caller: OrderReader,
                 limit: int = Query(100, ge=1, le=500),
                 offset: int = Query(0, ge=0)) -> dict[str, Any]:
     """Orders, newest first: an authority's own, or every authority's for staff."""
-    found = authority.list_orders(session, organisation_id=scope(caller), limit=limit,
+    found = authority.list_orders(session, organisation_id=organisation_scope(caller), limit=limit,
                                   offset=offset)
     progress, now = authority.progress_of(session, found), utcnow()
     return {"items": [order_json(a, progress[a.id], now=now) for a in found]}
@@ -126,14 +119,14 @@ def list_orders(session: SessionDep, caller: OrderReader,
 @router.get("/v1/safety/orders/{order_id}")
 def get_order(order_id: int, session: SessionDep, caller: OrderReader) -> dict[str, Any]:
     """One order with the offers matched and the actions taken, with their times."""
-    report = authority.order_report(session, order_id, organisation_id=scope(caller))
+    report = authority.order_report(session, order_id, organisation_id=organisation_scope(caller))
     return report_json(report, now=utcnow())
 
 
 @router.get("/v1/safety/orders/{order_id}/report.csv")
 def report_csv(order_id: int, session: SessionDep, caller: OrderReader) -> Response:
     """The report as CSV for Excel: UTF-8 with a BOM, semicolons."""
-    report = authority.order_report(session, order_id, organisation_id=scope(caller))
+    report = authority.order_report(session, order_id, organisation_id=organisation_scope(caller))
     locale = pick_locale(caller.locale, None)
     return _download(render_csv(report, locale=locale).encode("utf-8-sig"),
                      "text/csv; charset=utf-8", f"{_file_stem(report)}.csv")
@@ -142,7 +135,7 @@ def report_csv(order_id: int, session: SessionDep, caller: OrderReader) -> Respo
 @router.get("/v1/safety/orders/{order_id}/report.pdf")
 def report_pdf(order_id: int, session: SessionDep, caller: OrderReader) -> Response:
     """The report as a PDF for the authority's file."""
-    report = authority.order_report(session, order_id, organisation_id=scope(caller))
+    report = authority.order_report(session, order_id, organisation_id=organisation_scope(caller))
     locale = pick_locale(caller.locale, None)
     return _download(render_pdf(report, locale=locale), "application/pdf",
                      f"{_file_stem(report)}.pdf")
