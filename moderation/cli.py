@@ -310,8 +310,7 @@ def demo(host: str = "127.0.0.1", port: int = 8000,
                   f"{DEMO_PASSWORD!r}; JSON API: header X-API-Key):")
     for role, key in keys.items():
         login = f"demo-{role}" if role != "integration" else "(API client only)"
-        if role == "rights_holder":
-            login += " (/portal)"
+        login += {"rights_holder": " (/portal)", "authority": " (/authority)"}.get(role, "")
         console.print(f"  {role:<14} login {login:<28} key {key}")
     console.print(f"try: curl -H 'X-API-Key: {keys['moderator']}' http://{host}:{port}/v1/cases")
     if serve_after:

@@ -21,6 +21,7 @@ DEMO_KEYS = {
     StaffRole.ADMIN: "demo-admin-key",
     StaffRole.INTEGRATION: "demo-integration-key",
     StaffRole.RIGHTS_HOLDER: "demo-rights_holder-key",
+    StaffRole.AUTHORITY: "demo-authority-key",
 }
 # A fictional brand owner with one verified trademark, so the portal has something to show.
 DEMO_BRAND = "Lumora Fashion"
@@ -36,7 +37,9 @@ def load_demo() -> dict[str, str]:
         orgs = {StaffRole.INTEGRATION: ensure_organisation(session, "Marketplace",
                                                            OrganisationKind.MARKETPLACE),
                 StaffRole.RIGHTS_HOLDER: ensure_organisation(session, DEMO_BRAND,
-                                                             OrganisationKind.RIGHTS_HOLDER)}
+                                                             OrganisationKind.RIGHTS_HOLDER),
+                StaffRole.AUTHORITY: ensure_organisation(session, "UOKiK (demo)",
+                                                         OrganisationKind.AUTHORITY)}
         for role, key in DEMO_KEYS.items():
             name = f"demo-{role.value}"
             if session.scalar(select(Staff.id).where(Staff.name == name)) is None:
