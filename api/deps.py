@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from moderation import auth
-from moderation import staff as staff_service
+from moderation.accounts import auth
+from moderation.accounts import staff as staff_service
 from moderation.db import get_sessionmaker
 from moderation.domain import StaffRole
 from moderation.errors import Unauthenticated

@@ -68,7 +68,7 @@ def main() -> None:
     engine = create_engine(DB_URL)
     try:
         time.sleep(3)  # workers load the rule pack and the model before the clock starts
-        from moderation.importer import import_offers
+        from moderation.intake.importer import import_offers
 
         start = time.perf_counter()
         summary = import_offers(path)
@@ -91,7 +91,7 @@ def main() -> None:
             w.wait(timeout=30)
         engine.dispose()
 
-    from moderation.screener import Screener
+    from moderation.screening.screener import Screener
 
     screener = Screener()
     items = texts(10_000)

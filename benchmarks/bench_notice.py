@@ -44,9 +44,9 @@ def main() -> None:
     from fastapi.testclient import TestClient
 
     from api.app import create_app
+    from moderation.accounts.staff import create_staff, ensure_organisation
     from moderation.db import session_scope
     from moderation.domain import OrganisationKind, StaffRole
-    from moderation.staff import create_staff, ensure_organisation
     from moderation.tables import Right, utcnow
 
     with session_scope() as session:

@@ -72,9 +72,9 @@ def main() -> None:
     from fastapi.testclient import TestClient
 
     from api.app import create_app
+    from moderation.accounts.staff import create_staff
     from moderation.db import session_scope
     from moderation.domain import StaffRole
-    from moderation.staff import create_staff
 
     with session_scope() as session:
         key = create_staff(session, name="bench", role=StaffRole.LEAD).api_key or ""

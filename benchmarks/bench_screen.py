@@ -20,7 +20,7 @@ from datetime import UTC, datetime  # noqa: E402
 
 from benchmarks.offer_gen import offers  # noqa: E402
 from moderation.schemas import OfferIn  # noqa: E402
-from moderation.screener import Screener  # noqa: E402
+from moderation.screening.screener import Screener  # noqa: E402
 from rules.types import OfferText  # noqa: E402
 
 

@@ -81,7 +81,7 @@ def worker(burst: Annotated[bool, typer.Option(help="Stop when the queue is empt
 @app.command("import-offers")
 def import_offers_cmd(file: Path, chunk: int = 500) -> None:
     """Import offer events from an NDJSON file and enqueue their screening."""
-    from moderation.importer import import_offers
+    from moderation.intake.importer import import_offers
 
     total = sum(1 for line in file.open(encoding="utf-8") if line.strip())
     with Progress(console=console) as progress:
@@ -153,7 +153,7 @@ def screen(
     skip: Annotated[int, typer.Option(help="Leave out the first N rows.")] = 0,
 ) -> None:
     """Dry run: screen offers from a JSONL or CSV file, store nothing, print what would happen."""
-    from moderation.dry_run import screen_file
+    from moderation.screening.dry_run import screen_file
 
     settings = get_settings().model_copy(update={"rules_dir": rules or get_settings().rules_dir,
                                                  "model_dir": model or get_settings().model_dir})
@@ -231,6 +231,7 @@ def users_create(
 ) -> None:
     """Create an account. Staff get a password (prompted; rights holders' members with
     --password-stdin); every account gets an API key, printed once on standard output."""
+    from moderation.accounts.staff import create_staff, ensure_organisation
     from moderation.db import session_scope
     from moderation.domain import (
         API_CLIENTS,
@@ -240,7 +241,6 @@ def users_create(
         StaffRole,
     )
     from moderation.errors import ModerationError
-    from moderation.staff import create_staff, ensure_organisation
 
     try:
         staff_role = StaffRole(role)

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.obfuscation import BRANDS, TECHNIQUES, TEMPLATES, markers
-from moderation.screener import Screener
+from moderation.screening.screener import Screener
 from rules.types import OfferText
 
 ROOT = Path(__file__).resolve().parent.parent

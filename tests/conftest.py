@@ -15,7 +15,7 @@ from api.app import create_app
 from moderation import db, queue
 from moderation.config import get_settings
 from moderation.migrate import upgrade
-from moderation.screener import reset_screener
+from moderation.screening.screener import reset_screener
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")

@@ -8,11 +8,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from moderation import cases, offers, screening
+from moderation.accounts.staff import NewStaff, create_staff, ensure_organisation
 from moderation.domain import API_CLIENTS, ORGANISATION_KIND_OF, StaffRole
+from moderation.intake import offers
+from moderation.review import cases
 from moderation.schemas import OfferIn
-from moderation.screener import get_screener
-from moderation.staff import NewStaff, create_staff, ensure_organisation
+from moderation.screening import batches
+from moderation.screening.screener import get_screener
 from moderation.tables import Case, Offer, utcnow
 
 _seq = itertools.count(1)
@@ -61,9 +63,9 @@ def make_staff(session: Session, role: StaffRole = StaffRole.MODERATOR, *,
                         password=password, organisation_id=org, locale=locale)
 
 
-def screen_all(session: Session) -> screening.ScreenSummary:
+def screen_all(session: Session) -> batches.ScreenSummary:
     """Screen every pending offer in the test transaction."""
-    return screening.screen_pending(session, get_screener(), limit=10_000)
+    return batches.screen_pending(session, get_screener(), limit=10_000)
 
 
 def make_case(session: Session, *, priority: int = 3, due_in_hours: float = 24) -> Case:

@@ -9,10 +9,10 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation import cases, decisions
+from moderation.accounts.staff import ensure_organisation
 from moderation.domain import OrganisationKind
+from moderation.review import cases, decisions
 from moderation.schemas import DecisionIn
-from moderation.staff import ensure_organisation
 from moderation.tables import (
     Case,
     CaseSource,

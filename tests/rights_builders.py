@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from moderation import notices
+from moderation.accounts.staff import NewStaff, create_staff, ensure_organisation
 from moderation.domain import OrganisationKind, StaffRole
-from moderation.staff import NewStaff, create_staff, ensure_organisation
+from moderation.protection import notices
 from moderation.tables import Offer, Organisation, Right, utcnow
 from tests.factories import make_offer
 

@@ -10,12 +10,14 @@ import time
 from collections.abc import Sequence
 from datetime import timedelta
 
-from moderation import outbox, queue, screening, strikes
+from moderation import outbox, queue
 from moderation.config import get_settings
 from moderation.db import get_sessionmaker, session_scope
+from moderation.protection import strikes
 from moderation.safety import deadline_warnings, deadlines, importer, matching
 from moderation.safety.alerts import NOTICE
-from moderation.screener import get_screener
+from moderation.screening import batches
+from moderation.screening.screener import get_screener
 from moderation.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,7 @@ def screen_offers(offer_ids: Sequence[int]) -> dict[str, int]:
     ids = list(offer_ids)
     for start in range(0, len(ids), batch):
         with session_scope() as session:
-            summary = screening.screen_pending(
+            summary = batches.screen_pending(
                 session, get_screener(), offer_ids=ids[start:start + batch], limit=batch
             )
         total["screened"] += summary.screened
@@ -52,7 +54,7 @@ def sweep() -> dict[str, int]:
     """Re-enqueue offers left unscreened (an intake that committed but failed to enqueue)."""
     settings = get_settings()
     with session_scope() as session:
-        ids = screening.unscreened_ids(
+        ids = batches.unscreened_ids(
             session, older_than=timedelta(seconds=settings.sweep_grace_seconds), limit=50_000
         )
     if ids:

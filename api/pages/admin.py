@@ -9,10 +9,10 @@ from fastapi.responses import Response
 
 from api.deps import Admin, SessionDep
 from api.templating import render
+from moderation.accounts.staff import create_staff, ensure_organisation, list_staff
 from moderation.domain import API_CLIENTS, PEOPLE, OrganisationKind, StaffRole
 from moderation.errors import InvalidInput
-from moderation.screener import get_screener
-from moderation.staff import create_staff, ensure_organisation, list_staff
+from moderation.screening.screener import get_screener
 
 router = APIRouter(include_in_schema=False)
 

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.deps import SESSION_COOKIE, Member, SessionDep
 from api.templating import render
-from moderation import auth, staff
+from moderation.accounts import auth, staff
 from moderation.config import get_settings
 from moderation.domain import StaffRole
 

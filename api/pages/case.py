@@ -10,12 +10,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.deps import Lead, Moderator, SessionDep
 from api.templating import render
-from moderation import cases, decisions, evidence
+from moderation.accounts.staff import list_staff
 from moderation.config import get_settings
-from moderation.decisions import LEADS
-from moderation.reasons import reasons_for
+from moderation.review import cases, decisions, evidence
+from moderation.review.decisions import LEADS
+from moderation.review.reasons import reasons_for
 from moderation.schemas import DecisionIn, parse
-from moderation.staff import list_staff
 
 router = APIRouter(include_in_schema=False)
 

@@ -11,12 +11,12 @@ from fastapi.responses import Response
 from api.charts import bar_chart_svg
 from api.deps import Lead, SessionDep
 from api.templating import WARSAW, render
-from moderation import cases, decisions, stats
+from moderation.accounts.staff import list_staff
 from moderation.config import get_settings
 from moderation.domain import CaseStatus
-from moderation.reasons import reasons_for
+from moderation.review import cases, decisions, stats
+from moderation.review.reasons import reasons_for
 from moderation.schemas import DecisionIn, parse
-from moderation.staff import list_staff
 from moderation.tables import utcnow
 
 router = APIRouter(include_in_schema=False)

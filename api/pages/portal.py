@@ -9,8 +9,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.deps import Lead, RightsHolder, SessionDep
 from api.templating import render
-from moderation import notices, notifiers, rights
-from moderation.notices import NOTICE_KINDS, NoticeIn
+from moderation.protection import notices, notifiers, rights
+from moderation.protection.notices import NOTICE_KINDS, NoticeIn
 from moderation.schemas import parse
 
 router = APIRouter(include_in_schema=False)

@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 from api.deps import Lead, RightsHolder, SessionDep
 from api.labels import N_
 from api.templating import render
-from moderation import rights
 from moderation.errors import Conflict, InvalidInput, PayloadTooLarge
-from moderation.rights import DOCUMENT_KINDS, RIGHT_TYPES, RightIn
+from moderation.protection import rights
+from moderation.protection.rights import DOCUMENT_KINDS, RIGHT_TYPES, RightIn
 from moderation.schemas import parse
 
 router = APIRouter(include_in_schema=False)

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import Lead, Moderator, SessionDep
 from api.views import CaseView, DecisionView, OfferView, ScreeningView
-from moderation import cases, decisions, evidence
 from moderation.config import get_settings
-from moderation.decisions import LEADS
+from moderation.review import cases, decisions, evidence
+from moderation.review.decisions import LEADS
 from moderation.schemas import BulkDecisionIn, ClaimIn, DecisionIn, ReassignIn
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])

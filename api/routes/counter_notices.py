@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from api.deps import MODERATORS, SessionDep, allow
-from moderation import counter_notices
-from moderation.counter_notices import CounterNoticeIn
 from moderation.domain import StaffRole
+from moderation.protection import counter_notices
+from moderation.protection.counter_notices import CounterNoticeIn
 from moderation.tables import CounterNotice, Staff, utcnow
 
 router = APIRouter(prefix="/v1/counter-notices", tags=["counter-notices"])

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from api.deps import MODERATORS, Lead, SessionDep, allow
-from moderation import notices, notifiers
+from moderation.accounts.staff import organisation_scope
 from moderation.domain import StaffRole
-from moderation.staff import organisation_scope
+from moderation.protection import notices, notifiers
 from moderation.tables import Notice, Staff
 
 router = APIRouter(tags=["notices"])

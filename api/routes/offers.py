@@ -10,8 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from api.deps import Intake, Reader, SessionDep
 from api.views import CaseView, DecisionView, OfferView, ScreeningView
-from moderation import evidence, offers, queue
-from moderation.offers import IngestOutcome
+from moderation import queue
+from moderation.intake import offers
+from moderation.intake.offers import IngestOutcome
+from moderation.review import evidence
 from moderation.schemas import OfferIn
 
 log = logging.getLogger(__name__)

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Depends, Form, Response, UploadFile
 from pydantic import BaseModel
 
 from api.deps import MODERATORS, Lead, RightsHolder, SessionDep, allow
-from moderation import rights
+from moderation.accounts.staff import organisation_scope
 from moderation.domain import StaffRole
-from moderation.rights import RightIn, VerificationIn
-from moderation.staff import organisation_scope
+from moderation.protection import rights
+from moderation.protection.rights import RightIn, VerificationIn
 from moderation.tables import Right, RightDocument, Staff
 
 router = APIRouter(prefix="/v1/rights", tags=["rights"])

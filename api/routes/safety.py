@@ -19,11 +19,11 @@ from fpdf.fonts import FontFace
 from api.deps import MODERATORS, SessionDep, allow
 from api.i18n import pick_locale, translations
 from moderation import queue
+from moderation.accounts.staff import organisation_scope
 from moderation.domain import StaffRole
 from moderation.safety import authority, deadlines
 from moderation.safety.authority import OrderReport, Progress
 from moderation.safety.deadlines import WARSAW
-from moderation.staff import organisation_scope
 from moderation.tables import SafetyAlert, Staff, utcnow
 
 router = APIRouter(tags=["safety"])

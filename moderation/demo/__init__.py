@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from moderation.accounts.staff import create_staff, ensure_organisation
 from moderation.db import session_scope
 from moderation.domain import OrganisationKind, StaffRole
-from moderation.importer import import_offers
-from moderation.staff import create_staff, ensure_organisation
+from moderation.intake.importer import import_offers
 from moderation.tables import Right, Staff, utcnow
 
 OFFERS = Path(__file__).parent / "offers.jsonl"

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from models.matching.model import MatcherBundle, load_matcher
 from models.matching.records import Pair, ProductRecord
-from moderation.cases import open_or_join
 from moderation.config import get_settings
 from moderation.domain import CaseKind
+from moderation.review.cases import open_or_join
 from moderation.safety.alerts import AUTHORITY
 from moderation.safety.index import offers_with
 from moderation.safety.keys import brand_key, model_codes

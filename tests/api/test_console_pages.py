@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from moderation import cases
 from moderation.domain import StaffRole
+from moderation.review import cases
 from moderation.tables import AuditEntry, Case, Offer, Staff, utcnow
 from tests.api.console import csrf_of, logged_in
 from tests.factories import TEST_PASSWORD, make_case, make_offer, make_staff, screen_all
@@ -131,7 +131,7 @@ def test_leads_see_escalations_and_decide_many_at_once(session: Session) -> None
     for _ in range(3):
         case = make_case(session)
         cases.claim(session, case_id=case.id, staff_id=mod.id, lease=timedelta(minutes=5))
-        from moderation import decisions
+        from moderation.review import decisions
         from moderation.schemas import DecisionIn
         decisions.decide(session, case_id=case.id, staff_id=mod.id,
                          decision=DecisionIn(action="escalate", reason_code="UNSURE"))
@@ -154,7 +154,7 @@ def test_dashboard_shows_figures_and_a_chart(session: Session) -> None:
     case = make_case(session)
     mod, lead = _person(session), _person(session, StaffRole.LEAD)
     cases.claim(session, case_id=case.id, staff_id=mod.id, lease=timedelta(minutes=5))
-    from moderation import decisions
+    from moderation.review import decisions
     from moderation.schemas import DecisionIn
     decisions.decide(session, case_id=case.id, staff_id=mod.id,
                      decision=DecisionIn(action="keep", reason_code="LAWFUL"))
@@ -197,7 +197,7 @@ def test_an_admin_creates_an_account_and_sees_its_key_once(session: Session) -> 
 
 def test_a_notice_case_shows_the_notice_and_a_counter_notice_case_the_statement(
         session: Session) -> None:
-    from moderation import counter_notices
+    from moderation.protection import counter_notices
     from tests.notice_builders import remove_on_notice
 
     removed = remove_on_notice(session)

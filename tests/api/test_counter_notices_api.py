@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from moderation.counter_notices import NOT_CONTESTABLE
+from moderation.protection.counter_notices import NOT_CONTESTABLE
 from tests.api.conftest import auth
 from tests.notice_builders import removal, remove_on_notice
 

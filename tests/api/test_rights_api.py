@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from moderation.accounts.staff import create_staff, ensure_organisation
 from moderation.config import get_settings
 from moderation.domain import OrganisationKind, StaffRole
-from moderation.staff import create_staff, ensure_organisation
 from moderation.tables import AuditEntry, Right, RightDocument
 from tests.factories import make_staff
 

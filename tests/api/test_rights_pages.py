@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from moderation.accounts.staff import create_staff, ensure_organisation
 from moderation.domain import OrganisationKind, StaffRole
-from moderation.staff import create_staff, ensure_organisation
 from moderation.tables import AuditEntry, Right, RightDocument, Staff
 from tests.api.console import csrf_of, logged_in
 from tests.api.test_rights_api import PDF

@@ -9,11 +9,12 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session
 
-from moderation import offers, screening
+from moderation.accounts.staff import create_staff
 from moderation.domain import StaffRole
+from moderation.intake import offers
 from moderation.schemas import OfferIn
-from moderation.screener import get_screener
-from moderation.staff import create_staff
+from moderation.screening import batches
+from moderation.screening.screener import get_screener
 from moderation.tables import Case, Offer, utcnow
 from tests.factories import TEST_PASSWORD, offer_event
 
@@ -30,7 +31,7 @@ def _review_case(db: Session) -> Case:
     result = offers.ingest(db, OfferIn.model_validate(offer_event(
         title=REVIEW_TITLE, brand=None, category="Odzież > Męska", price="89.00",
         description="Bluza jak oryginał, metka AAA.")))
-    screening.screen_pending(db, get_screener(), limit=100)
+    batches.screen_pending(db, get_screener(), limit=100)
     return db.query(Case).filter_by(offer_id=result.offer_id).one()
 
 

@@ -13,11 +13,11 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moderation.accounts.staff import NewStaff, create_staff, ensure_organisation
 from moderation.domain import OrganisationKind, StaffRole
 from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.safety import authority
 from moderation.safety.alerts import AlertIn, store_alerts
-from moderation.staff import NewStaff, create_staff, ensure_organisation
 from moderation.tables import (
     AlertCode,
     AuditEntry,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from moderation import cases, decisions
+from moderation.review import cases, decisions
 from moderation.safety.alerts import AlertIn, Code, store_alerts
 from moderation.safety.matching import match_alert
 from moderation.schemas import DecisionIn

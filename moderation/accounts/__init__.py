@@ -1,0 +1,1 @@
+"""Staff accounts, API clients and their logins."""

@@ -1,0 +1,1 @@
+"""Offer intake: single events, bulk imports and the files they come in."""

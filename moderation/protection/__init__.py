@@ -1,0 +1,1 @@
+"""The rights protection programme: rights, notices, notifiers, strikes."""

@@ -1,0 +1,1 @@
+"""The human review queue: cases, decisions and what follows from them."""

@@ -1,0 +1,144 @@
+"""Decisions: a moderator's on a leased case, or the system's on a blocking rule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation import audit, outbox
+from moderation.config import get_settings
+from moderation.domain import (
+    Assessment,
+    CaseKind,
+    CaseStatus,
+    DecisionAction,
+    OfferStatus,
+    StaffRole,
+)
+from moderation.errors import CaseClosed, Forbidden, LeaseNotHeld, ModerationError
+from moderation.review.cases import claim, get_case, holds_lease
+from moderation.review.reasons import check_reason
+from moderation.schemas import DecisionIn
+from moderation.tables import CaseSource, Decision, Offer, Screening, Staff, utcnow
+
+_ESCALATION_PRIORITY = 1
+
+
+LEADS = frozenset({StaffRole.LEAD.value, StaffRole.ADMIN.value})
+
+
+def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionIn) -> Decision:
+    """Record a moderator's decision: offer status, case, audit and outbox together."""
+    case = get_case(session, case_id, for_update=True)
+    if case.status == CaseStatus.CLOSED.value:
+        raise CaseClosed(f"case {case_id} is already decided")
+    if not holds_lease(case, staff_id):
+        raise LeaseNotHeld(f"case {case_id} is not leased to you; claim it first")
+    staff = session.get(Staff, staff_id)
+    if case.status == CaseStatus.ESCALATED.value and (staff is None or staff.role not in LEADS):
+        raise Forbidden(f"case {case_id} is escalated: a lead decides it")
+    reason = check_reason(case.kind, decision.action, decision.reason_code)
+    offer = session.get(Offer, case.offer_id, with_for_update=True)
+    assert offer is not None
+    now = utcnow()
+    action = DecisionAction(decision.action)
+    statement_category = reason.statement_category
+    if statement_category is None and action is DecisionAction.REMOVE and case.screening_id:
+        hits = session.scalar(select(Screening.hits).where(Screening.id == case.screening_id))
+        statement_category = hits[0].get("statement_category") if hits else None
+    row = Decision(case_id=case.id, offer_id=offer.id, action=action.value,
+                   reason_code=decision.reason_code, statement_category=statement_category,
+                   note=decision.note, moderator_id=staff_id, automated=False, decided_at=now)
+    session.add(row)
+
+    case_before = {"status": case.status, "lease_holder_id": case.lease_holder_id}
+    offer_before = offer.status
+    if action is DecisionAction.ESCALATE:
+        case.status = CaseStatus.ESCALATED.value
+        case.priority = _ESCALATION_PRIORITY
+    else:
+        case.status = CaseStatus.CLOSED.value
+        case.closed_at = now
+        if action is DecisionAction.REMOVE:
+            offer.status = OfferStatus.REMOVED.value
+        elif offer.status in (OfferStatus.BLOCKED.value, OfferStatus.REMOVED.value):
+            offer.status = OfferStatus.RESTORED.value
+    case.lease_holder_id = None
+    case.lease_expires_at = None
+    offer.updated_at = now if offer.status != offer_before else offer.updated_at
+    session.flush()
+
+    actor = audit.actor_of(staff_id)
+    audit.record(session, actor=actor, action=f"decision.{action.value}", entity="case",
+                 entity_id=case.id, before=case_before,
+                 after={"status": case.status, "decision_id": row.id,
+                        "reason_code": decision.reason_code})
+    if offer.status != offer_before:
+        audit.record(session, actor=actor, action="offer.status", entity="offer",
+                     entity_id=offer.id, before={"status": offer_before},
+                     after={"status": offer.status, "decision_id": row.id})
+    if action is DecisionAction.REMOVE:
+        on_notice = session.scalar(select(CaseSource.id).where(
+            CaseSource.case_id == case.id, CaseSource.kind == CaseKind.NOTICE.value).limit(1))
+        until = (now + timedelta(days=get_settings().counter_notice_days)
+                 if on_notice is not None else None)
+        outbox.notify_seller(session, row, offer, automated_detection=case.screening_id is not None,
+                             counter_notice_until=until)
+    session.flush()
+    # Imported here: the follow-ups reach counter-notices, which build on decisions.
+    from moderation.review import followups
+
+    followups.on_decided(session, case=case, decision=row, offer=offer, now=now)
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOutcome:
+    case_id: int
+    decision_id: int | None
+    error: str | None
+
+
+def decide_many(session: Session, *, case_ids: Sequence[int], staff_id: int,
+                decision: DecisionIn, lease: timedelta) -> list[BulkOutcome]:
+    """One decision on many cases (a lead's bulk action): each claimed, decided and recorded
+    on its own; a case someone else holds, or one already decided, is reported and skipped."""
+    outcomes = []
+    for case_id in dict.fromkeys(case_ids):
+        try:
+            with session.begin_nested():
+                claim(session, case_id=case_id, staff_id=staff_id, lease=lease,
+                      may_take_escalated=True)
+                row = decide(session, case_id=case_id, staff_id=staff_id, decision=decision)
+            outcomes.append(BulkOutcome(case_id, row.id, None))
+        except ModerationError as exc:
+            outcomes.append(BulkOutcome(case_id, None, exc.message))
+    return outcomes
+
+
+def system_block(session: Session, *, offer_id: int, previous_status: str,
+                 assessment: Assessment) -> Decision:
+    """Block an offer on a rule that says block, with a statement of reasons."""
+    offer = session.get(Offer, offer_id)
+    assert offer is not None
+    now = utcnow()
+    offer.status = OfferStatus.BLOCKED.value
+    offer.updated_at = now
+    top = [h.rule_id for h in assessment.hits if h.outcome.value == "block"]
+    row = Decision(case_id=None, offer_id=offer_id, action=DecisionAction.BLOCK.value,
+                   reason_code=assessment.reason_code,
+                   statement_category=assessment.statement_category,
+                   note=f"Blocked automatically by rule(s): {', '.join(top)}",
+                   moderator_id=None, automated=True, decided_at=now)
+    session.add(row)
+    session.flush()
+    if previous_status != OfferStatus.BLOCKED.value:
+        audit.record(session, actor=audit.SYSTEM, action="offer.status", entity="offer",
+                     entity_id=offer_id, before={"status": previous_status},
+                     after={"status": OfferStatus.BLOCKED.value, "decision_id": row.id})
+    outbox.notify_seller(session, row, offer, automated_detection=True)
+    return row

@@ -1,0 +1,1 @@
+"""Screening offers: the pure pipeline, the current rules and model, batches."""

@@ -1,0 +1,189 @@
+"""Screen stored offers in batches and record what screening concluded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Row, Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from moderation import audit
+from moderation.db import is_postgres
+from moderation.domain import Assessment, OfferStatus, Route
+from moderation.policy import HELD_SELLER_REASON, MODEL_REASON
+from moderation.protection import rights_rules, strikes
+from moderation.review import cases, decisions
+from moderation.safety import index, reappearance
+from moderation.screening.screener import Screener
+from moderation.tables import Offer, Right, RightsCatch, Screening, Seller, utcnow
+from rules.types import Hit, OfferText
+
+# The Core table: an executemany UPDATE keyed by bound parameters, not the ORM's bulk path.
+_OFFERS = cast(Table, Offer.__table__)
+
+
+@dataclass
+class ScreenSummary:
+    screened: int = 0
+    routes: dict[str, int] = field(default_factory=dict)
+
+
+def snapshot(row: Row[Any] | Any, now: datetime) -> OfferText:
+    """Build what rules and the classifier read from an offer row joined with its seller."""
+    age = None
+    if row.account_created_at is not None:
+        age = max(0, (now - row.account_created_at).days)
+    return OfferText(
+        title=row.title, description=row.description or "", category=row.category,
+        brand=row.brand, price=float(row.price) if row.price is not None else None,
+        currency=row.currency, gtins=tuple(row.gtins or ()),
+        seller_account_age_days=age, seller_activated=row.activated,
+        seller_strikes=row.strikes,
+    )
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    """Serialise a hit with its spans for storage and the API."""
+    data = asdict(hit)
+    data["outcome"] = hit.outcome.value
+    data["severity"] = hit.severity.value
+    return data
+
+
+def _pending_query(offer_ids: Sequence[int] | None, limit: int, postgres: bool) -> Any:
+    query = (
+        select(Offer.id, Offer.version, Offer.status, Offer.title, Offer.description,
+               Offer.category, Offer.brand, Offer.price, Offer.currency, Offer.gtins,
+               Seller.account_created_at, Seller.activated, Seller.strikes,
+               Seller.suspended_until, Seller.terminated_at)
+        .join(Seller, Seller.id == Offer.seller_id)
+        .where(Offer.needs_screening)
+        .order_by(Offer.id)
+        .limit(limit)
+    )
+    if offer_ids is not None:
+        query = query.where(Offer.id.in_(offer_ids))
+    if postgres:
+        # Two workers never screen the same offer at once; each skips what the other holds.
+        query = query.with_for_update(of=Offer, skip_locked=True)
+    return query
+
+
+def screen_pending(
+    session: Session,
+    screener: Screener,
+    *,
+    offer_ids: Sequence[int] | None = None,
+    limit: int = 500,
+) -> ScreenSummary:
+    """Screen offers awaiting screening (these ids, or the oldest ones) at their current version.
+
+    Idempotent: an offer already screened at its current version is not selected again.
+    """
+    now = utcnow()
+    rows = session.execute(_pending_query(offer_ids, limit, is_postgres(session))).all()
+    summary = ScreenSummary()
+    if not rows:
+        return summary
+    keys = index.update_keys(session, rows)
+    found = reappearance.check(session, rows, keys)
+    holds = [found[r.id].reason if r.id in found
+             else HELD_SELLER_REASON if strikes.held_for_review(r, now) else None for r in rows]
+    artifacts, assessments = screener.assess([snapshot(r, now) for r in rows], holds=holds,
+                                             extra=rights_rules.current_rules(session))
+    screening_rows = [
+        {
+            "offer_id": r.id, "offer_version": r.version, "route": a.route.value,
+            "priority": a.priority, "reason_code": a.reason_code,
+            "hits": [hit_json(h) for h in a.hits], "score": a.score.value,
+            "score_features": [list(f) for f in a.score.features],
+            "rules_version": artifacts.ruleset.version,
+            "model_version": artifacts.classifier.version, "created_at": now,
+        }
+        for r, a in zip(rows, assessments, strict=True)
+    ]
+    screening_ids = session.scalars(
+        insert(Screening).returning(Screening.id, sort_by_parameter_order=True), screening_rows
+    ).all()
+    # Guarded by version: an update that landed meanwhile keeps its claim to be screened.
+    session.execute(
+        update(_OFFERS)
+        .where(_OFFERS.c.id == bindparam("oid"))
+        .where(_OFFERS.c.version == bindparam("ver"))
+        .values(screened_version=bindparam("ver"), needs_screening=False),
+        [{"oid": r.id, "ver": r.version} for r in rows],
+    )
+    for row, assessment, screening_id in zip(rows, assessments, screening_ids, strict=True):
+        summary.routes[assessment.route.value] = summary.routes.get(assessment.route.value, 0) + 1
+        case_id = _act(session, row, assessment, screening_id, now)
+        if row.id in found:
+            reappearance.record(session, offer_id=row.id, hold=found[row.id], case_id=case_id,
+                                now=now)
+    _record_rights_catches(session, rows, assessments, screening_ids, now)
+    summary.screened = len(rows)
+    session.flush()
+    return summary
+
+
+def _act(session: Session, row: Any, assessment: Assessment, screening_id: int,
+         now: datetime) -> int | None:
+    """Carry out a route; return the review case, if one was opened or joined."""
+    if assessment.route is Route.BLOCK:
+        decisions.system_block(session, offer_id=row.id, previous_status=row.status,
+                               assessment=assessment)
+    elif assessment.route is Route.REVIEW:
+        assert assessment.priority is not None and assessment.due_in is not None
+        return cases.open_screening_case(
+            session, offer_id=row.id, screening_id=screening_id,
+            priority=assessment.priority, reason_code=assessment.reason_code,
+            due_at=now + assessment.due_in, source=_source(assessment),
+        ).id
+    elif row.status == OfferStatus.BLOCKED.value:
+        # A seller who fixed a listing the rules blocked gets it back without waiting for anyone.
+        session.execute(update(Offer).where(Offer.id == row.id)
+                        .values(status=OfferStatus.ACTIVE.value, updated_at=now))
+        audit.record(session, actor=audit.SYSTEM, action="offer.unblocked", entity="offer",
+                     entity_id=row.id, before={"status": row.status},
+                     after={"status": OfferStatus.ACTIVE.value})
+    return None
+
+
+def _source(assessment: Assessment) -> str:
+    """Who raised a screening case: the rules, the model, or the seller's sanction."""
+    if assessment.reason_code == MODEL_REASON:
+        return "model"
+    if assessment.reason_code == HELD_SELLER_REASON:
+        return "seller"
+    if assessment.reason_code in (reappearance.SAFETY_ALERT_MATCH, reappearance.REMOVED_BEFORE):
+        return "reappearance"
+    return "rules"
+
+
+def _record_rights_catches(session: Session, rows: Sequence[Any],
+                           assessments: Sequence[Assessment], screening_ids: Sequence[int],
+                           now: datetime) -> None:
+    """Remember which offers a rights holder's brands caught, for the holder to see."""
+    caught = [(right_id, hit.rule_id, row.id, screening_id)
+              for row, a, screening_id in zip(rows, assessments, screening_ids, strict=True)
+              for hit in a.hits
+              if (right_id := rights_rules.right_id_of(hit.rule_id)) is not None]
+    if not caught:
+        return
+    owners = dict(session.execute(select(Right.id, Right.organisation_id).where(
+        Right.id.in_({c[0] for c in caught}))).all())
+    session.execute(insert(RightsCatch), [
+        {"right_id": right_id, "organisation_id": owners[right_id], "offer_id": offer_id,
+         "screening_id": screening_id, "rule_id": rule_id, "created_at": now}
+        for right_id, rule_id, offer_id, screening_id in caught if right_id in owners])
+
+
+def unscreened_ids(session: Session, *, older_than: timedelta, limit: int) -> list[int]:
+    """Ids of offers still waiting for screening after a grace period (the sweep's list)."""
+    cutoff = utcnow() - older_than
+    return list(session.scalars(
+        select(Offer.id).where(Offer.needs_screening, Offer.updated_at <= cutoff)
+        .order_by(Offer.updated_at).limit(limit)
+    ))

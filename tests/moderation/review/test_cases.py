@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from moderation.domain import StaffRole
+from moderation.errors import CaseClosed, LeaseNotHeld
+from moderation.review import cases, decisions
+from moderation.schemas import DecisionIn
+from moderation.tables import AuditEntry, Case, Decision, Offer, OutboxMessage, utcnow
+from tests.factories import make_case, make_staff
+
+LEASE = timedelta(minutes=5)
+
+
+def test_claim_hands_out_by_priority_then_due_time(session: Session) -> None:
+    late = make_case(session, priority=2, due_in_hours=10)
+    urgent = make_case(session, priority=1, due_in_hours=20)
+    early = make_case(session, priority=2, due_in_hours=1)
+    mod = make_staff(session).staff
+    order = [cases.claim_next(session, staff_id=mod.id, lease=LEASE) for _ in range(4)]
+    assert [c.id if c else None for c in order] == [urgent.id, early.id, late.id, None]
+
+
+def test_expired_lease_returns_the_case_to_the_queue(session: Session) -> None:
+    case = make_case(session)
+    first, second = make_staff(session).staff, make_staff(session).staff
+    assert cases.claim_next(session, staff_id=first.id, lease=LEASE).id == case.id  # type: ignore[union-attr]
+    assert cases.claim_next(session, staff_id=second.id, lease=LEASE) is None
+    case.lease_expires_at = utcnow() - timedelta(seconds=1)
+    session.flush()
+    again = cases.claim_next(session, staff_id=second.id, lease=LEASE)
+    assert again is not None and again.id == case.id and again.lease_holder_id == second.id
+
+
+def test_release_gives_the_case_back(session: Session) -> None:
+    case = make_case(session)
+    mod, other = make_staff(session).staff, make_staff(session).staff
+    cases.claim_next(session, staff_id=mod.id, lease=LEASE)
+    with pytest.raises(LeaseNotHeld):
+        cases.release(session, case_id=case.id, staff_id=other.id)
+    cases.release(session, case_id=case.id, staff_id=mod.id)
+    assert cases.claim_next(session, staff_id=other.id, lease=LEASE).id == case.id  # type: ignore[union-attr]
+
+
+def test_remove_decision_changes_offer_audits_and_notifies_in_one_go(session: Session) -> None:
+    case = make_case(session)
+    mod = make_staff(session).staff
+    cases.claim_next(session, staff_id=mod.id, lease=LEASE)
+    decision = decisions.decide(session, case_id=case.id, staff_id=mod.id,
+                                decision=DecisionIn(action="remove", reason_code="COUNTERFEIT",
+                                                    note="Logo i cena wskazują na podróbkę"))
+    offer = session.get(Offer, case.offer_id)
+    assert offer is not None and offer.status == "removed"
+    assert case.status == "closed" and case.lease_holder_id is None
+    actions = {a.action for a in session.query(AuditEntry).filter_by(entity_id=case.id,
+                                                                     entity="case")}
+    assert {"case.opened", "case.claimed", "decision.remove"} <= actions
+    msg = session.query(OutboxMessage).filter(
+        OutboxMessage.payload["decision_id"].as_integer() == decision.id).one()
+    assert msg.kind == "seller.statement_of_reasons"
+    assert "redress" in msg.payload and msg.payload["automated_decision"] is False
+
+
+def test_second_decision_on_a_closed_case_is_a_conflict(session: Session) -> None:
+    case = make_case(session)
+    mod = make_staff(session).staff
+    cases.claim_next(session, staff_id=mod.id, lease=LEASE)
+    decisions.decide(session, case_id=case.id, staff_id=mod.id,
+                     decision=DecisionIn(action="keep", reason_code="LAWFUL"))
+    with pytest.raises(CaseClosed):
+        decisions.decide(session, case_id=case.id, staff_id=mod.id,
+                         decision=DecisionIn(action="remove", reason_code="COUNTERFEIT"))
+    assert session.query(Decision).filter_by(case_id=case.id).count() == 1
+
+
+def test_only_the_lease_holder_may_decide(session: Session) -> None:
+    case = make_case(session)
+    holder, other = make_staff(session).staff, make_staff(session, StaffRole.LEAD).staff
+    with pytest.raises(LeaseNotHeld):
+        decisions.decide(session, case_id=case.id, staff_id=holder.id,
+                         decision=DecisionIn(action="keep", reason_code="LAWFUL"))
+    cases.claim_next(session, staff_id=holder.id, lease=LEASE)
+    with pytest.raises(LeaseNotHeld):
+        decisions.decide(session, case_id=case.id, staff_id=other.id,
+                         decision=DecisionIn(action="keep", reason_code="LAWFUL"))
+
+
+def test_escalation_keeps_case_open_at_top_priority(session: Session) -> None:
+    case = make_case(session, priority=4)
+    mod = make_staff(session).staff
+    cases.claim_next(session, staff_id=mod.id, lease=LEASE)
+    decisions.decide(session, case_id=case.id, staff_id=mod.id,
+                     decision=DecisionIn(action="escalate", reason_code="UNSURE"))
+    assert (case.status, case.priority, case.lease_holder_id) == ("escalated", 1, None)
+    offer = session.get(Offer, case.offer_id)
+    assert offer is not None and offer.status == "active"
+    assert session.query(Case).filter_by(id=case.id, status="escalated").count() == 1
