@@ -228,6 +228,9 @@ def users_create(
     password_stdin: Annotated[bool, typer.Option(
         help="Read the password from standard input instead of prompting.")] = False,
     locale: Annotated[str, typer.Option(help="Console language: pl or en.")] = "pl",
+    email: Annotated[str | None, typer.Option(
+        help="Where the outbox reaches this person (leads' warnings, an organisation's "
+             "notices).")] = None,
 ) -> None:
     """Create an account. Staff get a password (prompted; rights holders' members with
     --password-stdin); every account gets an API key, printed once on standard output."""
@@ -260,7 +263,7 @@ def users_create(
                                              param_hint="--organisation")
                 org_id = ensure_organisation(session, organisation or "Marketplace", kind).id
             created = create_staff(session, name=name, role=staff_role, password=password,
-                                   organisation_id=org_id, locale=locale)
+                                   organisation_id=org_id, locale=locale, email=email)
     except ModerationError as exc:
         console.print(f"[red]{exc.message}")
         raise typer.Exit(1) from None

@@ -71,6 +71,20 @@ class Settings(BaseSettings):
     # A directory the Safety Gate weekly exports are dropped into; imported by a job.
     safety_feed_dir: Path | None = None
 
+    # Outbox delivery: e-mail to notifiers, the authority and leads; a webhook to the
+    # marketplace for its sellers. Without them, messages are written to the log.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "moderacja@localhost"
+    seller_webhook_url: str | None = None
+    # Signs each webhook body (HMAC-SHA256, header X-Signature) so the marketplace can trust it.
+    webhook_secret: str | None = None
+    delivery_timeout_seconds: float = Field(default=10, gt=0)
+    outbox_max_attempts: int = Field(default=8, ge=1)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -1,4 +1,4 @@
-"""The notification outbox: written with the decision, delivered by a job."""
+"""The notification outbox: written with the decision, delivered by a job (delivery.py)."""
 
 from __future__ import annotations
 
@@ -57,12 +57,8 @@ def notify_seller(session: Session, decision: Decision, offer: Offer, *,
             "how": "File a counter-notice through the marketplace, quoting the decision id; "
                    "a different moderator reviews it and the rights holder is told.",
         }
-    message = OutboxMessage(
-        kind="seller.statement_of_reasons", recipient=f"seller:{seller_ext}",
-        payload=payload, status="pending", attempts=0, created_at=utcnow(),
-    )
-    session.add(message)
-    return message
+    return notify(session, kind="seller.statement_of_reasons", recipient=f"seller:{seller_ext}",
+                  payload=payload)
 
 
 def notify(session: Session, *, kind: str, recipient: str, payload: dict[str, Any]
@@ -73,22 +69,3 @@ def notify(session: Session, *, kind: str, recipient: str, payload: dict[str, An
     session.add(message)
     return message
 
-
-def deliver_pending(session: Session, *, limit: int = 100) -> int:
-    """Deliver pending messages; each is marked sent in the job's transaction.
-
-    Delivery is a log line for now: e-mail and webhooks to notifiers arrive with the
-    rights-holder and authority channels, which need their addresses.
-    """
-    query = (select(OutboxMessage).where(OutboxMessage.status == "pending")
-             .order_by(OutboxMessage.id).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    messages = session.scalars(query).all()
-    for message in messages:
-        log.info("outbox %s %s -> %s", message.id, message.kind, message.recipient)
-        message.attempts += 1
-        message.status = "sent"
-        message.sent_at = utcnow()
-    session.flush()
-    return len(messages)

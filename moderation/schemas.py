@@ -20,6 +20,9 @@ from moderation.errors import InvalidInput
 M = TypeVar("M", bound=BaseModel)
 
 Gtin = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{8,14}$")]
+# An address the outbox can write to: one "@", a dot in the domain, no spaces.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+Email = Annotated[str, StringConstraints(max_length=254, pattern=EMAIL_PATTERN)]
 
 
 class SellerIn(BaseModel):

@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from datetime import timedelta
 
-from moderation import outbox, queue
+from moderation import delivery, queue
 from moderation.config import get_settings
 from moderation.db import get_sessionmaker, session_scope
 from moderation.protection import strikes
@@ -102,6 +102,6 @@ def import_safety_feed() -> dict[str, int]:
 
 
 def deliver_outbox() -> int:
-    """Deliver pending notifications."""
+    """Deliver the notifications that are due (e-mail, the sellers' webhook, or the log)."""
     with session_scope() as session:
-        return outbox.deliver_pending(session)
+        return delivery.deliver_pending(session)

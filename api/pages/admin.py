@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from api.deps import Admin, SessionDep
 from api.templating import render
 from moderation.accounts.staff import create_staff, ensure_organisation, list_staff
+from moderation.delivery import outbox_state
 from moderation.domain import API_CLIENTS, PEOPLE, OrganisationKind, StaffRole
 from moderation.errors import InvalidInput
 from moderation.screening.screener import get_screener
@@ -22,7 +23,7 @@ def _page(request: Request, session: SessionDep, **extra: object) -> Response:
     return render(request, "admin.html", {
         "accounts": list_staff(session), "roles": [r.value for r in StaffRole],
         "rules_version": artifacts.ruleset.version, "rules": artifacts.ruleset.rules,
-        "model": artifacts.classifier.manifest, **extra})
+        "model": artifacts.classifier.manifest, "outbox": outbox_state(session), **extra})
 
 
 @router.get("/admin")
@@ -35,7 +36,8 @@ def create_user(request: Request, session: SessionDep, _caller: Admin,
                 name: Annotated[str, Form(min_length=1, max_length=120)],
                 role: Annotated[str, Form()], password: Annotated[str, Form()] = "",
                 organisation: Annotated[str, Form(max_length=200)] = "",
-                locale: Annotated[str, Form()] = "pl") -> Response:
+                locale: Annotated[str, Form()] = "pl",
+                email: Annotated[str, Form(max_length=254)] = "") -> Response:
     try:
         staff_role = StaffRole(role)
     except ValueError:
@@ -46,6 +48,6 @@ def create_user(request: Request, session: SessionDep, _caller: Admin,
                                   OrganisationKind.MARKETPLACE).id
               if staff_role in API_CLIENTS else None)
     created = create_staff(session, name=name, role=staff_role, password=password or None,
-                           organisation_id=org_id, locale=locale)
+                           organisation_id=org_id, locale=locale, email=email or None)
     session.commit()
     return _page(request, session, created=created)

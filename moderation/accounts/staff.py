@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -13,10 +14,12 @@ from moderation import audit
 from moderation.accounts.auth import hash_password
 from moderation.domain import API_CLIENTS, OrganisationKind, StaffRole
 from moderation.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
+from moderation.schemas import EMAIL_PATTERN
 from moderation.tables import Organisation, Staff, utcnow
 
 KEY_PREFIX = "mod_"
 LOCALES = ("pl", "en")
+EMAIL = re.compile(EMAIL_PATTERN)
 
 
 def hash_key(key: str) -> str:
@@ -45,7 +48,8 @@ def ensure_organisation(session: Session, name: str, kind: OrganisationKind) -> 
 
 def create_staff(session: Session, *, name: str, role: StaffRole, password: str | None = None,
                  organisation_id: int | None = None, api_key: str | None = None,
-                 issue_key: bool = True, locale: str = "pl") -> NewStaff:
+                 issue_key: bool = True, locale: str = "pl",
+                 email: str | None = None) -> NewStaff:
     """Create an account; API clients must act for an organisation and get a key."""
     if session.scalar(select(Staff.id).where(Staff.name == name)) is not None:
         raise Conflict(f"account {name!r} already exists", field="name")
@@ -54,11 +58,14 @@ def create_staff(session: Session, *, name: str, role: StaffRole, password: str 
                            field="organisation")
     if locale not in LOCALES:
         raise InvalidInput(f"locale must be one of {', '.join(LOCALES)}", field="locale")
+    if email is not None and (len(email) > 254 or not EMAIL.match(email)):
+        raise InvalidInput(f"{email!r} is not an e-mail address", field="email")
     key = (api_key or KEY_PREFIX + secrets.token_urlsafe(32)) if issue_key or api_key else None
     staff = Staff(name=name, role=role.value, organisation_id=organisation_id,
                   api_key_hash=hash_key(key) if key else None,
                   password_hash=hash_password(password) if password else None,
-                  locale=locale, failed_logins=0, active=True, created_at=utcnow())
+                  locale=locale, email=email, failed_logins=0, active=True,
+                  created_at=utcnow())
     session.add(staff)
     session.flush()
     audit.record(session, actor=audit.SYSTEM, action="staff.created", entity="staff",

@@ -10,11 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
-from moderation import audit
+from moderation import audit, outbox
 from moderation.config import get_settings
 from moderation.domain import CaseKind, CaseStatus, DecisionAction
 from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.protection import strikes
+from moderation.schemas import Email
 from moderation.tables import (
     Case,
     CaseSource,
@@ -23,18 +24,13 @@ from moderation.tables import (
     Notice,
     NoticeItem,
     Offer,
-    OutboxMessage,
     Seller,
-    utcnow,
 )
 
 REVIEW_PRIORITY = 2
 REVIEW_HOURS = 48
 REASON_CODE = "COUNTER_NOTICE"
 NOT_CONTESTABLE = "only removals on a rights holder's notice can be contested this way"
-# The outbox recipient column holds 200 characters, "email:" included.
-MAX_EMAIL = 194
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
 
 
 class CounterNoticeIn(BaseModel):
@@ -44,8 +40,7 @@ class CounterNoticeIn(BaseModel):
 
     decision_id: int = Field(ge=1)
     statement: Annotated[str, StringConstraints(min_length=20, max_length=5_000)]
-    contact_email: Annotated[str, StringConstraints(max_length=MAX_EMAIL,
-                                                    pattern=EMAIL_PATTERN)]
+    contact_email: Email
 
 
 def get_counter_notice(session: Session, reference: str) -> CounterNotice:
@@ -178,5 +173,4 @@ def _seller_actor(session: Session, offer_id: int) -> str:
 
 
 def _send(session: Session, recipient: str, kind: str, payload: dict[str, Any]) -> None:
-    session.add(OutboxMessage(kind=kind, recipient=recipient, payload=payload,
-                              status="pending", attempts=0, created_at=utcnow()))
+    outbox.notify(session, kind=kind, recipient=recipient, payload=payload)

@@ -20,6 +20,7 @@ from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.protection.notifiers import check_not_suspended, standing_of
 from moderation.protection.rights import usable_right
 from moderation.review.cases import open_or_join
+from moderation.schemas import Email
 from moderation.tables import (
     CaseSource,
     Notice,
@@ -31,7 +32,6 @@ from moderation.tables import (
 )
 
 NOTICE_KINDS = ("counterfeit", "logo", "copyright", "design", "patent", "other")
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 FAST_TRACK_PRIORITY = 1
 NOTICE_PRIORITY = 3
 
@@ -40,7 +40,7 @@ class NotifierIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    email: Annotated[str, StringConstraints(max_length=254, pattern=EMAIL)]
+    email: Email
 
 
 class NoticeIn(BaseModel):

@@ -205,7 +205,7 @@ def organisation_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     if not wanted:
         return {}
     rows = session.execute(select(Organisation.id, Organisation.name)
-                           .where(Organisation.id.in_(wanted))).tuples()
+                           .where(Organisation.id.in_(wanted)))
     return {org_id: name for org_id, name in rows}
 
 

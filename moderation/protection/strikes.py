@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from moderation import audit, outbox
 from moderation.config import get_settings
 from moderation.errors import NotFound
-from moderation.tables import OutboxMessage, Seller, Strike, utcnow
+from moderation.tables import Seller, Strike
 
 StepAction = Literal["warning", "suspend", "terminate"]
 # A suspension longer than this is a termination in all but name (and would overflow dates).
@@ -100,9 +100,7 @@ def _state(seller: Seller) -> dict[str, Any]:
 
 
 def _notify(session: Session, seller: Seller, kind: str, payload: dict[str, Any]) -> None:
-    session.add(OutboxMessage(kind=kind, recipient=f"seller:{seller.external_id}",
-                              payload=payload, status="pending", attempts=0,
-                              created_at=utcnow()))
+    outbox.notify(session, kind=kind, recipient=f"seller:{seller.external_id}", payload=payload)
 
 
 def add_strike(session: Session, *, seller_id: int, decision_id: int, notice_id: int | None,

@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from moderation import outbox
 from moderation.errors import Conflict, InvalidInput, NotFound
-from moderation.protection.notices import EMAIL
 from moderation.review.cases import OPEN_STATES
 from moderation.safety import deadlines
 from moderation.safety.alerts import AUTHORITY, AlertIn, Code, codes_of, store_alerts
 from moderation.safety.keys import gtin14
+from moderation.schemas import Email
 from moderation.tables import Case, Decision, Offer, Organisation, SafetyAlert, SafetyMatch, utcnow
 
 ORDER_KINDS = ("order", "notice", "consumer")
@@ -55,7 +55,7 @@ class OrderIn(BaseModel):
     risk_level: Literal["serious", "high", "medium", "low"] | None = None
     legal_basis: Statement  # e.g. "art. 22 GPSR"
     requested_measure: Statement
-    contact_email: Annotated[str, StringConstraints(max_length=254, pattern=EMAIL)]
+    contact_email: Email
 
 
 def order_number(organisation_id: int, reference: str) -> str:

@@ -35,6 +35,8 @@ class Staff(Base):
     api_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))
     locale: Mapped[str] = mapped_column(String(8), default="pl")
+    # Where the outbox reaches this person (an organisation's notices, leads' warnings).
+    email: Mapped[str | None] = mapped_column(String(254))
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

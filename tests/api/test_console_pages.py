@@ -195,6 +195,27 @@ def test_an_admin_creates_an_account_and_sees_its_key_once(session: Session) -> 
         name="no-password").count() == 0
 
 
+def test_an_admin_sets_an_address_for_notifications_and_sees_failed_deliveries(
+        session: Session) -> None:
+    from moderation.tables import OutboxMessage
+
+    session.add(OutboxMessage(kind="notifier.warning", recipient="organisation:999",
+                              payload={}, status="failed", attempts=1,
+                              last_error="no e-mail address for organisation:999"))
+    admin = _person(session, StaffRole.ADMIN)
+    browser = logged_in(admin.name, TEST_PASSWORD)
+    page = browser.get("/admin").text
+    assert "no e-mail address for organisation:999" in page
+    form = {"csrf_token": csrf_of(page), "name": "lead-with-mail", "role": "lead",
+            "password": "a long enough password", "locale": "en"}
+    refused = browser.post("/admin/users", data={**form, "email": "not an address"})
+    assert refused.status_code == 422 and "is not an e-mail address" in refused.text
+    created = browser.post("/admin/users", data={**form, "email": "lead@marketplace.test"})
+    assert created.status_code == 200 and "lead@marketplace.test" in created.text
+    assert session.query(Staff.email).filter_by(name="lead-with-mail").scalar() == (
+        "lead@marketplace.test")
+
+
 def test_a_notice_case_shows_the_notice_and_a_counter_notice_case_the_statement(
         session: Session) -> None:
     from moderation.protection import counter_notices
