@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from moderation.safety.alerts import store_alerts
-from moderation.safety.safety_gate import RejectedRecord, UnreadableAlertFile, parse_bytes
+from moderation.safety.safety_gate import RejectedRecord
+from moderation.safety.safety_gate_files import UnreadableAlertFile, parse_bytes
 from moderation.tables import utcnow
 
 CHUNK = 200

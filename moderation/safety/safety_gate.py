@@ -1,28 +1,17 @@
-"""Safety Gate (RAPEX) alerts from the official JSON export or the weekly XML feed, as AlertIn."""
+"""Safety Gate (RAPEX) records as AlertIn; safety_gate_files reads them from the JSON or XML."""
 
 from __future__ import annotations
 
-import codecs
-import json
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import String
 
-from moderation.errors import InvalidInput
 from moderation.safety.alerts import NOTICE, SAFETY_GATE, AlertIn, Code
 from moderation.safety.keys import gtin14
 from moderation.tables import AlertCode, SafetyAlert
-
-
-class UnreadableAlertFile(InvalidInput):
-    """A file that is neither a JSON list of alerts nor an XML feed of notifications."""
-
-    code = "unreadable_alert_file"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +34,7 @@ class ParseResult:
         return len(self.alerts) + len(self.rejected)
 
 
-def _norm(name: str) -> str:
+def field_key(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.casefold())
 
 
@@ -74,7 +63,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "defect": ("Technical defect", "danger", "defect"),
     "url": ("URL of Case", "url", "link", "caseUrl"),
 }
-_FIELD_OF = {_norm(alias): name for name, aliases in _ALIASES.items() for alias in aliases}
+FIELD_OF = {field_key(alias): name for name, aliases in _ALIASES.items() for alias in aliases}
 # Column widths come from the table, so a long model list cannot fail the whole insert.
 _WIDTH = {c.name: c.type.length for c in SafetyAlert.__table__.columns
           if isinstance(c.type, String) and c.type.length}
@@ -244,7 +233,7 @@ def _alert(record: dict[str, Any]) -> AlertIn | str:
     """One record as an alert, or the reason it cannot be one."""
     fields: dict[str, list[Any]] = {}
     for key, value in record.items():
-        name = _FIELD_OF.get(_norm(str(key)))
+        name = FIELD_OF.get(field_key(str(key)))
         if name:
             fields.setdefault(name, []).extend(_values(value))
     number = next((_scalar(v).strip() for v in fields.get("number", [])), "")
@@ -297,107 +286,3 @@ def parse_records(records: Iterable[Any]) -> ParseResult:
     result.alerts = [alert for _, alert in sorted(kept.values(), key=lambda pair: pair[0])]
     result.rejected.sort(key=lambda r: r.index)
     return result
-
-
-# --- files ----------------------------------------------------------------------------------
-
-
-def _decode(data: bytes) -> str:
-    """Text of a file; bytes that are not valid in its encoding become U+FFFD, not an error."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
-    declared = re.match(rb"<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)", data)
-    encoding = declared.group(1).decode() if declared else "utf-8"
-    try:
-        if "16" in encoding or "32" in encoding:
-            raise LookupError(encoding)  # without a BOM the bytes are not what it says
-        codecs.lookup(encoding)
-    except LookupError:
-        encoding = "utf-8"
-    return data.decode(encoding, errors="replace")
-
-
-def parse_json(data: bytes) -> ParseResult:
-    """Alerts of the official JSON export: a list of objects, one per alert."""
-    try:
-        # NaN would be stored in `raw` and refused by PostgreSQL's JSON type.
-        doc = json.loads(_decode(data), parse_constant=lambda _: None)
-    except json.JSONDecodeError as exc:
-        raise UnreadableAlertFile(f"not JSON: {exc.msg} (line {exc.lineno})",
-                                  field="file") from None
-    if isinstance(doc, dict):
-        doc = next((v for k, v in doc.items() if isinstance(v, list)
-                    and _norm(k) in {"alerts", "notifications", "data", "results", "items"}), doc)
-    if not isinstance(doc, list):
-        raise UnreadableAlertFile("JSON is not a list of alerts", field="file")
-    return parse_records(doc)
-
-
-# Entity declarations are how "billion laughs" and external-entity attacks get in; the feed
-# has no use for them, so a document declaring any is refused before the parser sees it.
-_DECLARATION = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-
-
-def _local(tag: Any) -> str:
-    return str(tag).rsplit("}", 1)[-1]
-
-
-def _inner(element: ET.Element) -> str:
-    return "".join(element.itertext()).strip()
-
-
-def _xml_record(element: ET.Element) -> dict[str, Any]:
-    """A <notification> as a flat record: element name -> text, a repeated name -> list."""
-    pairs = [(_local(k), v) for k, v in element.attrib.items()]
-    for child in element:
-        name = _local(child.tag)
-        if not len(child):
-            pairs.append((name, _inner(child)))
-            continue
-        # <barcodes><barcode>..</barcode>...</barcodes> belongs to "barcodes"; a wrapper
-        # of unknown name passes its leaves on under their own names.
-        known = _norm(name) in _FIELD_OF
-        pairs.extend((name if known else _local(leaf.tag), _inner(leaf))
-                     for leaf in child.iter() if not len(leaf))
-    record: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in record:
-            before = record[name]
-            record[name] = [*before, value] if isinstance(before, list) else [before, value]
-        else:
-            record[name] = value
-    return record
-
-
-def parse_xml(data: bytes) -> ParseResult:
-    """Alerts of the weekly XML feed: <notification> elements, wherever they sit."""
-    text = _decode(data)
-    if _DECLARATION.search(text):
-        raise UnreadableAlertFile("XML with a DOCTYPE or ENTITY declaration is refused",
-                                  field="file")
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        raise UnreadableAlertFile(f"not well-formed XML: {exc}", field="file") from None
-    found = [e for e in root.iter() if _local(e.tag).casefold() == "notification"]
-    if not found and _local(root.tag).casefold() != "notifications":
-        raise UnreadableAlertFile("no <notification> elements in this XML", field="file")
-    return parse_records(_xml_record(e) for e in found)
-
-
-def parse_bytes(data: bytes, *, suffix: str = "") -> ParseResult:
-    """Alerts of a JSON export or an XML feed, told apart by content, else by the suffix."""
-    head = data.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1]
-    kind = {b"[": ".json", b"{": ".json", b"<": ".xml"}.get(head, suffix.lower())
-    if kind == ".json":
-        return parse_json(data)
-    if kind == ".xml":
-        return parse_xml(data)
-    raise UnreadableAlertFile("neither a JSON export nor an XML feed", field="file")
-
-
-def parse_file(path: Path) -> ParseResult:
-    """Alerts of one Safety Gate file (JSON export or XML feed)."""
-    return parse_bytes(path.read_bytes(), suffix=path.suffix)

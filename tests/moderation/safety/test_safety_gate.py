@@ -9,14 +9,8 @@ from typing import Any
 import pytest
 
 from moderation.safety.alerts import Code
-from moderation.safety.safety_gate import (
-    UnreadableAlertFile,
-    parse_bytes,
-    parse_file,
-    parse_records,
-    read_codes,
-    read_counterfeit,
-)
+from moderation.safety.safety_gate import parse_records, read_codes, read_counterfeit
+from moderation.safety.safety_gate_files import UnreadableAlertFile, parse_bytes, parse_file
 
 DATA = Path(__file__).parents[2] / "data" / "safety_gate"
 SAMPLE = DATA / "alerts_sample.json"
