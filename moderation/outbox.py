@@ -42,14 +42,15 @@ def statement_of_reasons(
 
 
 def notify_seller(session: Session, decision: Decision, offer: Offer, *,
-                  automated_detection: bool, counter_notice_until: datetime | None = None
-                  ) -> OutboxMessage:
+                  automated_detection: bool, counter_notice_until: datetime | None = None,
+                  seller_external_id: str | None = None) -> OutboxMessage:
     """Queue the seller's statement of reasons in the decision's transaction.
 
     A removal on a rights holder's notice tells the seller until when a counter-notice
     may be filed.
     """
-    seller_ext = session.scalar(select(Seller.external_id).where(Seller.id == offer.seller_id))
+    seller_ext = seller_external_id or session.scalar(
+        select(Seller.external_id).where(Seller.id == offer.seller_id))
     payload = statement_of_reasons(decision, offer, automated_detection=automated_detection)
     if counter_notice_until is not None:
         payload["counter_notice"] = {

@@ -101,13 +101,14 @@ def ingest_many(session: Session, events: Sequence[OfferIn]) -> list[IngestResul
 
     now = utcnow()
     if new_offers:
-        order = list(new_offers.items())
-        rows = [_offer_row(events[i], seller_ids[events[i].seller.id], now) for _, i in order]
-        ids = session.scalars(
-            insert(Offer).returning(Offer.id, sort_by_parameter_order=True), rows
-        ).all()
-        for (mid, i), oid in zip(order, ids, strict=True):
-            known[mid] = (oid, events[i].version)
+        # A plain executemany and a lookup by marketplace id: on PostgreSQL a multi-row
+        # INSERT ... RETURNING of a whole chunk costs psycopg several times as much to
+        # prepare (one placeholder per value) as the rows cost to write.
+        session.execute(insert(Offer), [_offer_row(events[i], seller_ids[events[i].seller.id],
+                                                   now) for i in new_offers.values()])
+        for oid, mid in session.execute(select(Offer.id, Offer.marketplace_id)
+                                        .where(Offer.marketplace_id.in_(sorted(new_offers)))):
+            known[mid] = (oid, events[new_offers[mid]].version)
     if updates:
         rows = [
             {"id": oid, **_offer_row(events[i], seller_ids[events[i].seller.id], now)}

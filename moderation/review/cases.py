@@ -21,37 +21,72 @@ OPEN_STATES = (CaseStatus.OPEN.value, CaseStatus.ESCALATED.value)
 PEOPLE_ROLES = frozenset(r.value for r in PEOPLE)
 
 
+@dataclass(frozen=True, slots=True)
+class ScreeningReview:
+    """An offer a screening sent to review: what its case should say."""
+
+    offer_id: int
+    screening_id: int | None
+    priority: int
+    reason_code: str
+    due_at: datetime
+    source: str = "rules"
+
+
+def open_screening_cases(session: Session, reviews: Sequence[ScreeningReview]
+                         ) -> dict[int, Case]:
+    """Open a case per offer a screening sent to review, or fold it into the offer's open
+    one (priority and deadline tightened); one query and one flush for a whole batch.
+
+    Returns the case of each offer. Offers are expected once each, as a screening batch has.
+    """
+    if not reviews:
+        return {}
+    open_cases = {c.offer_id: c for c in session.scalars(
+        select(Case).where(Case.offer_id.in_({r.offer_id for r in reviews}),
+                           Case.status.in_(OPEN_STATES), Case.kind == CaseKind.SCREENING.value)
+        .order_by(Case.id))}
+    now = utcnow()
+    entries: list[dict[str, Any]] = []
+    opened: list[tuple[ScreeningReview, Case]] = []
+    for r in reviews:
+        case = open_cases.get(r.offer_id)
+        if case is None:
+            case = Case(kind=CaseKind.SCREENING.value, offer_id=r.offer_id,
+                        screening_id=r.screening_id, status=CaseStatus.OPEN.value,
+                        priority=r.priority, reason_code=r.reason_code, source=r.source,
+                        due_at=r.due_at, opened_at=now)
+            session.add(case)
+            opened.append((r, case))
+            open_cases[r.offer_id] = case
+            continue
+        before = {"priority": case.priority, "due_at": case.due_at.isoformat(),
+                  "screening_id": case.screening_id}
+        case.screening_id = r.screening_id
+        case.priority = min(case.priority, r.priority)
+        case.due_at = min(case.due_at, r.due_at)
+        entries.append({"actor": audit.SYSTEM, "action": "case.rescreened", "entity": "case",
+                        "entity_id": case.id, "before": before,
+                        "after": {"priority": case.priority, "due_at": case.due_at.isoformat(),
+                                  "screening_id": r.screening_id}})
+    session.flush()  # one batched INSERT for the new cases gives them their ids
+    entries += [{"actor": audit.SYSTEM, "action": "case.opened", "entity": "case",
+                 "entity_id": case.id, "before": None,
+                 "after": {"status": case.status, "priority": r.priority,
+                           "reason_code": r.reason_code, "due_at": r.due_at.isoformat()}}
+                for r, case in opened]
+    audit.record_many(session, entries)
+    return {r.offer_id: open_cases[r.offer_id] for r in reviews}
+
+
 def open_screening_case(
     session: Session, *, offer_id: int, screening_id: int | None, priority: int,
     reason_code: str, due_at: datetime, source: str = "rules",
 ) -> Case:
-    """Open a case for an offer screening sent to review, or fold it into the open one."""
-    case = session.scalar(
-        select(Case).where(Case.offer_id == offer_id, Case.status.in_(OPEN_STATES),
-                           Case.kind == CaseKind.SCREENING.value)
-    )
-    if case is not None:
-        before = {"priority": case.priority, "due_at": case.due_at.isoformat(),
-                  "screening_id": case.screening_id}
-        case.screening_id = screening_id
-        case.priority = min(case.priority, priority)
-        case.due_at = min(case.due_at, due_at)
-        session.flush()
-        audit.record(session, actor=audit.SYSTEM, action="case.rescreened", entity="case",
-                     entity_id=case.id, before=before,
-                     after={"priority": case.priority, "due_at": case.due_at.isoformat(),
-                            "screening_id": screening_id})
-        return case
-    case = Case(kind=CaseKind.SCREENING.value, offer_id=offer_id, screening_id=screening_id,
-                status=CaseStatus.OPEN.value, priority=priority, reason_code=reason_code,
-                source=source, due_at=due_at, opened_at=utcnow())
-    session.add(case)
-    session.flush()
-    audit.record(session, actor=audit.SYSTEM, action="case.opened", entity="case",
-                 entity_id=case.id, after={"status": case.status, "priority": priority,
-                                           "reason_code": reason_code,
-                                           "due_at": due_at.isoformat()})
-    return case
+    """Open a case for one offer a screening sent to review, or fold it into the open one."""
+    review = ScreeningReview(offer_id=offer_id, screening_id=screening_id, priority=priority,
+                             reason_code=reason_code, due_at=due_at, source=source)
+    return open_screening_cases(session, [review])[offer_id]
 
 
 def open_or_join(session: Session, offer_ids: Sequence[int], *, kind: str, reason_code: str,

@@ -23,7 +23,7 @@ from moderation.errors import CaseClosed, Forbidden, LeaseNotHeld, ModerationErr
 from moderation.review.cases import claim, get_case, holds_lease
 from moderation.review.reasons import check_reason
 from moderation.schemas import DecisionIn
-from moderation.tables import CaseSource, Decision, Offer, Screening, Staff, utcnow
+from moderation.tables import CaseSource, Decision, Offer, Screening, Seller, Staff, utcnow
 
 _ESCALATION_PRIORITY = 1
 
@@ -120,25 +120,48 @@ def decide_many(session: Session, *, case_ids: Sequence[int], staff_id: int,
     return outcomes
 
 
-def system_block(session: Session, *, offer_id: int, previous_status: str,
-                 assessment: Assessment) -> Decision:
-    """Block an offer on a rule that says block, with a statement of reasons."""
-    offer = session.get(Offer, offer_id)
-    assert offer is not None
+@dataclass(frozen=True, slots=True)
+class Block:
+    """An offer a rule says to block, and the status it had before."""
+
+    offer_id: int
+    previous_status: str
+    assessment: Assessment
+
+
+def system_blocks(session: Session, blocks: Sequence[Block]) -> list[Decision]:
+    """Block offers on rules that say block, each with a statement of reasons to its seller;
+    a handful of statements for a whole screening batch."""
+    if not blocks:
+        return []
+    offers = {o.id: o for o in session.scalars(
+        select(Offer).where(Offer.id.in_([b.offer_id for b in blocks])))}
+    sellers = dict(session.execute(select(Seller.id, Seller.external_id).where(
+        Seller.id.in_({o.seller_id for o in offers.values()}))).all())
     now = utcnow()
-    offer.status = OfferStatus.BLOCKED.value
-    offer.updated_at = now
-    top = [h.rule_id for h in assessment.hits if h.outcome.value == "block"]
-    row = Decision(case_id=None, offer_id=offer_id, action=DecisionAction.BLOCK.value,
-                   reason_code=assessment.reason_code,
-                   statement_category=assessment.statement_category,
-                   note=f"Blocked automatically by rule(s): {', '.join(top)}",
-                   moderator_id=None, automated=True, decided_at=now)
-    session.add(row)
-    session.flush()
-    if previous_status != OfferStatus.BLOCKED.value:
-        audit.record(session, actor=audit.SYSTEM, action="offer.status", entity="offer",
-                     entity_id=offer_id, before={"status": previous_status},
-                     after={"status": OfferStatus.BLOCKED.value, "decision_id": row.id})
-    outbox.notify_seller(session, row, offer, automated_detection=True)
-    return row
+    rows = []
+    for b in blocks:
+        offer = offers[b.offer_id]
+        offer.status = OfferStatus.BLOCKED.value
+        offer.updated_at = now
+        top = [h.rule_id for h in b.assessment.hits if h.outcome.value == "block"]
+        rows.append(Decision(case_id=None, offer_id=b.offer_id,
+                             action=DecisionAction.BLOCK.value,
+                             reason_code=b.assessment.reason_code,
+                             statement_category=b.assessment.statement_category,
+                             note=f"Blocked automatically by rule(s): {', '.join(top)}",
+                             moderator_id=None, automated=True, decided_at=now))
+    session.add_all(rows)
+    session.flush()  # one batched INSERT gives the decisions the ids their statements cite
+    audit.record_many(session, [
+        {"actor": audit.SYSTEM, "action": "offer.status", "entity": "offer",
+         "entity_id": b.offer_id, "before": {"status": b.previous_status},
+         "after": {"status": OfferStatus.BLOCKED.value, "decision_id": row.id}}
+        for b, row in zip(blocks, rows, strict=True)
+        if b.previous_status != OfferStatus.BLOCKED.value])
+    for b, row in zip(blocks, rows, strict=True):
+        offer = offers[b.offer_id]
+        outbox.notify_seller(session, row, offer, automated_detection=True,
+                             seller_external_id=sellers[offer.seller_id])
+    return rows
+

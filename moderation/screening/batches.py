@@ -105,9 +105,14 @@ def screen_pending(
         }
         for r, a in zip(rows, assessments, strict=True)
     ]
-    screening_ids = session.scalars(
-        insert(Screening).returning(Screening.id, sort_by_parameter_order=True), screening_rows
-    ).all()
+    # A plain executemany and a lookup by the unique (offer, version): a multi-row
+    # INSERT ... RETURNING of a whole batch costs psycopg more to prepare than to write.
+    session.execute(insert(Screening), screening_rows)
+    wanted = {(r.id, r.version) for r in rows}
+    by_offer = {oid: sid for sid, oid, ver in session.execute(
+        select(Screening.id, Screening.offer_id, Screening.offer_version)
+        .where(Screening.offer_id.in_([r.id for r in rows]))) if (oid, ver) in wanted}
+    screening_ids = [by_offer[r.id] for r in rows]
     # Guarded by version: an update that landed meanwhile keeps its claim to be screened.
     session.execute(
         update(_OFFERS)
@@ -116,39 +121,41 @@ def screen_pending(
         .values(screened_version=bindparam("ver"), needs_screening=False),
         [{"oid": r.id, "ver": r.version} for r in rows],
     )
-    for row, assessment, screening_id in zip(rows, assessments, screening_ids, strict=True):
-        summary.routes[assessment.route.value] = summary.routes.get(assessment.route.value, 0) + 1
-        case_id = _act(session, row, assessment, screening_id, now)
+    for a in assessments:
+        summary.routes[a.route.value] = summary.routes.get(a.route.value, 0) + 1
+    case_of = _act(session, rows, assessments, screening_ids, now)
+    for row in rows:
         if row.id in found:
-            reappearance.record(session, offer_id=row.id, hold=found[row.id], case_id=case_id,
-                                now=now)
+            reappearance.record(session, offer_id=row.id, hold=found[row.id],
+                                case_id=case_of.get(row.id), now=now)
     _record_rights_catches(session, rows, assessments, screening_ids, now)
     summary.screened = len(rows)
     session.flush()
     return summary
 
 
-def _act(session: Session, row: Any, assessment: Assessment, screening_id: int,
-         now: datetime) -> int | None:
-    """Carry out a route; return the review case, if one was opened or joined."""
-    if assessment.route is Route.BLOCK:
-        decisions.system_block(session, offer_id=row.id, previous_status=row.status,
-                               assessment=assessment)
-    elif assessment.route is Route.REVIEW:
-        assert assessment.priority is not None and assessment.due_in is not None
-        return cases.open_screening_case(
-            session, offer_id=row.id, screening_id=screening_id,
-            priority=assessment.priority, reason_code=assessment.reason_code,
-            due_at=now + assessment.due_in, source=_source(assessment),
-        ).id
-    elif row.status == OfferStatus.BLOCKED.value:
-        # A seller who fixed a listing the rules blocked gets it back without waiting for anyone.
-        session.execute(update(Offer).where(Offer.id == row.id)
-                        .values(status=OfferStatus.ACTIVE.value, updated_at=now))
-        audit.record(session, actor=audit.SYSTEM, action="offer.unblocked", entity="offer",
-                     entity_id=row.id, before={"status": row.status},
-                     after={"status": OfferStatus.ACTIVE.value})
-    return None
+def _act(session: Session, rows: Sequence[Any], assessments: Sequence[Assessment],
+         screening_ids: Sequence[int], now: datetime) -> dict[int, int]:
+    """Carry out each route, batched; return the review case of each offer sent to review."""
+    blocks, reviews = [], []
+    for row, assessment, screening_id in zip(rows, assessments, screening_ids, strict=True):
+        if assessment.route is Route.BLOCK:
+            blocks.append(decisions.Block(row.id, row.status, assessment))
+        elif assessment.route is Route.REVIEW:
+            assert assessment.priority is not None and assessment.due_in is not None
+            reviews.append(cases.ScreeningReview(
+                offer_id=row.id, screening_id=screening_id, priority=assessment.priority,
+                reason_code=assessment.reason_code, due_at=now + assessment.due_in,
+                source=_source(assessment)))
+        elif row.status == OfferStatus.BLOCKED.value:
+            # A seller who fixed a listing the rules blocked gets it back without waiting.
+            session.execute(update(Offer).where(Offer.id == row.id)
+                            .values(status=OfferStatus.ACTIVE.value, updated_at=now))
+            audit.record(session, actor=audit.SYSTEM, action="offer.unblocked", entity="offer",
+                         entity_id=row.id, before={"status": row.status},
+                         after={"status": OfferStatus.ACTIVE.value})
+    decisions.system_blocks(session, blocks)
+    return {oid: case.id for oid, case in cases.open_screening_cases(session, reviews).items()}
 
 
 def _source(assessment: Assessment) -> str:
