@@ -14,23 +14,29 @@ from moderation.tables import OfferKey
 
 
 def update_keys(session: Session, rows: Sequence[Any]) -> dict[int, list[str]]:
-    """Replace the keys of these offers (rows with id, title, brand, gtins); return them."""
+    """Replace the keys of these offers (rows with id, title, brand, gtins and
+    screened_version); return them."""
     keys = {row.id: offer_keys(title=row.title, brand=row.brand, gtins=row.gtins or ())
             for row in rows}
     if not keys:
         return keys
+    # Keys are written with the screening that sets screened_version: an offer never
+    # screened has none to delete, and most of a batch is new offers.
+    stale = [row.id for row in rows if row.screened_version is not None]
     ids = [oid for oid, ks in keys.items() for _ in ks]
     values = [key for ks in keys.values() for key in ks]
     if is_postgres(session):
         # Two array parameters instead of thousands of scalars: the driver parses a short
         # statement once, where a multi-row VALUES list costs as much as the rows it writes.
-        session.execute(text("DELETE FROM offer_keys WHERE offer_id = ANY(:ids)"),
-                        {"ids": list(keys)})
+        if stale:
+            session.execute(text("DELETE FROM offer_keys WHERE offer_id = ANY(:ids)"),
+                            {"ids": stale})
         session.execute(text("INSERT INTO offer_keys (offer_id, key) "
                              "SELECT * FROM unnest(CAST(:ids AS bigint[]), "
                              "CAST(:keys AS varchar[]))"), {"ids": ids, "keys": values})
         return keys
-    session.execute(delete(OfferKey).where(OfferKey.offer_id.in_(list(keys))))
+    if stale:
+        session.execute(delete(OfferKey).where(OfferKey.offer_id.in_(stale)))
     if values:
         session.execute(insert(OfferKey), [{"offer_id": i, "key": k}
                                            for i, k in zip(ids, values, strict=True)])

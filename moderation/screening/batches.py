@@ -55,7 +55,8 @@ def hit_json(hit: Hit) -> dict[str, Any]:
 
 def _pending_query(offer_ids: Sequence[int] | None, limit: int, postgres: bool) -> Any:
     query = (
-        select(Offer.id, Offer.version, Offer.status, Offer.title, Offer.description,
+        select(Offer.id, Offer.version, Offer.screened_version, Offer.status, Offer.title,
+               Offer.description,
                Offer.category, Offer.brand, Offer.price, Offer.currency, Offer.gtins,
                Seller.account_created_at, Seller.activated, Seller.strikes,
                Seller.suspended_until, Seller.terminated_at)
