@@ -69,12 +69,11 @@ class OfferKey(Base):
 
     __tablename__ = "offer_keys"
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"))
-    key: Mapped[str] = mapped_column(String(140))
+    # (offer_id, key) is the primary key; it also serves replacing an offer's keys.
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(140), primary_key=True)
 
     __table_args__ = (
-        UniqueConstraint("offer_id", "key"),  # also serves replacing an offer's keys
         # Newest offers of a key first, straight from the index (brand blocks are capped).
         Index("ix_offer_keys_key_offer", "key", "offer_id"),
     )
