@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -12,6 +13,7 @@ from rq.timeouts import TimerDeathPenalty
 
 from moderation import queue
 from moderation.config import get_settings
+from moderation.screening.screener import get_screener
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +68,21 @@ def make_worker(*, thread: bool = False) -> SimpleWorker:
     return cls([queue.get_queue()], connection=queue.get_redis())
 
 
+def settle_heap() -> None:
+    """Load the rule pack and the model, then hide what is loaded from the cyclic GC.
+
+    Screening batches allocate enough to set off full collections, and each would walk the
+    rules' and the model's objects again: about 6% of a worker's time, measured on 10k
+    offers (0.6 s of gen-2 collections, 0.04 s once frozen).
+    """
+    get_screener().current()
+    gc.collect()
+    gc.freeze()
+
+
 def run(*, burst: bool = False) -> None:
     """Run a worker in this process until stopped (or until the queue is empty, in burst)."""
+    settle_heap()
     stop = None if burst else start_ticker()
     try:
         make_worker().work(burst=burst, with_scheduler=True, logging_level="INFO")
