@@ -68,10 +68,10 @@ def main() -> None:
     engine = create_engine(DB_URL)
     try:
         time.sleep(3)  # workers load the rule pack and the model before the clock starts
-        from moderation.cli import settle_heap
+        from moderation.cli import freeze_loaded
         from moderation.intake.importer import import_offers
 
-        settle_heap()  # as `moderation import-offers` does before its bulk run
+        freeze_loaded()  # as `moderation import-offers` does before its bulk run
         start = time.perf_counter()
         summary = import_offers(path)
         imported = time.perf_counter() - start

@@ -32,7 +32,7 @@ IN_PROCESS_WORKER = "workers.main:start_in_process_worker"
 BURST_WORKER = "workers.main:make_worker"
 
 
-def settle_heap() -> None:
+def freeze_loaded() -> None:
     """Hide what the process has loaded so far from the cyclic GC, before a long bulk run.
 
     Every full collection would walk the libraries' and the loaded models' objects again:
@@ -95,7 +95,7 @@ def import_offers_cmd(file: Path, chunk: int = 500) -> None:
     from moderation.intake.importer import import_offers
 
     total = sum(1 for line in file.open(encoding="utf-8") if line.strip())
-    settle_heap()
+    freeze_loaded()
     with Progress(console=console) as progress:
         task = progress.add_task(f"importing {file.name}", total=total)
         summary = import_offers(file, chunk=chunk,
