@@ -29,21 +29,28 @@ def describe(error: ValidationError) -> str:
     return f"{where}: {first['msg']}"
 
 
-def read_offer_events(path: Path) -> Iterator[tuple[int, OfferIn | Rejected]]:
-    """Yield (line number, offer event or rejection) for each non-empty NDJSON line."""
+def _json_lines(path: Path) -> Iterator[tuple[int, Any]]:
+    """Yield (line number, parsed value or rejection) for each non-empty line of JSON."""
     with path.open(encoding="utf-8") as fh:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
             try:
-                data = json.loads(line)
+                yield number, json.loads(line)
             except json.JSONDecodeError as exc:
                 yield number, Rejected(number, f"not JSON: {exc.msg}")
-                continue
-            try:
-                yield number, OfferIn.model_validate(data)
-            except ValidationError as exc:
-                yield number, Rejected(number, describe(exc))
+
+
+def read_offer_events(path: Path) -> Iterator[tuple[int, OfferIn | Rejected]]:
+    """Yield (line number, offer event or rejection) for each non-empty NDJSON line."""
+    for number, data in _json_lines(path):
+        if isinstance(data, Rejected):
+            yield number, data
+            continue
+        try:
+            yield number, OfferIn.model_validate(data)
+        except ValidationError as exc:
+            yield number, Rejected(number, describe(exc))
 
 
 # Column names of common listing exports, so a file can be screened as it was downloaded.
@@ -107,14 +114,6 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | Rejected]]:
         with path.open(encoding="utf-8", newline="") as fh:
             yield from enumerate(csv.DictReader(fh), start=1)
         return
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, Rejected(number, f"not JSON: {exc.msg}")
-                continue
-            yield number, (row if isinstance(row, dict)
-                           else Rejected(number, "not a JSON object"))
+    for number, row in _json_lines(path):
+        yield number, (row if isinstance(row, dict | Rejected)
+                       else Rejected(number, "not a JSON object"))
