@@ -28,8 +28,10 @@ from moderation.migrate import upgrade
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent / "moderation"
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-DB_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/moderation_browser"
-REDIS_URL = "redis://127.0.0.1:6379/10"
+# Overridable so that two checkouts can run their suites side by side on one machine.
+DB_NAME = os.environ.get("TEST_BROWSER_DATABASE", "moderation_browser")
+DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
+REDIS_URL = os.environ.get("TEST_BROWSER_REDIS_URL", "redis://127.0.0.1:6379/10")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Short leases so a page's renewal (every third of the lease) can be watched in a test.
@@ -46,8 +48,8 @@ def _free_port() -> int:
 def browser_db() -> Iterator[Engine]:
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS moderation_browser WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE moderation_browser"))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{DB_NAME}"'))
     admin.dispose()
     upgrade(DB_URL)
     engine = create_engine(DB_URL)
