@@ -25,6 +25,26 @@ class Settings(BaseSettings):
     rules_dir: Path | None = None  # None: the packs shipped in rules/packs
     model_dir: Path | None = None  # None: models/bundles/current
     model_signing_key: str = DEV_MODEL_SIGNING_KEY
+    # Shadow runs: a candidate rule pack and/or model bundle screened beside the live ones
+    # (the other half of the pair is the live one); results stored, routes unchanged.
+    shadow_rules_dir: Path | None = None
+    shadow_model_dir: Path | None = None
+
+    # The flood guard: a rule, a pack version or a model version whose share of screened
+    # offers sent to review or block over the last FLOOD_WINDOW_MINUTES exceeds FLOOD_RATIO
+    # times its share over the FLOOD_BASELINE_MINUTES before (never less than
+    # FLOOD_BASELINE_FLOOR, so brand-new rules have a baseline), with more than
+    # FLOOD_MIN_OFFERS such offers in the window, is put into shadow until a lead lifts it.
+    flood_guard: bool = True
+    flood_ratio: float = Field(default=5.0, gt=1)
+    flood_window_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    flood_baseline_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    flood_min_offers: int = Field(default=50, ge=1)
+    flood_baseline_floor: float = Field(default=0.01, gt=0, le=1)
+
+    # BLAS and OpenMP threads of a worker (the classifier, the product matcher): set once
+    # at start. Threads spinning on a busy machine cost far more than they bring.
+    worker_threads: int = Field(default=1, ge=1, le=64)
 
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     lease_seconds: int = Field(default=300, ge=10)

@@ -54,14 +54,16 @@ class Policy:
         urgent = max(review, float(threshold_for(URGENT_PRECISION)))
         return cls(review_threshold=review, urgent_threshold=urgent)
 
-    def route(self, hits: Sequence[Hit], score: Score, *, hold: str | None = None
-              ) -> Assessment:
+    def route(self, hits: Sequence[Hit], score: Score, *, hold: str | None = None,
+              model_routes: bool = True) -> Assessment:
         """Turn one offer's rule hits and score into an assessment.
 
         A hold (a key of HOLD_PRIORITY) sends to review what would be allowed, and raises
         a review's priority when it is the more urgent reason; a block stays a block.
+        Without `model_routes` (its version is in shadow) the score is kept as evidence
+        but sends nothing to review.
         """
-        assessment = self._route(hits, score)
+        assessment = self._route(hits, score, model_routes=model_routes)
         if hold is None or assessment.route is Route.BLOCK:
             return assessment
         priority = HOLD_PRIORITY[hold]
@@ -71,7 +73,11 @@ class Policy:
         return Assessment(Route.REVIEW, priority, self.sla[priority], hold, None,
                           tuple(hits), score)
 
-    def _route(self, hits: Sequence[Hit], score: Score) -> Assessment:
+    def flags_model(self, score: Score) -> bool:
+        """Whether the score alone is high enough to send an offer to review."""
+        return score.value >= self.review_threshold
+
+    def _route(self, hits: Sequence[Hit], score: Score, *, model_routes: bool) -> Assessment:
         blocking = [h for h in hits if h.outcome is Outcome.BLOCK]
         if blocking:
             top = min(blocking, key=_hit_rank)
@@ -79,7 +85,7 @@ class Policy:
                               top.statement_category, tuple(hits), score)
         reviewing = [h for h in hits if h.outcome is Outcome.REVIEW]
         allowing = [h for h in hits if h.outcome is Outcome.ALLOW]
-        model_flags = score.value >= self.review_threshold and not allowing
+        model_flags = model_routes and self.flags_model(score) and not allowing
         if reviewing or model_flags:
             priority = min((_hit_priority(h) for h in reviewing), default=5)
             if model_flags:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -17,9 +17,11 @@ from moderation.policy import HELD_SELLER_REASON, MODEL_REASON
 from moderation.protection import rights_rules, strikes
 from moderation.review import cases, decisions
 from moderation.safety import index, reappearance
+from moderation.screening import guarded
+from moderation.screening.hits import hit_json
 from moderation.screening.screener import Screener
 from moderation.tables import Offer, Right, RightsCatch, Screening, Seller, utcnow
-from rules.types import Hit, OfferText
+from rules.types import OfferText
 
 # The Core table: an executemany UPDATE keyed by bound parameters, not the ORM's bulk path.
 _OFFERS = cast(Table, Offer.__table__)
@@ -43,14 +45,6 @@ def snapshot(row: Row[Any] | Any, now: datetime) -> OfferText:
         seller_account_age_days=age, seller_activated=row.activated,
         seller_strikes=row.strikes,
     )
-
-
-def hit_json(hit: Hit) -> dict[str, Any]:
-    """Serialise a hit with its spans for storage and the API."""
-    data = asdict(hit)
-    data["outcome"] = hit.outcome.value
-    data["severity"] = hit.severity.value
-    return data
 
 
 def _pending_query(offer_ids: Sequence[int] | None, limit: int, postgres: bool) -> Any:
@@ -93,8 +87,10 @@ def screen_pending(
     found = reappearance.check(session, rows, keys)
     holds = [found[r.id].reason if r.id in found
              else HELD_SELLER_REASON if strikes.held_for_review(r, now) else None for r in rows]
-    artifacts, assessments = screener.assess([snapshot(r, now) for r in rows], holds=holds,
-                                             extra=rights_rules.current_rules(session))
+    # Under the flood guard, with any shadow run beside it (see guarded.py).
+    artifacts, assessments = guarded.assess_batch(
+        session, screener, rows, [snapshot(r, now) for r in rows], holds=holds,
+        extra=rights_rules.current_rules(session), now=now)
     screening_rows = [
         {
             "offer_id": r.id, "offer_version": r.version, "route": a.route.value,

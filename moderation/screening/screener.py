@@ -1,14 +1,15 @@
-"""The current rule pack and model bundle, reloaded when either changes on disk."""
+"""The current rule pack and model bundle, and any shadow ones, reloaded when they change."""
 
 from __future__ import annotations
 
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from models.bundle import Classifier, load_bundle
 from models.train import DEFAULT_BUNDLE_DIR
@@ -22,10 +23,21 @@ from rules.model import Rule
 from rules.types import OfferText
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
+Fingerprint = tuple[tuple[str, int, int], ...]
+# Rule sets extended with rights holders' rules, kept per (pack version, rights version):
+# the live pack, and while configured or tripped, a shadow or a previous one.
+EXTENDED_KEPT = 4
 
 
-def _fingerprint(*paths: Path) -> tuple[tuple[str, int, int], ...]:
+class Versioned(Protocol):
+    @property
+    def version(self) -> str: ...
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+def _fingerprint(*paths: Path) -> Fingerprint:
     """Name, size and mtime of every file under the given paths: cheap to take per batch."""
     entries = []
     for root in paths:
@@ -41,10 +53,62 @@ def _fingerprint(*paths: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class Model:
+    """A model bundle with the score cut-offs resolved against it."""
+
+    classifier: Classifier
+    policy: Policy
+
+    @property
+    def version(self) -> str:
+        return self.classifier.version
+
+
+@dataclass(frozen=True, slots=True)
 class Artifacts:
     ruleset: RuleSet
     classifier: Classifier
     policy: Policy
+
+
+class _Watched(Generic[V]):
+    """One artifact on disk, reloaded between batches when its files change.
+
+    A live artifact that does not load at start is an error (nothing to screen with); a
+    change that does not load keeps the version before it and is retried on the next batch.
+    A shadow artifact never stops screening: it is skipped until its files change again.
+    The version a reload replaced stays in `previous`, for the flood guard to fall back on.
+    """
+
+    def __init__(self, what: str, paths: Sequence[Path], load: Callable[[], V], *,
+                 live: bool) -> None:
+        self.what, self.paths, self.load, self.live = what, tuple(paths), load, live
+        self.value: V | None = None
+        self.previous: V | None = None
+        self._print: Fingerprint | None = None
+
+    def get(self) -> V | None:
+        fingerprint = _fingerprint(*(p for p in self.paths if p.exists()))
+        if fingerprint == self._print:
+            return self.value
+        try:
+            loaded = self.load()
+        except Exception:
+            if self.live and self.value is None:
+                raise  # the worker must say so, not guess
+            log.exception("a changed %s did not load; keeping %s", self.what,
+                          self.value.version if self.value is not None else "none")
+            if not self.live:
+                self._print = fingerprint
+            return self.value
+        if self.value is not None and loaded.version != self.value.version:
+            self.previous = self.value
+        self.value, self._print = loaded, fingerprint
+        return self.value
+
+
+def _rules_paths(directory: Path) -> list[Path]:
+    return [directory, directory.parent / "data"]
 
 
 class Screener:
@@ -52,64 +116,69 @@ class Screener:
 
     Workers on many hosts share nothing but the database and Redis, so each one watches the
     files it was pointed at and swaps in a new version between batches, without a restart.
+    With SHADOW_RULES_DIR or SHADOW_MODEL_DIR it watches a candidate pack or bundle too.
     """
 
     def __init__(self, settings: Settings | None = None) -> None:
         settings = settings or get_settings()
         self.rules_dir = settings.rules_dir or DEFAULT_PACKS_DIR
-        self.rules_data_dir = self.rules_dir.parent / "data"
         self.model_dir = settings.model_dir or DEFAULT_BUNDLE_DIR
-        self._key = settings.model_signing_key.encode()
+        key = settings.model_signing_key.encode()
         self._lock = threading.Lock()
-        self._rules_print: tuple[tuple[str, int, int], ...] | None = None
-        self._model_print: tuple[tuple[str, int, int], ...] | None = None
-        self._ruleset: RuleSet | None = None
-        self._classifier: Classifier | None = None
-        self._policy: Policy | None = None
-        self._extended_key: tuple[str, str] | None = None
-        self._extended_set: RuleSet | None = None
+        self._rules = _watch_rules(self.rules_dir, live=True)
+        self._model = _watch_model(self.model_dir, key, live=True)
+        self._shadow_rules = (_watch_rules(settings.shadow_rules_dir, live=False)
+                              if settings.shadow_rules_dir else None)
+        self._shadow_model = (_watch_model(settings.shadow_model_dir, key, live=False)
+                              if settings.shadow_model_dir else None)
+        self._extended: OrderedDict[tuple[str, str], RuleSet] = OrderedDict()
 
     def current(self) -> Artifacts:
-        """Return the current artifacts, reloading whichever changed on disk.
+        """Return the live artifacts, reloading whichever changed on disk."""
+        with self._lock:
+            ruleset, model = self._rules.get(), self._model.get()
+            assert ruleset is not None and model is not None
+            return Artifacts(ruleset, model.classifier, model.policy)
 
-        A change that does not load (a pack with an error, a bundle caught between its two
-        files) keeps the previous version screening and is retried on the next batch.
+    def shadow(self) -> Artifacts | None:
+        """The candidate pair (shadow pack or live pack, shadow model or live model), if any.
+
+        None when no shadow is configured, or none of the configured ones has loaded.
         """
+        live = self.current()
         with self._lock:
-            rules_paths = [p for p in (self.rules_dir, self.rules_data_dir) if p.exists()]
-            rules_print = _fingerprint(*rules_paths)
-            if rules_print != self._rules_print:
-                ruleset = self._reload(lambda: load_ruleset(self.rules_dir), self._ruleset)
-                if ruleset is not self._ruleset:
-                    self._ruleset, self._rules_print = ruleset, rules_print
-            model_print = _fingerprint(self.model_dir)
-            if model_print != self._model_print:
-                classifier = self._reload(
-                    lambda: load_bundle(self.model_dir, signing_key=self._key), self._classifier)
-                if classifier is not self._classifier:
-                    self._classifier, self._model_print = classifier, model_print
-                    self._policy = Policy.for_thresholds(classifier.threshold_for)
-            assert self._ruleset and self._classifier and self._policy
-            return Artifacts(self._ruleset, self._classifier, self._policy)
+            rules = self._shadow_rules.get() if self._shadow_rules else None
+            model = self._shadow_model.get() if self._shadow_model else None
+        if rules is None and model is None:
+            return None
+        return Artifacts(rules or live.ruleset,
+                         model.classifier if model else live.classifier,
+                         model.policy if model else live.policy)
 
-    def _extended(self, base: RuleSet, version: str, rules: Sequence[Rule]) -> RuleSet:
-        """The packs plus extra rules, compiled once per pair of versions."""
-        key = (base.version, version)
+    def previous_rules(self) -> RuleSet | None:
+        """The live pack version this process screened with before the current one."""
         with self._lock:
-            if self._extended_key != key or self._extended_set is None:
-                self._extended_set = base.with_rules(rules, version)
-                self._extended_key = key
-            return self._extended_set
+            return self._rules.previous
 
-    @staticmethod
-    def _reload(load: Callable[[], T], previous: T | None) -> T:
-        try:
-            return load()
-        except Exception:
-            if previous is None:
-                raise  # nothing to screen with: the worker must say so, not guess
-            log.exception("a changed rule pack or model did not load; keeping %s", previous)
-            return previous
+    def previous_model(self) -> Model | None:
+        """The live model version this process screened with before the current one."""
+        with self._lock:
+            return self._model.previous
+
+    def extend(self, base: RuleSet, extra: tuple[str, Sequence[Rule]] | None) -> RuleSet:
+        """The pack plus extra versioned rules (rights holders' brands), compiled once."""
+        if extra is None or not extra[1]:
+            return base
+        key = (base.version, extra[0])
+        with self._lock:
+            extended = self._extended.get(key)
+            if extended is None:
+                extended = base.with_rules(extra[1], extra[0])
+                self._extended[key] = extended
+                while len(self._extended) > EXTENDED_KEPT:
+                    self._extended.popitem(last=False)
+            self._extended.move_to_end(key)
+            return extended
 
     def assess(self, snapshots: Sequence[OfferText], *,
                holds: Sequence[str | None] | None = None,
@@ -120,12 +189,26 @@ class Screener:
         `extra` adds versioned rules from outside the packs (rights holders' brands).
         """
         art = self.current()
-        if extra is not None and extra[1]:
-            art = replace(art, ruleset=self._extended(art.ruleset, *extra))
+        art = replace(art, ruleset=self.extend(art.ruleset, extra))
         return art, assess_many(
             snapshots, ruleset=art.ruleset, classifier=art.classifier, policy=art.policy,
             holds=holds,
         )
+
+
+def _watch_rules(directory: Path, *, live: bool) -> _Watched[RuleSet]:
+    return _Watched("rule pack" if live else "shadow rule pack", _rules_paths(directory),
+                    lambda: load_ruleset(directory), live=live)
+
+
+def _load_model(directory: Path, key: bytes) -> Model:
+    classifier = load_bundle(directory, signing_key=key)
+    return Model(classifier, Policy.for_thresholds(classifier.threshold_for))
+
+
+def _watch_model(directory: Path, key: bytes, *, live: bool) -> _Watched[Model]:
+    return _Watched("model bundle" if live else "shadow model bundle", [directory],
+                    lambda: _load_model(directory, key), live=live)
 
 
 _screener: Screener | None = None

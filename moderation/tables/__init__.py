@@ -15,10 +15,12 @@ from moderation.tables.rights import (
     Strike,
 )
 from moderation.tables.safety import AlertCode, OfferKey, SafetyAlert, SafetyMatch
+from moderation.tables.shadow import FloodCount, FloodTrip, ShadowScreening
 
 __all__ = [
     "NAMING", "AlertCode", "AuditEntry", "Base", "BigId", "Case", "CaseSource", "CounterNotice",
-    "Decision", "Notice", "NoticeItem", "Offer", "OfferKey", "OfferVersion", "Organisation",
-    "OutboxMessage", "Right", "RightDocument", "RightsCatch", "SafetyAlert", "SafetyMatch",
-    "Screening", "Seller", "Staff", "Strike", "UtcDateTime", "WebSession", "utcnow",
+    "Decision", "FloodCount", "FloodTrip", "Notice", "NoticeItem", "Offer", "OfferKey",
+    "OfferVersion", "Organisation", "OutboxMessage", "Right", "RightDocument", "RightsCatch",
+    "SafetyAlert", "SafetyMatch", "Screening", "Seller", "ShadowScreening", "Staff", "Strike",
+    "UtcDateTime", "WebSession", "utcnow",
 ]
