@@ -163,15 +163,41 @@ def screen(
     model: Annotated[Path | None, typer.Option(help="Model bundle directory to try.")] = None,
     out: Annotated[Path | None, typer.Option(help="Write JSON lines here, not stdout.")] = None,
     skip: Annotated[int, typer.Option(help="Leave out the first N rows.")] = 0,
+    compare: Annotated[Path | None, typer.Option(
+        help="A rule pack or model bundle directory (told apart by its files) to compare "
+             "with: what would change if it were live.")] = None,
+    compare_rules: Annotated[Path | None, typer.Option(
+        help="A rule pack directory to compare with.")] = None,
+    compare_model: Annotated[Path | None, typer.Option(
+        help="A model bundle directory to compare with.")] = None,
+    examples: Annotated[int, typer.Option(
+        min=0, max=1000, help="Offers shown per route transition.")] = 5,
 ) -> None:
     """Dry run: screen offers from a JSONL or CSV file, store nothing, print what would happen."""
-    from moderation.screening.dry_run import screen_file
+    from moderation.screening.dry_run import artifact_kind, screen_file
 
-    settings = get_settings().model_copy(update={"rules_dir": rules or get_settings().rules_dir,
-                                                 "model_dir": model or get_settings().model_dir})
+    base = get_settings()
+    settings = base.model_copy(update={"rules_dir": rules or base.rules_dir,
+                                       "model_dir": model or base.model_dir})
+    if compare is not None:
+        try:
+            kind = artifact_kind(compare)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--compare") from None
+        if (compare_rules if kind == "rules" else compare_model) is not None:
+            raise typer.BadParameter(f"{compare} is a {kind} directory, and --compare-{kind} "
+                                     f"names one too", param_hint="--compare")
+        compare_rules, compare_model = ((compare, compare_model) if kind == "rules"
+                                        else (compare_rules, compare))
+    other = None
+    if compare_rules is not None or compare_model is not None:
+        other = settings.model_copy(update={
+            "rules_dir": compare_rules or settings.rules_dir,
+            "model_dir": compare_model or settings.model_dir})
     sink = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
-        summary = screen_file(file, sink, settings=settings, skip=skip)
+        summary = screen_file(file, sink, settings=settings, skip=skip, compare_with=other,
+                              examples=examples)
     finally:
         if out:
             sink.close()
@@ -180,18 +206,57 @@ def screen(
     table.add_column("route")
     table.add_column("offers", justify="right")
     table.add_column("share", justify="right")
+    if other is not None:
+        table.add_column("compared", justify="right")
+        table.add_column("share", justify="right")
     for route in ("allow", "review", "block"):
         n = summary.routes.get(route, 0)
-        table.add_row(route, str(n), f"{100 * n / max(summary.total, 1):.2f}%")
+        cells = [route, str(n), f"{100 * n / max(summary.total, 1):.2f}%"]
+        if other is not None:
+            m = summary.other_routes.get(route, 0)
+            cells += [str(m), f"{100 * m / max(summary.total, 1):.2f}%"]
+        table.add_row(*cells)
     console.print(table)
-    rules_table = Table(title="hits per rule")
-    rules_table.add_column("rule")
-    rules_table.add_column("offers", justify="right")
-    for rule_id, n in summary.rules.most_common():
-        rules_table.add_row(rule_id, str(n))
-    console.print(rules_table)
+    if summary.comparison is not None:
+        _print_comparison(summary)
+    else:
+        rules_table = Table(title="hits per rule")
+        rules_table.add_column("rule")
+        rules_table.add_column("offers", justify="right")
+        for rule_id, n in summary.rules.most_common():
+            rules_table.add_row(rule_id, str(n))
+        console.print(rules_table)
     for item in summary.skipped:
         console.print(f"[yellow]skipped line {item.line}: {item.reason}")
+
+
+def _print_comparison(summary: Any) -> None:
+    """The transition matrix, per-rule changes and moving offers of a dry-run comparison."""
+    from moderation.screening.compare import ROUTES
+
+    comparison = summary.comparison
+    console.print(f"compared with rules {summary.other_rules_version} · model "
+                  f"{summary.other_model_version}: {comparison.moved} of {comparison.total} "
+                  f"offers move")
+    matrix = Table(title="live (rows) -> compared (columns)")
+    matrix.add_column("live")
+    for route in ROUTES:
+        matrix.add_column(route, justify="right")
+    for live in ROUTES:
+        matrix.add_row(live, *(str(comparison.matrix.get((live, route), 0)) for route in ROUTES))
+    console.print(matrix)
+    rules_table = Table(title="per rule (model: the score alone)")
+    for column in ("rule", "newly flags", "no longer flags", "other outcome", "moved stricter",
+                   "moved laxer"):
+        rules_table.add_column(column, justify="left" if column == "rule" else "right")
+    for rule_id, change in comparison.rule_rows():
+        rules_table.add_row(rule_id, f"+{change.added}", f"-{change.removed}",
+                            str(change.changed), str(change.stricter), str(change.laxer))
+    console.print(rules_table)
+    for move in comparison.examples:
+        console.print(f"  {move.live_route} -> {move.route}  {move.offer}  "
+                      f"{move.title[:70]!r}  ({move.live_reason} -> {move.reason}) "
+                      f"{' '.join(move.changes)}", markup=False, highlight=False)
 
 
 @app.command()
