@@ -14,10 +14,13 @@ from moderation import queue
 from moderation.cli import freeze_loaded
 from moderation.config import get_settings
 from moderation.screening.screener import get_screener
+from workers.threads import limit_threads
 
 log = logging.getLogger(__name__)
 
 TICK_LOCK = "moderation:tick:{}:{}"
+# A job of this package only, so it is named here rather than in moderation/queue.py.
+PRUNE_FLOOD_COUNTS = "workers.tasks.prune_flood_counts"
 
 
 class ThreadWorker(SimpleWorker):
@@ -34,7 +37,7 @@ def tick(connection: Redis, interval: int) -> None:
     """Enqueue the periodic jobs once per interval across all workers on all hosts."""
     period = int(time.time()) // interval
     for job in (queue.SWEEP, queue.DELIVER_OUTBOX, queue.EXPIRE_STRIKES, queue.WARN_DEADLINES,
-                queue.IMPORT_SAFETY_FEED):
+                queue.IMPORT_SAFETY_FEED, PRUNE_FLOOD_COUNTS):
         # Whoever sets the lock first for this period enqueues; the others do nothing.
         if connection.set(TICK_LOCK.format(job, period), 1, nx=True, ex=interval * 2):
             queue.enqueue(job, job_id=f"{job.rsplit('.', 1)[1]}-{period}")
@@ -81,6 +84,7 @@ def settle_heap() -> None:
 
 def run(*, burst: bool = False) -> None:
     """Run a worker in this process until stopped (or until the queue is empty, in burst)."""
+    limit_threads()  # jobs run in this thread: its pools, and the process's BLAS
     settle_heap()
     stop = None if burst else start_ticker()
     try:
@@ -95,6 +99,7 @@ def start_in_process_worker() -> threading.Event:
     stop = start_ticker()
 
     def _loop() -> None:
+        limit_threads()  # OpenMP's cap is per thread: the jobs' thread sets its own
         while not stop.is_set():
             # A fresh worker per pass: one that failed may still be registered as alive.
             try:

@@ -16,7 +16,7 @@ from moderation.db import get_sessionmaker, session_scope
 from moderation.protection import strikes
 from moderation.safety import deadline_warnings, deadlines, importer, matching
 from moderation.safety.alerts import NOTICE
-from moderation.screening import batches
+from moderation.screening import batches, flood
 from moderation.screening.screener import get_screener
 from moderation.tables import utcnow
 
@@ -105,3 +105,9 @@ def deliver_outbox() -> int:
     """Deliver the notifications that are due (e-mail, the sellers' webhook, or the log)."""
     with session_scope() as session:
         return delivery.deliver_pending(session)
+
+
+def prune_flood_counts() -> int:
+    """Drop the flood guard's counts once nothing reads them any more."""
+    with session_scope() as session:
+        return flood.prune(session, now=utcnow())

@@ -11,7 +11,7 @@ from moderation import queue
 from moderation.tables import Screening, utcnow
 from tests.factories import make_offer
 from workers import tasks
-from workers.main import make_worker, tick
+from workers.main import PRUNE_FLOOD_COUNTS, make_worker, tick
 
 
 def _screened(session: Session, offer_id: int) -> int:
@@ -53,7 +53,7 @@ def test_tick_enqueues_periodic_jobs_once_per_period_across_workers(redis: Redis
     # each periodic job once
     assert sorted(job.func_name for job in queue.get_queue().jobs) == sorted([
         queue.DELIVER_OUTBOX, queue.EXPIRE_STRIKES, queue.SWEEP, queue.WARN_DEADLINES,
-        queue.IMPORT_SAFETY_FEED])
+        queue.IMPORT_SAFETY_FEED, PRUNE_FLOOD_COUNTS])
 
 
 def test_deliver_outbox_marks_messages_sent(session: Session, redis: Redis) -> None:
