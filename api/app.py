@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.limits import BodyLimit
-from api.pages import admin, audit, auth, case, lead, portal, queue
+from api.pages import admin, audit, auth, case, lead, portal, queue, shadow
 from api.pages import authority as authority_pages
 from api.pages import rights as rights_pages
 from api.routes import cases, counter_notices, notices, offers, rights, safety
@@ -29,7 +29,7 @@ def create_app() -> FastAPI:
     app.include_router(rights.router)
     app.include_router(safety.router)
     for pages in (auth, queue, case, lead, audit, admin, portal, rights_pages,
-                  authority_pages):
+                  authority_pages, shadow):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
