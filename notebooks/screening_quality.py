@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.obfuscation import BRANDS, TECHNIQUES, TEMPLATES, markers
+from benchmarks.evasion import BRANDS, TECHNIQUES, TEMPLATES, markers
 from moderation.screening.screener import Screener
 from rules.types import OfferText
 

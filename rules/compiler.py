@@ -123,6 +123,9 @@ class Compiler:
         if index is None:
             index = self._indexes[key] = BrandIndex(entries, cutoff, text_only=text_only,
                                                      include_ordinary_names=include_common)
+            # A brand hidden behind an unknown letter or leetspeak is read back as its name.
+            self.scanner.add_words((k for e in entries for k in e.keys),
+                                   f"brands:{len(self._indexes)}")
         return index
 
     def _indexes_for(self, catalogue: tuple[BrandEntry, ...], brands: tuple[BrandEntry, ...],

@@ -2,101 +2,81 @@
 
 What `normalise` does, in order (phrases in packs go through the same function at load time):
 
-1. Per character: NFKD (full-width, math-alphanumeric and ligature forms become plain letters),
-   combining marks dropped (Polish diacritics fold: ą→a, ę→e, ó→o, ś→s, ż/ź→z, ...), letters
-   with no decomposition folded (ł→l, ø→o, đ→d), Cyrillic/Greek look-alikes mapped to Latin,
-   casefold; format characters (zero-width space/joiners, U+2060, BOM, soft hyphen, bidi
-   controls) deleted; control characters become spaces; every dash becomes "-".
+1. Per character (`rules.lookalikes.fold_char`): NFKD (full-width, mathematical and ligature
+   forms become plain letters), combining marks dropped (Polish diacritics fold: ą→a, ę→e,
+   ó→o, ś→s, ż/ź→z), look-alikes from Unicode's confusables data (UTS #39) mapped to Latin
+   letters, other Latin letters transliterated (ł→l, ø→o, small capitals), casefold; format
+   characters (zero-width space/joiners, U+2060, BOM, soft hyphen, bidi controls) deleted;
+   control characters become spaces; every dash becomes "-".
 2. Split on whitespace into tokens. Inside a token, single characters separated by one
-   repeated separator ("r.e.p.l.i.k.a", "r-e-p-l-i-k-a", "r_e_p") are joined; remaining dashes
-   and underscores become word breaks.
-3. Leetspeak (0→o 1→i 3→e 4→a 5→s 7→t @→a $→s) inside a word (run of letters, digits, @, $)
-   with at least two letters and no run of two or more digits, unless the word is a number
-   with a short unit ("5ml", "3kg"). Pure numbers, "1:1", "s23", "iphone13" stay as they are.
-4. Runs of three or more of one letter collapse to one ("replikaaa"→"replika",
-   "podróóóbka"→"podrobka"); doubled letters stay, because they are spelling ("channel" is
-   not "Chanel", "kappa" not "kapa"), so a doubled-letter evasion ("repplika") is not undone.
-   A word that is one letter repeated keeps three ("AAAA"→"aaa"; "AA" stays "aa").
+   repeated separator ("r.e.p.l.i.k.a", "r-e-p-l-i-k-a", "r_e_p") are joined; remaining
+   separators between two words ("jak.oryginał", "jak*oryginał", "jak_oryginał",
+   "czarny/biały") become word breaks, while those between two digits stay ("1.5", "19,99",
+   "1:1", "1/2").
+3. Leetspeak (0→o 1→i 3→e 4→a 5→s 7→t 8→b 9→g @→a $→s, "!" between letters → i) in a word that
+   reads as one: at least two letters, only those digits, no run of three digits or more, and
+   not a number before a few letters ("4k", "3ds") or after a word ("iphone13", "es15"),
+   nor a number with a unit ("5ml", "3kg"); a short word written in capitals ("H3TS", "MP3",
+   "PS4") is a model code and stays as it is. "c0un73rf3it" and "p0dr0b10ny" read as words.
+   (The scanner also reads a kept code as leetspeak when that gives exactly a word the rules
+   look for: "F4KE"; see rules.repair.)
+4. Runs of three or more of one letter are cut to two ("replikaaa"→"replikaa",
+   "podróóóbka"→"podroobka"); doubled letters stay, because they are spelling ("channel" is
+   not "Chanel", "kappa" not "kapa"). The scanner matches phrases on the text with every run
+   squeezed, requiring each of the phrase's own doubles, so "rreplikaa" finds "replika"
+   while "lekki" keeps its "kk" (rules.squeeze). A word that is one letter repeated keeps
+   three ("AAAA"→"aaa"; "AA" stays "aa").
 5. Runs of three or more one-character tokens starting and ending with a letter, evenly
    spaced, are joined ("p o d r ó b k a" → "podrobka", "(f a k e)" → "(fake)"), then steps 3
    and 4 apply to the joined word.
 6. Tokens are joined with single spaces.
 
-`1` is read as `i`; phrases and brand names are also indexed with `l` and `i` swapped and
-doubles written once (`rules.spelling`), so "rep1ika", "repl1ka", "NlKE" and "knockofff" find
-"replika", "Nike" and "knockoff".
+`1` is read as `i`; phrases and brand names are also indexed with `l` and `i` swapped
+(`rules.spelling`), so "rep1ika", "repl1ka" and "NlKE" find "replika" and "Nike".
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from rules.lookalikes import fold_char
+from rules.squeeze import squeeze_text
 
 __all__ = ["Normalised", "fold", "normalise"]
 
-# Look-alikes are mapped before casefolding because some capitals and their small letters
-# resemble different Latin letters (Greek Η looks like H, η like n).
-_CONFUSABLES = {
-    # Cyrillic capitals
-    "А": "a", "В": "b", "Е": "e", "Ё": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p",
-    "С": "c", "Т": "t", "Х": "x", "У": "y", "І": "i", "Ї": "i", "Ј": "j", "Ѕ": "s", "Ԁ": "d",
-    "Ԛ": "q", "Ԝ": "w", "Һ": "h", "Ү": "y", "Ӏ": "l", "Б": "b",
-    # Cyrillic small letters
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "х": "x", "у": "y", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
-    "ԛ": "q", "ԝ": "w", "һ": "h", "ү": "y", "ӏ": "l", "д": "d", "г": "r", "п": "n", "ь": "b",
-    # Greek capitals
-    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n",
-    "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x", "Ϲ": "c",
-    # Greek small letters
-    "α": "a", "β": "b", "γ": "y", "δ": "d", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v",
-    "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "μ": "u", "ς": "s", "ϲ": "c",
-    "ζ": "z", "π": "n",
-    # Latin letters without a decomposition
-    "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h", "ı": "i", "ŀ": "l",
-    "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "ɡ": "g", "ʏ": "y",
-}
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
-                       "@": "a", "$": "s"})
-_LEET_CHARS = frozenset("0134578@$")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                       "9": "g", "@": "a", "$": "s", "!": "i"})
+_LEET_CHARS = frozenset("01345789@$!")
+_LEET_DIGITS = frozenset("01345789")
 _SEPARATORS = ".-_*|/,~·•"
-# Single characters joined across one repeated separator inside a token: "r.e.p.l.i.k.a".
-_DOTTED = re.compile(r"(?<![^\W_])[^\W\d_](?P<s>[.\-_*|/,~·•]{1,2})(?:(?:[^\W_]|[@$])(?P=s))+"
-                     r"[^\W\d_](?![^\W_])")
-_WORD = re.compile(r"(?:[^\W_]|[@$])+")
+# Separators that break two words apart when they stand between them (not between digits).
+_BREAKS = frozenset(".*|/,~·•:;+_-")
+# Single characters joined across separators inside a token: "r.e.p.l.i.k.a", also where a
+# removed invisible character left two in a row ("r-e--p-l-i-k-a").
+_DOTTED = re.compile(r"(?<![^\W_])[^\W\d_](?:[.\-_*|/,~·•]{1,3}(?:[^\W_]|[@$]))+"
+                     r"(?![^\W_])")
+# A word: letters, digits, @ and $; "!" only inside, between two of those ("repl!ka").
+_WORD = re.compile(r"(?:[^\W_]|[@$]|(?<=[^\W_]|[@$])!(?=[^\W_]|[@$]))+")
+# A ratio glued to the word before it ("jakość1:1"): the ratio is a word of its own.
+_GLUED_RATIO = re.compile(r"(?<=[^\W\d_])(?=\d{1,2}:\d)")
 # A number with a unit is not leetspeak: "5ml" is not "sml". Explicit, so "0ff" still reads "off".
 _NUMBER_WITH_UNIT = re.compile(
     r"\d+(?:ml|cl|l|g|kg|mg|mcg|dag|t|oz|lb|mm|cm|m|km|in|ft|gb|tb|mb|kb|w|kw|kwh|v|mah|a|hz|"
     r"khz|ghz|k|p|x|h|min|s|ms|szt|zl|pln|eur|usd|mp|px|fps|db|st|nd|rd|th)")
+_DIGIT_RUNS = re.compile(r"\d+")
 _TOKEN = re.compile(r"\S+")
-
-
-def _fold_char(char: str) -> str:
-    """Fold one character (step 1); the result may be empty or longer than one."""
-    category = unicodedata.category(char)
-    if category == "Cf":
-        return ""
-    if category == "Cc" or char.isspace():
-        return " "
-    if category == "Pd":
-        return "-"
-    out = []
-    for ch in unicodedata.normalize("NFKD", char):
-        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me"):
-            continue
-        mapped = _CONFUSABLES.get(ch)
-        out.append(mapped if mapped is not None else ch.casefold())
-    folded = "".join(out)
-    # A second pass catches look-alikes that only appear after casefolding or NFKD.
-    return "".join(_CONFUSABLES.get(ch, ch) for ch in folded)
+# Short words in capitals with a digit are model codes ("H3TS", "MP3", "A4"), not leetspeak.
+_CODE_MAX_CHARS = 4
+# A number in front of at most this many letters is a quantity or a code ("3ds", "1st").
+_UNIT_MAX_LETTERS = 3
 
 
 class _FoldTable(dict[int, str]):
     """Lazily filled translation table for str.translate: every code point seen once."""
 
     def __missing__(self, code: int) -> str:
-        folded = _fold_char(chr(code))
+        folded = fold_char(chr(code))
         self[code] = folded
         return folded
 
@@ -104,24 +84,41 @@ class _FoldTable(dict[int, str]):
 _FOLD = _FoldTable()
 
 
-def _leet_word(word: str) -> str:
-    """Read digits and @/$ as letters inside a word that is not a number or a model code."""
+def reads_as_leet(word: str, *, capitals: bool = False) -> bool:
+    """Whether a word of letters, digits, @, $ and ! is leetspeak rather than a number or code.
+
+    `capitals`: the word was written in capitals (codes are: "H3TS", "MP3").
+    """
     if not _LEET_CHARS.intersection(word):
-        return word
+        return False
     letters = sum(ch.isalpha() for ch in word)
     if letters < 2 or _NUMBER_WITH_UNIT.fullmatch(word):
-        return word
-    previous_digit = False
-    for ch in word:
-        digit = ch.isdigit()
-        if digit and previous_digit:
-            return word
-        previous_digit = digit
-    return word.translate(_LEET)
+        return False
+    runs = list(_DIGIT_RUNS.finditer(word))
+    if runs:
+        if any(ch.isdigit() and ch not in _LEET_DIGITS for ch in word):
+            return False  # 2 and 6 stand for no one letter: "s23", "a52s", "ga2100"
+        if any(len(m.group()) >= 3 for m in runs):
+            return False  # "t470s", "b550m", "wh1000xm4"
+        if len(runs) == 1:
+            only = runs[0]
+            if (only.start() == 0 and not only.group().startswith("0")
+                    and letters <= _UNIT_MAX_LETTERS):
+                return False  # a number in front: "4k", "3ds", "1st" (not "0ff", "1nspired")
+            if only.end() == len(word) and len(only.group()) >= 2:
+                return False  # a number behind: "iphone13", "es15", "gu10"
+        if capitals and len(word) <= _CODE_MAX_CHARS:
+            return False
+    return True
+
+
+def _leet_word(word: str, *, capitals: bool = False) -> str:
+    """Read digits, @, $ and ! as letters inside a word that is not a number or a model code."""
+    return word.translate(_LEET) if reads_as_leet(word, capitals=capitals) else word
 
 
 def _collapse_positions(word: str) -> list[tuple[int, int]]:
-    """(start, end) of each kept character of a word after collapsing letter runs of 3+."""
+    """(start, end) of each kept character of a word after cutting letter runs of 3+ to two."""
     n = len(word)
     if n > 2 and word[0].isalpha() and word.count(word[0]) == n:
         return [(0, 1), (1, 2), (2, n)]
@@ -132,8 +129,9 @@ def _collapse_positions(word: str) -> list[tuple[int, int]]:
         if word[i].isalpha():
             while j < n and word[j] == word[i]:
                 j += 1
-        if j - i == 2:
-            # Doubled letters are spelling ("channel", "kappa", "gucci"), not evasion.
+        if j - i >= 2:
+            # Two are kept, not one: a double may be spelling ("channel", "knockofff" is
+            # "knockoff" drawn out), and the scanner squeezes runs with each phrase's own.
             kept.append((i, i + 1))
             kept.append((i + 1, j))
         else:
@@ -159,22 +157,37 @@ class _Piece:
         return "".join(self.chars)
 
 
-def _words(piece: _Piece) -> _Piece:
-    """Steps 3 and 4 on every word of a piece, keeping the offset map."""
+def _words(piece: _Piece, original: str | None = None) -> _Piece:
+    """Steps 3 and 4 on every word of a piece, keeping the offset map.
+
+    `original` is the text the piece's offsets point into, to tell words written in capitals.
+    """
     text = piece.text()
     out = _Piece()
     pos = 0
     for m in _WORD.finditer(text):
         for k in range(pos, m.start()):
             out.add(text[k], piece.starts[k], piece.ends[k])
-        word = _leet_word(m.group())
         base = m.start()
+        capitals = original is not None and original[
+            piece.starts[base]:piece.ends[m.end() - 1]].isupper()
+        word = _leet_word(m.group(), capitals=capitals)
         for a, b in _collapse_positions(word):
             out.add(word[a], piece.starts[base + a], piece.ends[base + b - 1])
         pos = m.end()
     for k in range(pos, len(text)):
         out.add(text[k], piece.starts[k], piece.ends[k])
     return out
+
+
+def _breaks_words(kept: list[str], i: int, j: int) -> bool:
+    """Whether the separators kept[i:j] stand between two words (not two digits)."""
+    if i == 0 or j >= len(kept):
+        return False
+    before, after = kept[i - 1], kept[j]
+    if not (before.isalnum() or before in "@$") or not (after.isalnum() or after in "@$"):
+        return False
+    return not (before.isdigit() and after.isdigit())
 
 
 def _token_mapped(token: str) -> _Piece:
@@ -184,29 +197,60 @@ def _token_mapped(token: str) -> _Piece:
         for out in _FOLD[ord(ch)]:
             folded.add(out, i, i + 1)
     text = folded.text()
+    if ":" in text:
+        for m in reversed(list(_GLUED_RATIO.finditer(text))):
+            at = m.start()
+            folded.chars.insert(at, " ")
+            folded.starts.insert(at, folded.starts[at])
+            folded.ends.insert(at, folded.starts[at + 1])
+        text = folded.text()
     drop: set[int] = set()
     if any(sep in text for sep in _SEPARATORS):
         for m in _DOTTED.finditer(text):
-            step = len(m.group("s")) + 1
-            drop.update(k for k in range(m.start(), m.end()) if (k - m.start()) % step)
+            if not (m.group()[-1].isalpha() or m.group()[-1] in "@$"):
+                continue  # end on a letter: "a.1" is not a word spelt out
+            drop.update(k for k in range(m.start(), m.end()) if text[k] in _SEPARATORS)
+    keep = [k for k in range(len(text)) if k not in drop]
+    kept = [text[k] for k in keep]
     spaced = _Piece()
-    for k, ch in enumerate(text):
-        if k in drop:
+    n = len(keep)
+    i = 0
+    while i < n:
+        ch = kept[i]
+        if ch in _BREAKS or ch == " ":
+            j = i + 1
+            while j < n and (kept[j] in _BREAKS or kept[j] == " "):
+                j += 1
+            run = kept[i:j]
+            # Dashes, underscores and spaces always break words; other separators only
+            # between two words ("jak.oryginał"), never inside a number ("19,99", "1:1").
+            if "-" in run or "_" in run or " " in run or _breaks_words(kept, i, j):
+                if spaced.chars and spaced.chars[-1] != " ":
+                    k = keep[i]
+                    spaced.add(" ", folded.starts[k], folded.ends[k])
+                i = j
+                continue
+            for k in keep[i:j]:
+                spaced.add(text[k], folded.starts[k], folded.ends[k])
+            i = j
             continue
-        if ch in "-_ ":
-            # Word breaks: no leading, trailing or doubled spaces inside a token.
-            if spaced.chars and spaced.chars[-1] != " ":
-                spaced.add(" ", folded.starts[k], folded.ends[k])
-            continue
+        k = keep[i]
         spaced.add(ch, folded.starts[k], folded.ends[k])
+        i += 1
     if spaced.chars and spaced.chars[-1] == " ":
         for lst in (spaced.chars, spaced.starts, spaced.ends):
             lst.pop()
-    return _words(spaced)
+    return _words(spaced, token)
 
 
 _CACHE: dict[str, str] = {}
+# The same token's normalised form with letter runs squeezed (rules.squeeze), and the tokens
+# whose normalised form may hide a word only the scanner can read back (rules.repair).
+_SQUEEZED: dict[str, str] = {}
+_ODD: set[str] = set()
 _CACHE_LIMIT = 100_000
+# A letter outside ASCII, or a digit or leet sign left touching a letter.
+_ODD_HINT = re.compile(r"[^\x00-\x7f]|[a-z][0-9@$!]|[0-9@$!][a-z]|[@$]")
 
 
 def _token(token: str) -> str:
@@ -217,7 +261,12 @@ def _token(token: str) -> str:
     result = token if token.isascii() and token.isdigit() else _token_mapped(token).text()
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
+        _SQUEEZED.clear()
+        _ODD.clear()
     _CACHE[token] = result
+    _SQUEEZED[token] = squeeze_text(result)
+    if _ODD_HINT.search(result):
+        _ODD.add(token)
     return result
 
 
@@ -268,16 +317,30 @@ _RUN_HINT = re.compile(rb"\x01\x01|[\x01\x02]\x01[\x01\x02]")
 
 def _fast(text: str) -> str:
     """The normalised text without an offset map: the hot path."""
+    return _fast_forms(text)[0]
+
+
+def _fast_forms(text: str) -> tuple[str, str, bool]:
+    """The normalised text, its squeezed form, and whether it may hide a word (rules.repair).
+
+    All three come from per-token caches: C-level maps and joins on the common path.
+    """
     parts = text.split()
     looked_up = list(map(_CACHE.get, parts))
-    tokens: list[str] = (
-        [_token(p) if t is None else t for p, t in zip(parts, looked_up, strict=True)]
-        if None in looked_up else looked_up)  # type: ignore[assignment]
+    if None in looked_up:
+        looked_up = [_token(p) if t is None else t for p, t in zip(parts, looked_up, strict=True)]
+    tokens: list[str] = looked_up  # type: ignore[assignment]
     if _hinted(tokens):
         gaps = _gaps([m.span() for m in _TOKEN.finditer(text)])
-        for a, b in reversed(_single_runs([len(t) for t in tokens], tokens, gaps)):
-            tokens[a:b] = [_words(_join_piece(tokens[a:b])).text()]
-    return " ".join(filter(None, tokens))
+        runs = _single_runs([len(t) for t in tokens], tokens, gaps)
+        if runs:
+            for a, b in reversed(runs):
+                tokens[a:b] = [_words(_join_piece(tokens[a:b])).text()]
+            joined = " ".join(filter(None, tokens))
+            return joined, squeeze_text(joined), _ODD_HINT.search(joined) is not None
+    squeezed: list[str] = list(map(_SQUEEZED.__getitem__, parts))
+    return (" ".join(filter(None, tokens)), " ".join(filter(None, squeezed)),
+            not _ODD.isdisjoint(parts))
 
 
 def _hinted(tokens: list[str]) -> bool:
@@ -309,8 +372,23 @@ class Normalised:
 
     original: str
     text: str
+    # `text` with every run of one letter inside a word written once (rules.squeeze).
+    squeezed: str = ""
+    # Whether a word may hide one only the scanner can read back (rules.repair).
+    odd: bool = False
     _starts: list[int] | None = None
     _ends: list[int] | None = None
+    # The text as normalised, when `text` has words read back in place (rules.repair).
+    _folded: str | None = None
+
+    def repaired(self, text: str) -> Normalised:
+        """The same text with words replaced in place by others of the same length."""
+        if text == self.text:
+            return self
+        if len(text) != len(self.text):
+            raise ValueError("a repair must keep every offset")
+        return Normalised(self.original, text, squeeze_text(text), self.odd, self._starts,
+                          self._ends, self._folded if self._folded is not None else self.text)
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map [start, end) of the normalised text to [start, end) of the original text."""
@@ -327,7 +405,7 @@ class Normalised:
 
     def _build_map(self) -> None:
         text, starts, ends = _mapped(self.original)
-        if text != self.text:
+        if text != (self._folded if self._folded is not None else self.text):
             # Cannot happen unless the fast and mapped paths diverge; point at the whole text
             # rather than at a wrong place.
             starts = [0] * len(self.text)
@@ -369,4 +447,4 @@ def _mapped(original: str) -> tuple[str, list[int], list[int]]:
 
 def normalise(text: str) -> Normalised:
     """Normalise text for matching; `.original_span` maps hits back to the original."""
-    return Normalised(text, _fast(text))
+    return Normalised(text, *_fast_forms(text))

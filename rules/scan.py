@@ -9,7 +9,9 @@ import ahocorasick
 
 from rules.brands import BrandMatch
 from rules.normalise import Normalised, normalise
-from rules.spelling import spelling_variants
+from rules.repair import Vocabulary
+from rules.spelling import phrase_variants
+from rules.squeeze import Profile, profile, squeeze
 from rules.types import OfferText
 
 # Never produced by normalisation (control characters become spaces), so no key spans fields.
@@ -51,22 +53,38 @@ class OfferContext:
 
 
 class Scanner:
-    """Collects phrases (word-bounded) and regex literals (anywhere) into one automaton."""
+    """Collects phrases (word-bounded) and regex literals (anywhere) into one automaton.
+
+    The automaton holds squeezed keys (rules.squeeze) and runs over the offer's squeezed
+    text; a phrase hit counts where the text has the phrase's own doubled letters, and is
+    reported in the coordinates of the (unsqueezed) normalised field.
+    """
 
     def __init__(self) -> None:
-        self._keys: dict[str, tuple[set[int], set[int]]] = {}
+        # key -> ({profile: phrase ids}, regex gate ids)
+        self._keys: dict[str, tuple[dict[Profile, set[int]], set[int]]] = {}
         self._automaton: Any = None
+        self.vocabulary = Vocabulary()
 
     def add_phrases(self, phrase_id: int, phrases: Iterable[str]) -> None:
-        """Index normalised phrases, with their `1`-read-as-`i` spellings, under one id."""
+        """Index normalised phrases, with their other spellings, under one id."""
         for phrase in phrases:
-            for variant in spelling_variants(phrase):
-                self._keys.setdefault(variant, (set(), set()))[0].add(phrase_id)
+            # The phrase as written, not its l/i swaps: "rep?ika" must fit one word.
+            self.vocabulary.add((phrase,), f"phrases:{phrase_id}")
+            for variant in phrase_variants(phrase):
+                key, prof = profile(variant)
+                entry = self._keys.setdefault(key, ({}, set()))
+                entry[0].setdefault(prof, set()).add(phrase_id)
 
     def add_gate(self, gate_id: int, literals: Iterable[str]) -> None:
         """Index the literals one of which every match of a regex contains."""
         for literal in literals:
-            self._keys.setdefault(literal, (set(), set()))[1].add(gate_id)
+            # A literal in the text is, squeezed, in the squeezed text: still a prefilter.
+            self._keys.setdefault(squeeze(literal).text, ({}, set()))[1].add(gate_id)
+
+    def add_words(self, names: Iterable[str], source: str) -> None:
+        """Words (brand names) a disguised word may be read back as (rules.repair)."""
+        self.vocabulary.add(names, source)
 
     @property
     def size(self) -> int:
@@ -75,45 +93,62 @@ class Scanner:
 
     def build(self) -> None:
         """Freeze the automaton; call once after every add."""
+        self.vocabulary.build()
         if not self._keys:
             return
         automaton = ahocorasick.Automaton()
-        for key, (pids, gids) in self._keys.items():
-            automaton.add_word(key, (len(key), tuple(sorted(pids)), tuple(sorted(gids)),
+        for key, (by_profile, gids) in self._keys.items():
+            # Phrases with no doubled letter need no check: most keys, most hits.
+            plain = tuple(sorted(by_profile.get((), ())))
+            checked = tuple((prof, tuple(sorted(pids)))
+                            for prof, pids in sorted(by_profile.items()) if prof)
+            automaton.add_word(key, (len(key), plain, checked, tuple(sorted(gids)),
                                      key[0].isalnum(), key[-1].isalnum()))
         automaton.make_automaton()
         self._automaton = automaton
 
+    def _field(self, text: str | None) -> Normalised:
+        norm = normalise(text or "")
+        return norm.repaired(self.vocabulary.repair(norm.text)) if norm.odd else norm
+
     def scan(self, offer: OfferText) -> OfferContext:
         """Normalise the offer's text fields and run the single pass over them."""
-        fields = {"title": normalise(offer.title or ""),
-                  "description": normalise(offer.description or ""),
-                  "brand": normalise(offer.brand or "")}
+        fields = {"title": self._field(offer.title), "description": self._field(offer.description),
+                  "brand": self._field(offer.brand)}
         hits: dict[int, list[PhraseHit]] = {}
         gates: set[tuple[int, str]] = set()
         if self._automaton is not None:
-            title, desc = fields["title"].text, fields["description"].text
-            combined = FIELD_SEP.join((title, desc, fields["brand"].text))
-            d0 = len(title) + 1
-            b0 = d0 + len(desc) + 1
+            squeezed = [squeeze(fields[name].text, fields[name].squeezed)
+                        for name in FIELD_ORDER]
+            combined = FIELD_SEP.join(sq.text for sq in squeezed)
+            d0 = len(squeezed[0].text) + 1
+            b0 = d0 + len(squeezed[1].text) + 1
             last = len(combined) - 1
-            for end, (n, pids, gids, left, right) in self._automaton.iter(combined):
+            for end, (n, plain, checked, gids, left, right) in self._automaton.iter(combined):
                 start = end - n + 1
                 if start < d0:
-                    field, offset = "title", 0
+                    k, offset = 0, 0
                 elif start < b0:
-                    field, offset = "description", d0
+                    k, offset = 1, d0
                 else:
-                    field, offset = "brand", b0
+                    k, offset = 2, b0
+                field = FIELD_ORDER[k]
                 for gid in gids:
                     gates.add((gid, field))
-                if not pids:
+                if not plain and not checked:
                     continue
                 if left and start > 0 and combined[start - 1].isalnum():
                     continue
                 if right and end < last and combined[end + 1].isalnum():
                     continue
-                hit = (field, start - offset, end + 1 - offset)
-                for pid in pids:
+                sq = squeezed[k]
+                a, b = start - offset, end + 1 - offset
+                # A text without doubled letters is its own squeezed form.
+                hit = (field, a, b) if sq.text is sq.original else (field, *sq.span(a, b))
+                for pid in plain:
                     hits.setdefault(pid, []).append(hit)
+                for prof, pids in checked:
+                    if sq.holds(a, prof):
+                        for pid in pids:
+                            hits.setdefault(pid, []).append(hit)
         return OfferContext(offer, fields, hits, gates)

@@ -7,6 +7,8 @@ import re
 from rules.normalise import fold
 
 _DOUBLE = re.compile(r"([^\W\d_])\1(?!\1)")
+# Shorter phrases run together read as ordinary words or codes ("ak47", "nowy").
+_MIN_JOINED = 7
 
 
 def _undoubled(phrase: str, limit: int = 2) -> set[str]:
@@ -42,4 +44,28 @@ def spelling_variants(phrase: str, limit: int = 3) -> list[str]:
         variants.add(fold("".join(chars)))
     for variant in list(variants):
         variants.update(_undoubled(variant))
+    return sorted(variants, key=lambda v: (v != phrase, v))
+
+
+def phrase_variants(phrase: str, limit: int = 3) -> list[str]:
+    """A normalised phrase, its `l`/`i` swaps and, for several words, the words run together.
+
+    Doubles are not undone here: the scanner squeezes letter runs on both sides and keeps each
+    phrase's own doubles (rules.squeeze). Words run together catch a phrase spelt out across
+    its space ("j.a.k.o.r.y.g.i.n.a.ł", "j a k o r y g i n a ł") or written as one
+    ("jakoryginał", "#firstcopy").
+    """
+    positions = [i for i, ch in enumerate(phrase) if ch in "il"][:limit]
+    variants = {phrase}
+    for mask in range(1, 1 << len(positions)):
+        chars = list(phrase)
+        for bit, pos in enumerate(positions):
+            if mask >> bit & 1:
+                chars[pos] = "l" if chars[pos] == "i" else "i"
+        variants.add(fold("".join(chars)))
+    if " " in phrase:
+        joined = phrase.replace(" ", "")
+        if len(joined) >= _MIN_JOINED and joined.isalnum():
+            # Folded again as one word: "1st copy" run together reads "istcopy".
+            variants.update(fold(v.replace(" ", "")) for v in list(variants))
     return sorted(variants, key=lambda v: (v != phrase, v))
