@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     # times its share over the FLOOD_BASELINE_MINUTES before (never less than
     # FLOOD_BASELINE_FLOOR, so brand-new rules have a baseline), with more than
     # FLOOD_MIN_OFFERS such offers in the window, is put into shadow until a lead lifts it.
+    # With fewer than FLOOD_MIN_OFFERS offers screened in the baseline window, nothing is
+    # judged. FLOOD_GUARD=false stops counting and applying trips alike.
     flood_guard: bool = True
     flood_ratio: float = Field(default=5.0, gt=1)
     flood_window_minutes: int = Field(default=10, ge=1, le=24 * 60)

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -38,8 +37,8 @@ from rules.types import Hit, OfferText
 Hits = Sequence[Sequence[Hit]]
 
 
-@lru_cache(maxsize=8)
 def _rule_ids(ruleset: RuleSet) -> frozenset[str]:
+    # A few hundred ids: cheaper to build per batch than to keep old rule sets alive for.
     return frozenset(rule.id for rule in ruleset.rules)
 
 
