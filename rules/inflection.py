@@ -23,8 +23,9 @@ new dictionary (a different set of generated forms) is a new policy version.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 ALGORITHM = "1"
@@ -33,18 +34,41 @@ NUMBERS = ("sg", "pl")
 _SKIP_QUALIFIERS = ("arch.", "daw.", "przest.")
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _ALPHA = re.compile(r"[^\W\d_]+")
+# One analyser per process, shared by threads (the in-process worker and the API): its
+# calls are serialised, they take microseconds.
+_LOCK = threading.RLock()
 
 
 @cache
 def _morfeusz() -> Any:
     import morfeusz2  # the SGJP dictionary ships inside the wheel
 
-    return morfeusz2.Morfeusz(expand_tags=False)
+    with _LOCK:
+        return morfeusz2.Morfeusz(expand_tags=False)
+
+
+def _unchecked(target: Any = None, **_options: Any) -> Any:
+    """typeguard's @typechecked as it is under `python -O`: the function itself."""
+    return target if target is not None else _unchecked
 
 
 @cache
 def _english() -> Any:
-    # Imported on first use: inflect takes about a second to import (typeguard instruments it).
+    # inflect decorates its engine with typeguard's @typechecked, which re-compiles each
+    # method when the module is imported: 1.4 s of a 1.5 s import here. typeguard makes the
+    # decorator a no-op under `python -O` ("checks not meant to be run in production"); the
+    # checks only validate inflect's own arguments, so it is imported as -O would.
+    import sys
+
+    if "inflect" not in sys.modules:
+        import typeguard
+
+        saved = typeguard.typechecked
+        typeguard.typechecked = _unchecked
+        try:
+            import inflect
+        finally:
+            typeguard.typechecked = saved
     import inflect
 
     return inflect.engine()
@@ -79,11 +103,13 @@ def _base(lemma: str) -> str:
     return lemma.split(":", 1)[0]
 
 
-@cache
+@lru_cache(maxsize=200_000)
 def _readings(word: str) -> tuple[_Reading, ...]:
     """Readings of one word; empty if the dictionary does not know it as one word."""
     out = []
-    for start, end, (_form, lemma, tag, labels, _quals) in _morfeusz().analyse(word):
+    with _LOCK:
+        analysis = _morfeusz().analyse(word)
+    for start, end, (_form, lemma, tag, labels, _quals) in analysis:
         if (start, end) != (0, 1):  # split into several segments: not one known word
             return ()
         pos, *rest = tag.split(":")
@@ -116,7 +142,9 @@ def _forms(lemma: str, pos: str, number: str, case: str, gender: str) -> list[st
 
 @cache
 def _generate(lemma: str) -> tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...]:
-    return tuple((g[0], g[1], g[2], tuple(g[3]), tuple(g[4])) for g in _morfeusz().generate(lemma))
+    with _LOCK:
+        generated = _morfeusz().generate(lemma)
+    return tuple((g[0], g[1], g[2], tuple(g[3]), tuple(g[4])) for g in generated)
 
 
 def _split_hyphen(word: str) -> tuple[str, str]:
@@ -125,6 +153,12 @@ def _split_hyphen(word: str) -> tuple[str, str]:
         head, _, tail = word.rpartition("-")
         return head + "-", tail
     return "", word
+
+
+@lru_cache(maxsize=100_000)
+def is_polish_word(word: str) -> bool:
+    """Whether the dictionary knows the word as an ordinary word (not only as a name)."""
+    return any(r.common for r in _readings(word) or _readings(word.lower()))
 
 
 def polish_forms(phrase: str) -> list[str]:
@@ -267,7 +301,13 @@ def parse_languages(value: object) -> tuple[str, ...] | None:
 
 def expand(phrase: str, languages: tuple[str, ...] = LANGUAGES) -> list[str]:
     """The phrase as written first, then its other Polish and English forms."""
+    return list(_expand(phrase, languages))
+
+
+@lru_cache(maxsize=20_000)
+def _expand(phrase: str, languages: tuple[str, ...]) -> tuple[str, ...]:
+    # Remembered: workers reload the packs whenever they change on disk.
     polish = polish_forms(phrase) if "pl" in languages else []
     # A phrase Polish can inflect is Polish; only the others are read as English.
     english = english_forms(phrase) if "en" in languages and len(polish) <= 1 else []
-    return list(dict.fromkeys([phrase, *polish, *english]))
+    return tuple(dict.fromkeys([phrase, *polish, *english]))
