@@ -72,6 +72,14 @@ class CaseView(BaseModel):
                    lease_holder_id=c.lease_holder_id, lease_expires_at=c.lease_expires_at)
 
 
+class BarcodeFlagView(BaseModel):
+    """A barcode the offer gave that is not a valid GTIN, as written."""
+
+    value: str
+    problem: str  # "check_digit" (wrong GS1 check digit) or "not_a_gtin"
+    source: str  # "gtins", or the "title" / "description" it was read from
+
+
 class OfferView(BaseModel):
     id: int
     marketplace_id: str
@@ -85,6 +93,7 @@ class OfferView(BaseModel):
     price: str | None
     currency: str | None
     gtins: list[str]
+    barcode_flags: list[BarcodeFlagView]
     screened_version: int | None
     updated_at: datetime
 
@@ -94,5 +103,7 @@ class OfferView(BaseModel):
                    seller_id=o.seller.external_id, title=o.title, description=o.description,
                    category=o.category, brand=o.brand,
                    price=str(o.price) if o.price is not None else None, currency=o.currency,
-                   gtins=list(o.gtins or []), screened_version=o.screened_version,
+                   gtins=list(o.gtins or []),
+                   barcode_flags=[BarcodeFlagView(**f) for f in o.barcode_flags or []],
+                   screened_version=o.screened_version,
                    updated_at=o.updated_at)

@@ -33,7 +33,8 @@ def texts(n: int) -> list[OfferText]:
         out.append(OfferText(
             title=e.title, description=e.description, category=e.category, brand=e.brand,
             price=float(e.price) if e.price is not None else None, currency=e.currency,
-            gtins=tuple(e.gtins), seller_account_age_days=(now - created).days if created else None,
+            gtins=e.barcodes().valid,
+            seller_account_age_days=(now - created).days if created else None,
             seller_activated=e.seller.activated, seller_strikes=0,
         ))
     return out

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,10 +17,24 @@ from pydantic import (
 )
 
 from moderation.errors import InvalidInput
+from moderation.intake import barcodes
 
 M = TypeVar("M", bound=BaseModel)
 
-Gtin = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{8,14}$")]
+
+
+def _barcode_text(value: str) -> str:
+    problem = barcodes.problem_of(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# A barcode as the seller wrote it ("590 1234 123457", "5901-2341-23457", or junk): the offer
+# is kept whatever its barcodes look like, and moderation/intake/barcodes.py reads them.
+BarcodeText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                               max_length=barcodes.MAX_BARCODE_CHARS),
+                        AfterValidator(_barcode_text)]
 # An address the outbox can write to: one "@", a dot in the domain, no spaces.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
 Email = Annotated[str, StringConstraints(max_length=254, pattern=EMAIL_PATTERN)]
@@ -49,12 +64,17 @@ class OfferIn(BaseModel):
     brand: Annotated[str, StringConstraints(max_length=120)] | None = None
     price: Decimal | None = Field(default=None, ge=0, le=Decimal("1e11"), decimal_places=2)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
-    gtins: list[Gtin] = Field(default_factory=list, max_length=20)
+    gtins: list[BarcodeText] = Field(default_factory=list, max_length=20)
 
     @field_validator("currency", mode="before")
     @classmethod
     def _upper_currency(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    def barcodes(self) -> barcodes.Barcodes:
+        """Valid GTINs (digits only) and the flagged rest; labelled codes in the text if
+        `gtins` is empty."""
+        return barcodes.read(self.gtins, title=self.title, description=self.description)
 
 
 class DecisionIn(BaseModel):

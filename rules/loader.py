@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from rules import inflection
 from rules.datafiles import DEFAULT_DATA_DIR, DataFiles
 from rules.engine import RuleSet
 from rules.errors import RulePackError
@@ -75,4 +76,7 @@ def load_ruleset(directory: Path | None = None, *, data_dir: Path | None = None)
     for name in sorted(files.used):
         raw = files.used[name]
         digest.update(b"data\0%s\0%d\0" % (name.encode(), len(raw)) + raw)
+    if files.inflected:
+        # Other dictionaries generate other forms: the same packs are then another policy.
+        digest.update(b"inflection\0" + inflection.version().encode())
     return RuleSet(rules, f"packs:{digest.hexdigest()[:12]}")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from rules.brands import BrandEntry, BrandIndex, BrandMatch
+from rules.inflection import is_polish_word
 from rules.scan import OfferContext
 
 SpanRef = tuple[str, int, int]  # field, start, end in the normalised text of that field
@@ -108,11 +109,27 @@ def _brands(ctx: OfferContext, index: BrandIndex, field: str,
     if found is None:
         # The brand field names one brand as a whole; free text is searched word by word.
         text = ctx.text(field)
-        found = index.match_value(text) if field == "brand" else index.find(text)
+        if field == "brand":
+            found = index.match_value(text)
+        else:
+            found = [m for m in index.find(text) if m.score >= 100
+                     or not _ordinary_words(ctx, field, m)]
         ctx.brand_memo[key] = found
     if allowed is None:
         return found
     return [m for m in found if m.entry in allowed]
+
+
+def _ordinary_words(ctx: OfferContext, field: str, m: BrandMatch) -> bool:
+    """Whether a near match is spelled as ordinary Polish words ("prawda" near Prada,
+    "piątek" near Patek): a word of the language is itself, not a disguised brand."""
+    norm = ctx.fields[field]
+    a, b = norm.original_span(m.start, m.end)
+    words = _LETTERS.findall(norm.original[a:b])
+    return bool(words) and all(is_polish_word(w) for w in words)
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _detail(m: BrandMatch, cutoff: float) -> str:

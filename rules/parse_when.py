@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from rules import inflection
 from rules.conditions import (
     TEXT_FIELDS,
     All,
@@ -23,7 +24,7 @@ from rules.conditions import (
     SellerNotActivated,
     SellerStrikesAtLeast,
 )
-from rules.datafiles import DataFiles
+from rules.datafiles import FIXED, DataFiles
 from rules.normalise import fold
 from rules.regexes import check_regex
 
@@ -66,8 +67,13 @@ def _strings(value: object, path: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _normalised(value: object, path: str, files: DataFiles | None = None) -> tuple[str, ...]:
-    """Normalised phrases; with `files`, an item named like `list.txt` is a phrase list."""
+def _normalised(value: object, path: str, files: DataFiles | None = None, *,
+                inflect: tuple[DataFiles, tuple[str, ...]] | None = None) -> tuple[str, ...]:
+    """Normalised phrases; with `files`, an item named like `list.txt` is a phrase list.
+
+    With `inflect` (the data files, which record that expansion was used, and the
+    languages), every phrase in its inflected forms too, except one written `=phrase`.
+    """
     out: list[str] = []
     for phrase in _strings(value, path):
         if files is not None and LIST_FILE.fullmatch(phrase):
@@ -76,10 +82,14 @@ def _normalised(value: object, path: str, files: DataFiles | None = None) -> tup
             except ValueError as exc:
                 raise RuleProblem(f"{path}: {exc}") from None
             continue
-        key = fold(phrase)
-        if not key:
-            raise RuleProblem(f"{path}: phrase {phrase!r} is empty after normalisation")
-        out.append(key)
+        fixed = phrase.startswith(FIXED)
+        phrase = phrase.removeprefix(FIXED).strip()
+        forms = inflect[0].forms(phrase, () if fixed else inflect[1]) if inflect else [phrase]
+        for form in forms:
+            key = fold(form)
+            if not key:
+                raise RuleProblem(f"{path}: phrase {phrase!r} is empty after normalisation")
+            out.append(key)
     return tuple(dict.fromkeys(out))
 
 
@@ -109,6 +119,18 @@ def _int(value: object, path: str, lo: int) -> int:
     return value
 
 
+def _inflect(raw: dict[str, Any], path: str) -> tuple[str, ...]:
+    """Languages to inflect phrases in: `inflect: true` (all), `pl`, `en` or a list."""
+    value = raw.get("inflect", False)
+    if value is False:
+        return ()
+    languages = inflection.parse_languages(value)
+    if languages is None:
+        raise RuleProblem(f"{path}.inflect: expected true, false or languages among "
+                          f"{list(inflection.LANGUAGES)}, got {value!r}")
+    return languages
+
+
 def _window(raw: dict[str, Any], path: str) -> int:
     return _int(raw.get("window", 3), f"{path}.window", 1)
 
@@ -121,12 +143,15 @@ def _unless(raw: dict[str, Any], path: str, files: DataFiles) -> tuple[str, ...]
 
 # Condition builders ------------------------------------------------------------------------
 
-_PHRASE_OPTIONS = {"fields", "unless_preceded_by", "window"}
+_PHRASE_OPTIONS = {"fields", "unless_preceded_by", "window", "inflect"}
 _BRAND_FILTERS = {"tier", "brand_category"}
 
 
 def _phrases(value: object, raw: dict[str, Any], files: DataFiles, path: str) -> Condition:
-    return Phrases(_normalised(value, path), _fields(raw, path, ("title", "description")),
+    # Inline phrases are phrases, never list names (those belong in phrase_list).
+    languages = _inflect(raw, path)
+    phrases = _normalised(value, path, inflect=(files, languages) if languages else None)
+    return Phrases(phrases, _fields(raw, path, ("title", "description")),
                    _unless(raw, path, files), _window(raw, path))
 
 
@@ -135,7 +160,7 @@ def _phrase_list(value: object, raw: dict[str, Any], files: DataFiles, path: str
     names = _strings(value, path)
     for name in names:
         try:
-            phrases.extend(files.phrases(name))
+            phrases.extend(files.phrases(name, inflect=_inflect(raw, path)))
         except ValueError as exc:
             raise RuleProblem(f"{path}: {exc}") from None
     return Phrases(tuple(dict.fromkeys(phrases)), _fields(raw, path, ("title", "description")),

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from moderation.intake import barcodes
 from moderation.schemas import OfferIn
 from rules.types import OfferText
 
@@ -55,7 +56,11 @@ def read_offer_events(path: Path) -> Iterator[tuple[int, OfferIn | Rejected]]:
 
 # Column names of common listing exports, so a file can be screened as it was downloaded.
 _ALIASES = {"title": ("title", "product_name", "name"),
-            "id": ("marketplace_id", "id", "uniq_id")}
+            "id": ("marketplace_id", "id", "uniq_id", "offer_id"),
+            "price": ("price", "price_pln"),
+            "gtins": ("gtins", "gtin", "ean", "barcode")}
+# Several barcodes in one CSV cell: separated by these, never by the spaces inside one code.
+_CELL_SEPARATORS = str.maketrans({";": "\n", ",": "\n", "|": "\n"})
 
 
 def _field(row: dict[str, Any], name: str) -> Any:
@@ -65,18 +70,25 @@ def _field(row: dict[str, Any], name: str) -> Any:
 def _text_of(row: dict[str, Any]) -> OfferText:
     raw_seller = row.get("seller")
     seller: dict[str, Any] = raw_seller if isinstance(raw_seller, dict) else {}
-    price = row.get("price")
-    gtins = row.get("gtins") or []
+    price = _field(row, "price")
+    gtins = _field(row, "gtins") or []
     if isinstance(gtins, str):
-        gtins = [g for g in gtins.replace(";", " ").replace(",", " ").split() if g]
+        gtins = gtins.translate(_CELL_SEPARATORS).splitlines()
+    title = str(_field(row, "title") or "")
+    description = str(row.get("description") or "")
+    # The same reading as intake: "590 1234 123457" is one barcode, a wrong check digit none.
+    codes = barcodes.read([str(g) for g in gtins if g is not None], title=title,
+                          description=description)
+    currency = row.get("currency") or ("PLN" if row.get("price_pln") not in (None, "")
+                                       else None)
     return OfferText(
-        title=str(_field(row, "title") or ""),
-        description=str(row.get("description") or ""),
+        title=title,
+        description=description,
         category=row.get("category") or None,
         brand=row.get("brand") or None,
         price=float(price) if price not in (None, "") else None,
-        currency=row.get("currency") or None,
-        gtins=tuple(str(g) for g in gtins),
+        currency=currency,
+        gtins=codes.valid,
         seller_account_age_days=_int(row.get("seller_account_age_days")
                                      or seller.get("account_age_days")),
         seller_activated=seller.get("activated") if seller else None,

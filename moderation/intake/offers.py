@@ -37,7 +37,7 @@ class IngestResult:
         return self.outcome in (IngestOutcome.CREATED, IngestOutcome.UPDATED)
 
 
-_OFFER_FIELDS = ("title", "description", "category", "brand", "price", "currency", "gtins")
+_OFFER_FIELDS = ("title", "description", "category", "brand", "price", "currency")
 
 
 def content_hash(payload: dict[str, Any]) -> str:
@@ -141,6 +141,11 @@ def ingest_many(session: Session, events: Sequence[OfferIn]) -> list[IngestResul
 
 def _offer_row(event: OfferIn, seller_id: int, now: Any) -> dict[str, Any]:
     row = {name: getattr(event, name) for name in _OFFER_FIELDS}
+    # Only valid GTINs (as digits) reach screening and the safety keys; a code with a wrong
+    # check digit or no GTIN shape is kept, as written, with what is wrong with it.
+    codes = event.barcodes()
+    row["gtins"] = list(codes.valid)
+    row["barcode_flags"] = [flag.as_dict() for flag in codes.flags]
     row.update(
         marketplace_id=event.marketplace_id, seller_id=seller_id, version=event.version,
         needs_screening=True, updated_at=now, created_at=now,

@@ -50,7 +50,10 @@ class Offer(Base):
     brand: Mapped[str | None] = mapped_column(String(120))
     price: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     currency: Mapped[str | None] = mapped_column(String(3))
-    gtins: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    gtins: Mapped[list[Any]] = mapped_column(JSON, default=list)  # valid GTINs, digits only
+    # Barcodes given that are not valid GTINs, as written: {value, problem, source}.
+    barcode_flags: Mapped[list[Any]] = mapped_column(JSON, default=list,
+                                                     server_default=text("'[]'"))
     status: Mapped[str] = mapped_column(String(16), default="active")
     # The version last screened; the sweep looks for offers where this lags `version`.
     screened_version: Mapped[int | None] = mapped_column(Integer)

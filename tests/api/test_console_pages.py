@@ -231,3 +231,15 @@ def test_a_notice_case_shows_the_notice_and_a_counter_notice_case_the_statement(
     assert removed.notice.reference in original and removed.notice.explanation in original
     contested = browser.get(f"/cases/{filed.case_id}").text
     assert "genuine goods bought from the brand" in contested and filed.reference in contested
+
+
+def test_the_case_page_shows_a_barcode_with_a_wrong_check_digit(session: Session) -> None:
+    offer = make_offer(session, title=REVIEW_TITLE, brand=None, price="89.00",
+                       gtins=["590 1234 123457", "5901234123458"])
+    screen_all(session)
+    case = session.query(Case).filter_by(offer_id=offer.id).one()
+    page = logged_in(_person(session).name, TEST_PASSWORD).get(f"/cases/{case.id}").text
+    barcodes = page[page.index('class="barcodes"'):]
+    barcodes = barcodes[:barcodes.index("</dd>")]
+    assert "5901234123457" in barcodes
+    assert "5901234123458 (wrong check digit)" in barcodes

@@ -8,7 +8,7 @@ from redis import Redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderation.tables import Offer, OfferVersion, Seller
+from moderation.tables import Offer, OfferKey, OfferVersion, Seller
 from tests.api.conftest import auth
 from tests.factories import COUNTERFEIT_TITLE, offer_event
 from workers.main import make_worker
@@ -47,7 +47,8 @@ def test_conflicting_version_answers_409(client: TestClient, keys: dict[str, str
         ({"version": 0}, "version"),
         ({"price": "-1"}, "price"),
         ({"currency": "złoty"}, "currency"),
-        ({"gtins": ["12AB"]}, "gtins.0"),
+        ({"gtins": ["1" * 65]}, "gtins.0"),
+        ({"gtins": ["5901234123457", "590\x001234"]}, "gtins.1"),
         ({"seller": {}}, "seller.id"),
         ({"surprise": 1}, "surprise"),
         ({"marketplace_id": "bad id with spaces"}, "marketplace_id"),
@@ -103,3 +104,32 @@ def test_who_may_send_offers(client: TestClient, keys: dict[str, str], role: str
 def test_unknown_offer_answers_404(client: TestClient, keys: dict[str, str]) -> None:
     response = client.get("/v1/offers/987654321", headers=auth(keys["moderator"]))
     assert response.status_code == 404 and response.json()["error"] == "not_found"
+
+
+def test_barcodes_are_read_as_written_and_bad_ones_flagged_not_refused(
+        client: TestClient, keys: dict[str, str], session: Session, redis: Redis) -> None:
+    event = offer_event(gtins=["590 1234 123457", "5901234123458", "brak"])
+    created = client.post("/v1/offers", json=event, headers=auth(keys["integration"]))
+    assert created.status_code == 201
+    make_worker().work(burst=True)
+    offer = client.get(f"/v1/offers/{created.json()['id']}",
+                       headers=auth(keys["moderator"])).json()["offer"]
+    assert offer["gtins"] == ["5901234123457"]
+    assert offer["barcode_flags"] == [
+        {"value": "5901234123458", "problem": "check_digit", "source": "gtins"},
+        {"value": "brak", "problem": "not_a_gtin", "source": "gtins"}]
+    # Only the valid barcode is a safety-matching key.
+    gtin_keys = session.scalars(select(OfferKey.key).where(
+        OfferKey.offer_id == created.json()["id"], OfferKey.key.like("g:%"))).all()
+    assert gtin_keys == ["g:05901234123457"]
+
+
+@pytest.mark.parametrize("written", ["590 1234 123457", "5901-2341-23457", "5901234123457"])
+def test_a_barcode_only_in_the_description_is_read(client: TestClient, keys: dict[str, str],
+                                                   written: str) -> None:
+    event = offer_event(gtins=[], description=f"Rower miejski. Kod EAN: {written}.")
+    created = client.post("/v1/offers", json=event, headers=auth(keys["integration"]))
+    assert created.status_code == 201
+    offer = client.get(f"/v1/offers/{created.json()['id']}",
+                       headers=auth(keys["moderator"])).json()["offer"]
+    assert offer["gtins"] == ["5901234123457"] and offer["barcode_flags"] == []

@@ -169,5 +169,5 @@ def test_parse_rules_builds_rules_from_a_dict() -> None:
 
 def test_shipped_packs_load(shipped: Any) -> None:
     packs = {r.pack for r in shipped.rules}
-    assert packs == {"counterfeit", "prohibited", "brand_abuse"}
+    assert packs == {"counterfeit", "prohibited", "brand_abuse", "claims"}
     assert all(r.examples.match and r.examples.no_match for r in shipped.rules)
