@@ -327,7 +327,8 @@ def _fast_forms(text: str) -> tuple[str, str, bool]:
     """
     parts = text.split()
     looked_up = list(map(_CACHE.get, parts))
-    if None in looked_up:
+    missed = None in looked_up
+    if missed:
         looked_up = [_token(p) if t is None else t for p, t in zip(parts, looked_up, strict=True)]
     tokens: list[str] = looked_up  # type: ignore[assignment]
     if _hinted(tokens):
@@ -336,11 +337,14 @@ def _fast_forms(text: str) -> tuple[str, str, bool]:
         if runs:
             for a, b in reversed(runs):
                 tokens[a:b] = [_words(_join_piece(tokens[a:b])).text()]
-            joined = " ".join(filter(None, tokens))
-            return joined, squeeze_text(joined), _ODD_HINT.search(joined) is not None
+            spaced = " ".join(filter(None, tokens))
+            return spaced, squeeze_text(spaced), _ODD_HINT.search(spaced) is not None
+    joined = " ".join(filter(None, tokens))
+    if missed:
+        # A miss may have cleared the caches half-way through this text: work it out.
+        return joined, squeeze_text(joined), _ODD_HINT.search(joined) is not None
     squeezed: list[str] = list(map(_SQUEEZED.__getitem__, parts))
-    return (" ".join(filter(None, tokens)), " ".join(filter(None, squeezed)),
-            not _ODD.isdisjoint(parts))
+    return joined, " ".join(filter(None, squeezed)), not _ODD.isdisjoint(parts)
 
 
 def _hinted(tokens: list[str]) -> bool:

@@ -130,3 +130,17 @@ def test_phrase_variants_swap_l_and_i_and_run_words_together() -> None:
     assert "jakoryginal" in phrase_variants("jak oryginal")
     assert "knockof" not in phrase_variants("knockoff")  # the scanner squeezes instead
     assert "topcop" not in phrase_variants("1:1 kopia")
+
+
+def test_a_full_token_cache_is_cleared_without_losing_a_text(monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    # A miss that clears the caches in the middle of a text must not drop the tokens of the
+    # same text looked up before it (they were in the cache a moment ago).
+    import rules.normalise as nm
+
+    monkeypatch.setattr(nm, "_CACHE_LIMIT", 3)
+    for word in ("alfa", "beta", "gamma"):
+        normalise(word)
+    norm = normalise("alfa beta gamma rreplikaa nowe")
+    assert norm.text == "alfa beta gamma rreplikaa nowe"
+    assert norm.squeezed == "alfa beta gama replika nowe"
