@@ -5,8 +5,9 @@
 
 Offers are the seeded benchmark offers of `benchmarks/offer_gen.py` (Polish title, ~600-char
 description). Per-offer latency is a batch's time divided by its size. The false-positive rate
-is measured on real listings the model never saw: rows 4,000.. of the Flipkart file (the first
-4,000 are the training sample), at the bundle's precision-0.95 threshold. Target: < 1%.
+is measured on real listings the model never saw: rows 5,000.. of the Flipkart file (the first
+5,000 are the training sample), at the policy's review threshold. For the held-out shops and
+the whole screening, see `moderation eval screening`.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ import numpy as np  # noqa: E402
 
 from benchmarks.offer_gen import BAD_MARKERS, offers  # noqa: E402
 from models.bundle import DEV_SIGNING_KEY, Classifier, load_bundle  # noqa: E402
+from models.listings import FLIPKART_TRAINING_ROWS  # noqa: E402
 from models.train import DEFAULT_BUNDLE_DIR, read_benign  # noqa: E402
+from moderation.policy import REVIEW_LAWFUL_SHARE  # noqa: E402
 from rules.types import OfferText  # noqa: E402
 
 BENIGN_CSV = Path("/work/shared/data/benign-listings/flipkart_titles_a.csv")
-TRAINING_ROWS = 4_000
+TRAINING_ROWS = FLIPKART_TRAINING_ROWS
 
 
 def bench_offers(n: int) -> tuple[list[OfferText], np.ndarray]:
@@ -90,9 +93,10 @@ def main() -> None:
           f"(min {min(rates):,.0f}, max {max(rates):,.0f}); per offer p50 "
           f"{statistics.median(p50s):.3f} ms, p99 {statistics.median(p99s):.3f} ms")
 
-    threshold = clf.threshold_for(0.95)
+    threshold = clf.threshold_for(REVIEW_LAWFUL_SHARE)
     values = np.array([s.value for s in clf.score_many(items, explain=0)])
-    print(f"threshold at precision 0.95: {threshold:.4f}")
+    print(f"review threshold (at most {REVIEW_LAWFUL_SHARE:.1%} of lawful listings out of "
+          f"fold): {threshold:.4f}")
     print(f"benchmark offers with a counterfeit marker in the title: {int(bad.sum())}, "
           f"flagged {np.mean(values[bad] >= threshold):.1%}; without: flagged "
           f"{np.mean(values[~bad] >= threshold):.2%}")
@@ -101,13 +105,13 @@ def main() -> None:
         print(f"no held-out benign file at {args.benign}: skipping the false-positive rate")
         return
     held_out = read_benign(args.benign)[TRAINING_ROWS:]
-    scores = clf.score_many([e.offer for e in held_out], explain=3)
+    scores = clf.score_many(held_out, explain=3)
     flagged = [(s, e) for s, e in zip(scores, held_out, strict=True) if s.value >= threshold]
     share = len(flagged) / max(len(held_out), 1)
     print(f"held-out benign listings (rows {TRAINING_ROWS:,}..): {len(held_out):,}, above "
-          f"threshold {len(flagged)} = {share:.2%} (target < 1%)")
+          f"threshold {len(flagged)} = {share:.2%}")
     for s, e in sorted(flagged, key=lambda p: -p[0].value)[:10]:
-        print(f"  {s.value:.3f}  {e.offer.title[:70]!r}  {[n for n, _ in s.features]}")
+        print(f"  {s.value:.3f}  {e.title[:70]!r}  {[n for n, _ in s.features]}")
 
 
 if __name__ == "__main__":

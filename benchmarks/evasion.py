@@ -288,17 +288,25 @@ def caught(ruleset: RuleSet, titles: list[str]) -> list[bool]:
 
 
 def run(ruleset: RuleSet, *, templates: int = len(TEMPLATES), seed: int = 7,
-        show: int = 3) -> dict[str, object]:
-    """Catch rates per technique; misses (caught plain, missed disguised) for inspection."""
+        show: int = 3, judge: Callable[[list[str]], list[bool]] | None = None
+        ) -> dict[str, object]:
+    """Catch rates per technique; misses (caught plain, missed disguised) for inspection.
+
+    `judge` says which titles are caught (default: a counterfeit rule of `ruleset` reviews
+    or blocks them); the notebook passes the whole screening, classifier included.
+    """
+    def is_caught(titles: list[str]) -> list[bool]:
+        return judge(titles) if judge is not None else caught(ruleset, titles)
+
     rnd = random.Random(seed)
     cases = [(m, t, rnd.choice(BRANDS)) for m in markers() for t in TEMPLATES[:templates]]
-    plain = caught(ruleset, [t.format(brand=b, marker=m) for m, t, b in cases])
+    plain = is_caught([t.format(brand=b, marker=m) for m, t, b in cases])
     plain_rate = sum(plain) / len(plain)
     rows: dict[str, dict[str, object]] = {}
     for name, technique in [*TECHNIQUES.items(), ("combined (2-3 techniques)", combined)]:
         trnd = random.Random(f"{seed}:{name}")
         titles = [t.format(brand=b, marker=technique(m, trnd)) for m, t, b in cases]
-        got = caught(ruleset, titles)
+        got = is_caught(titles)
         rate = sum(got) / len(got)
         misses = [title for g, p, title in zip(got, plain, titles, strict=True) if p and not g]
         rows[name] = {"caught": rate, "ratio": rate / plain_rate, "misses": misses[:show]}

@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import io
 import json
-import math
 import os
 import warnings
 from collections.abc import Callable, Sequence
@@ -55,7 +54,8 @@ class Classifier:
         self._names = self._featurizer.get_feature_names_out()
         self._coef = np.asarray(self._model.coef_, dtype=np.float64).ravel()
         self._thresholds = {
-            float(row["precision_target"]): row["threshold"] for row in manifest["thresholds"]
+            float(row["max_lawful_share"]): float(row["threshold"])
+            for row in manifest["thresholds"]
         }
 
     def score_many(self, offers: Sequence[OfferText], *, explain: int = 5) -> list[Score]:
@@ -83,17 +83,16 @@ class Classifier:
             scores.append(Score(float(value), feats))
         return scores
 
-    def threshold_for(self, precision: float) -> float:
-        """The score threshold for a precision target: the nearest tabled target >= asked.
+    def threshold_for(self, lawful_share: float) -> float:
+        """The score threshold that flags at most this share of real lawful listings.
 
-        Returns inf when validation never reached that precision (flag nothing).
+        Takes the nearest tabled target at or below the share asked (never flags more).
         """
-        targets = sorted(t for t in self._thresholds if t >= precision - 1e-9)
+        targets = sorted(t for t in self._thresholds if t <= lawful_share + 1e-12)
         if not targets:
-            raise ValueError(f"no precision target >= {precision} in the bundle's table "
+            raise ValueError(f"no lawful-share target <= {lawful_share} in the bundle's table "
                              f"({sorted(self._thresholds)})")
-        threshold = self._thresholds[targets[0]]
-        return math.inf if threshold is None else float(threshold)
+        return self._thresholds[targets[-1]]
 
 
 def dump_pipeline(pipeline: Pipeline) -> bytes:

@@ -1,79 +1,82 @@
-"""Validation metrics and the precision-target threshold table of a bundle."""
+"""Thresholds that bound the share of lawful listings flagged, and the figures behind them.
+
+A threshold is chosen on scores the model gave to listings it did not train on (out-of-fold,
+folds by shop): for each target share of real lawful listings a threshold may flag, the lowest
+threshold that keeps the share at or under it, which gives the most recall there. Precision
+depends on how common violations are, so it is stated at given prevalences, not measured on a
+training mix that is a third positive.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score
 
-PRECISION_TARGETS = (0.80, 0.90, 0.95, 0.98, 0.99)
-REPORT_THRESHOLDS = (0.3, 0.5, 0.7, 0.9)
+# Shares of real lawful listings a threshold may flag.
+LAWFUL_SHARE_TARGETS = (0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02)
+# Shares of offers that violate a rule, at which precision is stated.
+PREVALENCES = (0.01, 0.05)
+
+
+def precision_at(recall: float, lawful_share: float, prevalence: float) -> float | None:
+    """Precision of a flag with this recall and false-positive share at a given prevalence."""
+    caught = recall * prevalence
+    wrong = lawful_share * (1 - prevalence)
+    return caught / (caught + wrong) if caught + wrong else None
 
 
 def threshold_table(
-    labels: np.ndarray, scores: np.ndarray, targets: Sequence[float] = PRECISION_TARGETS
+    lawful: np.ndarray, positive: np.ndarray, *,
+    targets: Sequence[float] = LAWFUL_SHARE_TARGETS,
+    positive_groups: Mapping[str, np.ndarray] | None = None,
 ) -> list[dict[str, Any]]:
-    """For each precision target, the threshold with the most recall at precision >= target.
+    """For each lawful-share target, the lowest threshold flagging at most that share.
 
-    Flagging means score >= threshold, as in the policy. Among thresholds reaching the same
-    best recall the highest is kept (same catch, fewer flags). A target no threshold reaches
-    gets threshold None: the classifier should flag nothing at that precision.
+    `lawful` and `positive` are scores of real lawful listings and of positives; flagging is
+    `score >= threshold`. `positive_groups` (name -> scores) adds a recall per group.
     """
-    precision, recall, thresholds = precision_recall_curve(labels, scores)
-    # The curve's last point (precision 1, recall 0) has no threshold.
-    precision, recall = precision[:-1], recall[:-1]
+    lawful = np.sort(np.asarray(lawful, dtype=np.float64))[::-1]
+    positive = np.asarray(positive, dtype=np.float64)
     rows = []
     for target in targets:
-        ok = np.flatnonzero(precision >= target)
-        if ok.size == 0:
-            rows.append({"precision_target": target, "threshold": None, "recall": 0.0,
-                         "precision": None})
-            continue
-        best = recall[ok].max()
-        i = ok[recall[ok] == best].max()  # thresholds ascend with the index
-        rows.append({"precision_target": target, "threshold": float(thresholds[i]),
-                     "recall": float(recall[i]), "precision": float(precision[i])})
+        allowed = int(np.floor(target * len(lawful) + 1e-9))
+        # Flag only scores above the (allowed+1)-th highest lawful score: at most `allowed`
+        # lawful listings reach the threshold. Ties stay below it.
+        threshold = (0.0 if allowed >= len(lawful)
+                     else float(np.nextafter(lawful[allowed], np.inf)))
+        share = float(np.mean(lawful >= threshold)) if len(lawful) else 0.0
+        recall = float(np.mean(positive >= threshold)) if len(positive) else 0.0
+        row: dict[str, Any] = {
+            "max_lawful_share": target, "threshold": threshold, "lawful_share": share,
+            "recall": recall,
+            "precision_at_prevalence": {str(p): precision_at(recall, share, p)
+                                        for p in PREVALENCES},
+        }
+        if positive_groups:
+            row["recall_by_group"] = {name: float(np.mean(np.asarray(s) >= threshold))
+                                      for name, s in sorted(positive_groups.items()) if len(s)}
+        rows.append(row)
     return rows
 
 
-def at_threshold(labels: np.ndarray, scores: np.ndarray, threshold: float) -> dict[str, Any]:
-    """Precision, recall and flagged count when flagging score >= threshold."""
-    flagged = scores >= threshold
-    tp = int(np.sum(flagged & (labels == 1)))
-    n_flagged = int(flagged.sum())
-    positives = int(np.sum(labels == 1))
-    return {
-        "threshold": threshold,
-        "flagged": n_flagged,
-        "precision": tp / n_flagged if n_flagged else None,
-        "recall": tp / positives if positives else None,
-        "false_positive_rate": (n_flagged - tp) / max(int(np.sum(labels == 0)), 1),
-    }
+def ranking_metrics(labels: np.ndarray, scores: np.ndarray) -> dict[str, Any]:
+    """ROC AUC and average precision (prevalence of this set), with the set's size."""
+    labels = np.asarray(labels)
+    out: dict[str, Any] = {"n": len(labels), "positives": int(labels.sum())}
+    if 0 < labels.sum() < len(labels):
+        out["roc_auc"] = float(roc_auc_score(labels, scores))
+        out["average_precision"] = float(average_precision_score(labels, scores))
+    return out
 
 
-def validation_metrics(
-    labels: np.ndarray, scores: np.ndarray, sources: Sequence[str], table: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """ROC AUC, average precision, fixed-threshold figures and per-source flag rates."""
-    src = np.asarray(sources)
-    at_95 = next((r["threshold"] for r in table if r["precision_target"] == 0.95), None)
-    by_source = {}
-    for name in sorted(set(sources)):
-        mask = src == name
-        by_source[name] = {
-            "n": int(mask.sum()),
-            "label": int(labels[mask][0]),
-            "flagged_at_p95": (float(np.mean(scores[mask] >= at_95)) if at_95 is not None
-                               else 0.0),
-        }
-    return {
-        "n": len(labels),
-        "positives": int(labels.sum()),
-        "positive_share": float(labels.mean()),
-        "roc_auc": float(roc_auc_score(labels, scores)),
-        "average_precision": float(average_precision_score(labels, scores)),
-        "at_thresholds": [at_threshold(labels, scores, t) for t in REPORT_THRESHOLDS],
-        "by_source": by_source,
-    }
+def pr_curve(labels: np.ndarray, scores: np.ndarray, points: int = 50) -> dict[str, list[float]]:
+    """A thinned precision-recall curve (for the notebook's plot)."""
+    precision, recall, thresholds = precision_recall_curve(labels, scores)
+    keep = np.unique(np.linspace(0, len(thresholds) - 1, num=min(points, len(thresholds)),
+                                 dtype=int))
+    return {"precision": [float(precision[i]) for i in keep],
+            "recall": [float(recall[i]) for i in keep],
+            "threshold": [float(thresholds[i]) for i in keep]}

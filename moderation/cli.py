@@ -14,11 +14,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from moderation.cli_eval import eval_app
 from moderation.config import get_settings
 
 app = typer.Typer(help="Marketplace moderation service.", no_args_is_help=True)
 rules_app = typer.Typer(help="Rule packs.", no_args_is_help=True)
-eval_app = typer.Typer(help="Evaluations anyone can rerun.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts: people (password) and API clients (key).",
                         no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
@@ -262,14 +262,20 @@ def _print_comparison(summary: Any) -> None:
 @app.command()
 def train(
     out: Annotated[Path | None, typer.Option(help="Bundle directory to write.")] = None,
+    listings: Annotated[Path | None, typer.Option(
+        help="Folder of real shop feeds (default ../shared/data/polish-listings).")] = None,
     seed: int = 7,
 ) -> None:
-    """Train the classifier and write a signed model bundle."""
+    """Train the classifier on real listings and write a signed model bundle (minutes)."""
     from models.bundle import save_bundle
-    from models.train import DEFAULT_BUNDLE_DIR, train_bundle
+    from models.train import DEFAULT_BUNDLE_DIR, DEFAULT_LISTINGS_DIR, train_bundle
 
     target = out or get_settings().model_dir or DEFAULT_BUNDLE_DIR
-    classifier = train_bundle(seed=seed)
+    try:
+        classifier = train_bundle(listings_dir=listings or DEFAULT_LISTINGS_DIR, seed=seed)
+    except FileNotFoundError as exc:
+        console.print(f"[red]{exc}")
+        raise typer.Exit(1) from None
     save_bundle(classifier, target, signing_key=get_settings().model_signing_key.encode())
     console.print(f"wrote {target} ({classifier.version})")
     console.print_json(json.dumps(classifier.manifest.get("metrics", {})))
@@ -345,35 +351,6 @@ def users_create(
         console.print(f"[red]{exc.message}")
         raise typer.Exit(1) from None
     typer.echo(created.api_key)
-
-
-@eval_app.command("matching")
-def eval_matching(
-    files: list[Path],
-    matcher: Annotated[str, typer.Option(help="learned (models/matching) or rules (the "
-                                              "keys and rapidfuzz that open safety cases)")]
-    = "learned",
-    bundle: Annotated[Path | None, typer.Option(help="A matcher bundle directory.")] = None,
-) -> None:
-    """Precision, recall and F1 of a product matcher on labelled pairs (DeepMatcher format)."""
-    from models.matching.evaluate import evaluate_file
-    from models.matching.records import dataset_name, read_pairs
-    from moderation.safety.evaluation import evaluate_rules
-
-    table = Table(title=f"{matcher} matcher")
-    for column in ("file", "pairs", "precision", "recall", "F1"):
-        table.add_column(column, justify="left" if column == "file" else "right")
-    for path in files:
-        if matcher == "rules":
-            result = evaluate_rules(read_pairs(path, source=dataset_name(path)))
-        elif matcher == "learned":
-            result = evaluate_file(path, bundle)
-        else:
-            raise typer.BadParameter("learned or rules", param_hint="--matcher")
-        table.add_row(path.name, str(result.get("labelled", result.get("pairs"))),
-                      f"{100 * result['precision']:.1f}", f"{100 * result['recall']:.1f}",
-                      f"{100 * result['f1']:.1f}")
-    console.print(table)
 
 
 @app.command()

@@ -2,8 +2,9 @@
 
 Rule hits and the model score become a route. Only a rule that says block may block; the
 classifier alone can at most send an offer to review. The score cut-offs are not numbers
-typed here but precision targets: the model bundle knows, from its validation data, which
-score gives the most recall at that precision.
+typed here but shares of lawful listings the model may send to review: the model bundle
+knows, from scores it gave real listings of shops it did not train on, which score keeps to
+that share with the most recall.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from models.bundle import Score
 from moderation.domain import Assessment, Route
 from rules.types import Hit, Outcome, Severity
 
-# Review when the classifier is at least this precise at the offer's score.
-REVIEW_PRECISION = 0.95
-# Above the score reaching this precision, the case jumps the queue.
-URGENT_PRECISION = 0.99
+# The model alone may send at most this share of real lawful listings to review (the rules
+# send some more; together they must stay under half a percent of a lawful shop).
+REVIEW_LAWFUL_SHARE = 0.002
+# Above the score that only this share of lawful listings reaches, the case jumps the queue.
+URGENT_LAWFUL_SHARE = 0.0005
 
 SEVERITY_PRIORITY = {Severity.CRITICAL: 1, Severity.HIGH: 2, Severity.MEDIUM: 3, Severity.LOW: 4}
 MODEL_PRIORITY = 3
@@ -49,9 +51,9 @@ class Policy:
 
     @classmethod
     def for_thresholds(cls, threshold_for: Callable[[float], float]) -> Policy:
-        """Resolve the precision targets through a bundle's `threshold_for(precision)`."""
-        review = float(threshold_for(REVIEW_PRECISION))
-        urgent = max(review, float(threshold_for(URGENT_PRECISION)))
+        """Resolve the lawful-share targets through a bundle's `threshold_for(share)`."""
+        review = float(threshold_for(REVIEW_LAWFUL_SHARE))
+        urgent = max(review, float(threshold_for(URGENT_LAWFUL_SHARE)))
         return cls(review_threshold=review, urgent_threshold=urgent)
 
     def route(self, hits: Sequence[Hit], score: Score, *, hold: str | None = None,

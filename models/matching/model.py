@@ -36,7 +36,7 @@ from models.features import fold_fingerprint
 from models.matching.features import FEATURE_NAMES, PairFeaturizer
 from models.matching.normalise import model_codes, normalise_brand, normalise_model
 from models.matching.records import Pair
-from models.metrics import threshold_table
+from models.matching.thresholds import threshold_table
 
 __all__ = [
     "DEFAULT_BUNDLE_DIR",

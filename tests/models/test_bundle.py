@@ -28,6 +28,8 @@ from models.bundle import (
     load_bundle,
     save_bundle,
 )
+from models.metrics import LAWFUL_SHARE_TARGETS
+from moderation.policy import REVIEW_LAWFUL_SHARE
 from rules.types import OfferText
 
 KEY = b"test-signing-key"
@@ -85,17 +87,21 @@ def test_saved_bundle_has_pipeline_and_signed_manifest(saved: Path, tiny_clf: Cl
     assert re.fullmatch(r"clf-\d{8}-[0-9a-f]{8}", manifest["version"])
     assert manifest["version"].endswith(fitted_fingerprint(tiny_clf.pipeline)[:8])
     assert set(manifest["libraries"]) >= {"python", "sklearn", "numpy", "scipy"}
-    assert [r["precision_target"] for r in manifest["thresholds"]] == [0.8, 0.9, 0.95, 0.98, 0.99]
-    assert {"roc_auc", "average_precision", "at_thresholds"} <= set(
-        manifest["metrics"]["validation"])
-    assert manifest["training_data"]["train"]["flipkart_benign"]["0"] > 0
+    assert [r["max_lawful_share"] for r in manifest["thresholds"]] == list(
+        LAWFUL_SHARE_TARGETS)
+    assert {"roc_auc", "average_precision"} <= set(
+        manifest["metrics"]["out_of_fold"]["lawful_vs_injected"])
+    data = manifest["training_data"]
+    assert data["real_rows_by_source"]["flipkart"] == 600
+    assert data["rows_by_kind"]["injected"] > 0 and data["rows_by_kind"]["contrast_twin"] > 0
 
 
 def test_round_trip_gives_identical_scores(saved: Path, tiny_clf: Classifier) -> None:
     loaded = load_bundle(saved, signing_key=KEY)
     assert loaded.version == tiny_clf.version
     assert loaded.score_many(OFFERS) == tiny_clf.score_many(OFFERS)
-    assert loaded.threshold_for(0.95) == tiny_clf.threshold_for(0.95)
+    assert loaded.threshold_for(REVIEW_LAWFUL_SHARE) == tiny_clf.threshold_for(
+        REVIEW_LAWFUL_SHARE)
 
 
 def test_the_marker_pickle_really_runs_when_loaded(tmp_path: Path) -> None:
@@ -186,17 +192,18 @@ def test_default_bundle_loads_with_the_dev_key() -> None:
         warnings.simplefilter("error")  # a changed rules.normalise.fold means: retrain
         clf = load_bundle(DEFAULT_BUNDLE_DIR, signing_key=DEV_SIGNING_KEY)
     bad, good, _ = clf.score_many(OFFERS)
-    assert bad.value >= clf.threshold_for(0.95) > good.value
+    assert bad.value >= clf.threshold_for(REVIEW_LAWFUL_SHARE) > good.value
+    # Trained on the real shops with some held out for the evaluation.
+    assert "medkon_pharmacy" in clf.manifest["training_data"]["held_out_shops"]
 
 
 def test_training_is_reproducible_across_processes(tiny_clf: Classifier) -> None:
     """Same data and seed in a fresh process: byte-identical pipeline, hence the same version."""
     script = (
-        "from models.train import DEFAULT_BENIGN_PATH, build_training_set, fit_classifier\n"
-        "data = build_training_set(benign_path=DEFAULT_BENIGN_PATH, benign_limit=200,\n"
-        "                          n_generated=500, seed=3)\n"
-        "clf = fit_classifier(data)\n"
-        "clf.score_many(data.offers[:5])\n"
+        "from models.train import fit_classifier\n"
+        "from tests.models.conftest import tiny_training_set\n"
+        "clf = fit_classifier(tiny_training_set(), folds=3)\n"
+        "clf.score_many(clf_offers := tiny_training_set().offers[:5])\n"
         "print(clf.version)\n"
     )
     root = Path(__file__).resolve().parents[2]

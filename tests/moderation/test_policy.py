@@ -4,7 +4,14 @@ import pytest
 
 from models.bundle import Score
 from moderation.domain import Route
-from moderation.policy import HELD_SELLER_REASON, MODEL_REASON, REVIEW_SLA, Policy
+from moderation.policy import (
+    HELD_SELLER_REASON,
+    MODEL_REASON,
+    REVIEW_LAWFUL_SHARE,
+    REVIEW_SLA,
+    URGENT_LAWFUL_SHARE,
+    Policy,
+)
 from rules.types import Hit, Outcome, Severity
 
 POLICY = Policy(review_threshold=0.6, urgent_threshold=0.9)
@@ -45,10 +52,12 @@ def test_reason_comes_from_the_most_urgent_rule_or_the_model() -> None:
     assert POLICY.route([], Score(0.8, ())).reason_code == MODEL_REASON
 
 
-def test_thresholds_come_from_the_bundles_precision_table() -> None:
-    table = {0.95: 0.7, 0.99: 0.93}
-    policy = Policy.for_thresholds(lambda p: table[p])
+def test_thresholds_come_from_the_bundles_lawful_share_table() -> None:
+    table = {REVIEW_LAWFUL_SHARE: 0.7, URGENT_LAWFUL_SHARE: 0.93}
+    policy = Policy.for_thresholds(lambda share: table[share])
     assert (policy.review_threshold, policy.urgent_threshold) == (0.7, 0.93)
+    # The policy lets the model alone send a small share of lawful shops to review.
+    assert URGENT_LAWFUL_SHARE < REVIEW_LAWFUL_SHARE <= 0.005
 
 
 @pytest.mark.parametrize(
