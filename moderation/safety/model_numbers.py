@@ -137,7 +137,13 @@ def _ascii(text: str) -> str:
 def _units(text: str) -> list[_Unit]:
     units = []
     for match in _UNIT.finditer(text):
-        pieces = _TOKEN.findall(match.group())
+        written = match.group()
+        if written.isalnum():
+            if len(written) >= 4 and written.isalpha() and written.lower() not in _UNITS_AFTER:
+                continue  # a word: never part of a model, and most of any text
+            pieces = [written]
+        else:
+            pieces = _TOKEN.findall(written)
         raw = "".join(pieces)
         units.append(_Unit(match.start(), match.end(), pieces, raw, raw.lower()))
     if "*" not in text:
@@ -192,7 +198,7 @@ def _classified(ascii_text: str) -> tuple[str, list[_Unit], list[tuple[int, int]
         following = units[i + 1] if i + 1 < len(units) else None
         unit.kind = _kind(unit, following, ascii_text, cased=cased)
         # A unit inside a label ("no" of "art. no") is the label, not a code.
-        if any(a <= unit.start and unit.end <= b for a, b in labels):
+        if labels and any(a <= unit.start and unit.end <= b for a, b in labels):
             unit.kind = LABEL
     for before, x, after in zip(units, units[1:], units[2:], strict=False):
         if x.key == "x" and before.kind == NONE and after.key.isdigit():
@@ -257,6 +263,8 @@ def read(text: str | None, *, labelled: bool = False, only_labelled: bool = Fals
         whole = _reading(run, marked=marked)
         if whole:
             (codes if whole[1] else weak).append(whole[0])
+        if len(run) == 1:
+            continue
         for a in range(len(run)):
             for b in range(a + 1, len(run) + 1):
                 if (a, b) != (0, len(run)) and (part := _reading(run[a:b], marked=marked)):
