@@ -6,11 +6,13 @@ screened against the active alerts (reappearance.py); both hand the pairs they f
 on the pair alone:
 
 - a shared barcode is a sure match;
-- the alert's model named in the offer (a shared model code, or a bare number or short
-  code next to the alert's brand) together with the alert's brand is a sure match;
+- the model of the alert's model field named in the offer (a shared model code, or a bare
+  number or short code next to the alert's brand) together with the alert's brand is a
+  sure match;
 - the alert's brand with another model code of that brand is another product: no match;
-- anything else sharing a model code, or named like the product (rapidfuzz token-set
-  ratio >= 50), is judged by the learned matcher (models/matching): a match there is an
+- anything else sharing a code (of the model field, or of the alert's name: "Photoshop CS3"
+  names a line, not one product), or named like the product (rapidfuzz token-set ratio
+  >= 50), is judged by the learned matcher (models/matching): a match there is an
   ordinary one, for a person to confirm.
 """
 
@@ -61,8 +63,9 @@ class AlertProfile:
     alert_id: int
     brands: tuple[str, ...]  # brand keys: the alert's brand and each brand it lists
     gtins: frozenset[str]  # "g:" keys of its valid barcodes
-    codes: frozenset[str]  # model codes of its model field, name and product
-    weak: frozenset[str]  # bare numbers and short codes of its name and product
+    codes: frozenset[str]  # model codes of its model field
+    weak: frozenset[str]  # its bare numbers and short codes there (rare: the field is a label)
+    hints: frozenset[str]  # codes and numbers of its name and product: evidence, not sure
     name: str  # folded name, brand and model, for the name prefilter
     record: ProductRecord  # the alert as the learned matcher reads it
 
@@ -71,25 +74,26 @@ class AlertProfile:
            gtins: Iterable[str] = ()) -> AlertProfile:
         field_models = model_numbers.read_model_field(model)
         texts = [model_numbers.read(t) for t in (name, product) if t]
-        codes = {*field_models.codes, *(c for t in texts for c in t.codes)}
-        weak = {*field_models.weak, *(w for t in texts for w in t.weak)} - codes
+        codes = set(field_models.codes)
+        weak = set(field_models.weak) - codes
+        hints = {k for t in texts for k in (*t.codes, *t.weak)} - codes - weak
         return cls(
             alert_id=alert_id, brands=brand_keys(brand),
             gtins=frozenset(f"g:{g}" for g in gtins), codes=frozenset(codes),
-            weak=frozenset(weak),
+            weak=frozenset(weak), hints=frozenset(hints),
             name=fold(" ".join(x for x in (name or product, brand, model) if x)),
             record=ProductRecord(title=" ".join(x for x in (name, product) if x),
                                  brand=brand or None, model=model or None))
 
     def lookups(self) -> dict[str, list[str]]:
-        """The index keys that find this alert's candidates, by kind: barcodes, model codes
-        (as codes and as weak keys: "4455" may stand bare next to the brand), weak keys
-        (which need the brand), brands."""
-        models = sorted(self.codes | self.weak)
+        """The index keys that find this alert's candidates, by kind: barcodes, model codes,
+        weak keys (a model written bare, "4455" next to the brand; the codes of the name),
+        brands."""
+        loose = sorted(self.weak | self.hints)
         return {"gtin": sorted(self.gtins),
                 "model": [f"m:{c}" for c in sorted(self.codes)],
-                "weak": [f"n:{c}" for c in models]
-                + [f"m:{c}" for c in sorted(self.weak)],
+                "weak": [f"n:{c}" for c in sorted(self.codes | self.weak | self.hints)]
+                + [f"m:{c}" for c in loose],
                 "brand": [f"b:{b}" for b in self.brands]}
 
 
@@ -138,18 +142,25 @@ def brand_agrees(alert: AlertProfile, candidate: Candidate) -> bool:
 
 
 def agreeing(alert: AlertProfile, candidate: Candidate) -> tuple[str, ...]:
-    """What the alert and the offer share: gtin, model, brand."""
+    """What the alert and the offer share: gtin, model (of the alert's model field), code
+    (a code of the alert's name), brand. A weak key counts only with the brand."""
     keys = candidate.keys
     fields = []
     if alert.gtins & keys:
         fields.append("gtin")
     brand = brand_agrees(alert, candidate)
-    if any(f"m:{c}" in keys for c in alert.codes) or (brand and any(
-            f"n:{c}" in keys or f"m:{c}" in keys for c in alert.codes | alert.weak)):
+    if _names(keys, alert.codes, strong=True) or (brand and _names(keys, alert.codes | alert.weak)):
         fields.append("model")
+    elif _names(keys, alert.hints, strong=True) or (brand and _names(keys, alert.hints)):
+        fields.append("code")
     if brand:
         fields.append("brand")
     return tuple(fields)
+
+
+def _names(keys: frozenset[str], models: frozenset[str], *, strong: bool = False) -> bool:
+    """The offer names one of these models: as a code, or (unless strong) bare."""
+    return any(f"m:{m}" in keys or (not strong and f"n:{m}" in keys) for m in models)
 
 
 def another_model(alert: AlertProfile, candidate: Candidate) -> bool:
@@ -181,7 +192,7 @@ def triage(alert: AlertProfile, candidate: Candidate) -> Match | _Pending | None
         return None  # found through a weak key without the brand: a number, nothing more
     if "brand" in fields and another_model(alert, candidate):
         return None
-    if "model" in fields:
+    if "model" in fields or "code" in fields:
         return _Pending(-1, fields, (False, 0.0))
     similarity = _similarity(alert, candidate)
     if similarity >= BRAND_PREFILTER:
