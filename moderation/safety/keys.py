@@ -78,13 +78,15 @@ def offer_keys(*, title: str, brand: str | None, gtins: Iterable[str],
     count next to the alert's brand.
     """
     keys = [f"g:{g}" for g in (gtin14(c) for c in gtins) if g]
-    if brand_key(brand):
-        keys.append(f"b:{brand_key(brand)}"[:140])
+    brand_text = brand_key(brand)
+    if brand_text:
+        keys.append(f"b:{brand_text}"[:140])
     models = model_numbers.read(title)
     labelled = model_numbers.read(description, only_labelled=True) if description else None
     keys.extend(f"m:{code}" for code in (*models.codes, *models.parts,
                                          *(labelled.codes if labelled else ())))
     keys.extend(f"n:{code}" for code in (*models.weak, *models.weak_parts))
-    if title_key(title):
-        keys.append(f"t:{title_key(title)}")
+    title_text = title_key(title)
+    if title_text:
+        keys.append(f"t:{title_text}")
     return list(dict.fromkeys(keys))
