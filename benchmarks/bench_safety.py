@@ -1,8 +1,9 @@
 """Matching alerts against 1,000,000 offers: one alert (median, p99) and a weekly report.
 
-    .venv/bin/python -m benchmarks.bench_safety [--offers 1000000] [--alerts 50]
+    .venv/bin/python -m benchmarks.bench_safety [--offers 1000000] [--alerts 50] [--db NAME]
 
-Uses database `moderation_bench` (reset) on the local PostgreSQL. Generates offers with
+Uses database `moderation_bench` (reset; `--db` names another, so that two checkouts can
+measure side by side) on the local PostgreSQL. Generates offers with
 realistic titles, brands, model codes and GTINs, writes them and their lookup keys with
 COPY, then matches generated alerts (a quarter by barcode, a quarter by model and brand, a
 quarter by brand and name, a quarter matching nothing) one core, each in a transaction that
@@ -26,7 +27,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
-from benchmarks.bench_e2e import DB_URL, reset_database
+from benchmarks.bench_e2e import ADMIN_URL, DB_URL
 from moderation.safety.keys import offer_keys
 
 BRANDS = [f"Brand{i:04d}" for i in range(3_000)]
@@ -48,8 +49,23 @@ def _offer(i: int, rnd: random.Random) -> tuple[str, str, str, list[str]]:
     return title.strip(), brand, model, [_gtin(i)] if i % 3 else []
 
 
-def seed(n: int) -> None:
-    engine = create_engine(DB_URL)
+def reset_database(url: str) -> None:
+    """Create the database if missing and empty its schema."""
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def seed(url: str, n: int) -> None:
+    engine = create_engine(url)
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
@@ -120,16 +136,19 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--reuse", action="store_true",
                         help="keep the offers of the last run if their number matches")
+    parser.add_argument("--db", default=DB_URL.rsplit("/", 1)[1],
+                        help="the PostgreSQL database to use (reset unless --reuse)")
     args = parser.parse_args()
-    os.environ.update(DATABASE_URL=DB_URL, REDIS_URL="redis://127.0.0.1:6379/8")
-    engine = create_engine(DB_URL)
+    url = f"{DB_URL.rsplit('/', 1)[0]}/{args.db}"
+    os.environ.update(DATABASE_URL=url, REDIS_URL="redis://127.0.0.1:6379/8")
+    engine = create_engine(url)
     if not (args.reuse and _seeded(engine) == args.offers):
-        reset_database()
+        reset_database(url)
         from moderation.migrate import upgrade
 
-        upgrade(DB_URL)
+        upgrade(url)
         start = time.perf_counter()
-        seed(args.offers)
+        seed(url, args.offers)
         print(f"indexed {args.offers:,} offers in {time.perf_counter() - start:.0f} s")
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM alert_codes"))

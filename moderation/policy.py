@@ -36,9 +36,11 @@ REVIEW_SLA = {
 }
 MODEL_REASON = "MODEL_SCORE"
 # Offers held for a person whatever else says: a suspended or terminated seller's new
-# offers, a product matching an active safety alert, one that was removed before.
+# offers, a product matching an active safety alert (surely, or as the learned matcher
+# judges it: the priorities of the cases an arriving alert opens), one removed before.
 HELD_SELLER_REASON = "SELLER_SUSPENDED"
-HOLD_PRIORITY = {"SAFETY_ALERT_MATCH": 1, "REMOVED_BEFORE": 2, HELD_SELLER_REASON: 3}
+HOLD_PRIORITY = {"SAFETY_ALERT_MATCH": 1, "REMOVED_BEFORE": 2, "SAFETY_ALERT_POSSIBLE": 3,
+                 HELD_SELLER_REASON: 3}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,26 +8,23 @@ through the same pairs, so both figures sit side by side.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from types import SimpleNamespace
 from typing import Any
 
 from models.matching.records import Pair
-from moderation.safety.keys import brand_key, model_key, offer_keys
-from moderation.safety.matching import Candidate, alert_keys, judge
+from moderation.safety.judge import AlertProfile, Candidate, judge
+from moderation.safety.keys import offer_keys
 
 
 def rules_decide(pair: Pair) -> bool:
-    """Whether the production rules would match the right record to the left as an alert."""
+    """Whether the production decision would match the right record to the left as an alert."""
     left, right = pair.left, pair.right
-    alert = SimpleNamespace(name=left.title, product="", brand=left.brand or "",
-                            model=left.model or "", brand_key=brand_key(left.brand),
-                            model_key=model_key(left.model))
-    keys = alert_keys(alert, [])  # type: ignore[arg-type]
+    alert = AlertProfile.of(alert_id=0, brand=left.brand or "", model=left.model or "",
+                            name=left.title, product="")
     # Offers have no model field: a model number travels in the title, as sellers write it.
     title = " ".join(x for x in (right.title, right.model) if x)
     candidate = Candidate(0, title, right.brand,
                           frozenset(offer_keys(title=title, brand=right.brand, gtins=())))
-    return judge(alert, keys, [candidate])[0] is not None  # type: ignore[arg-type]
+    return judge([(alert, candidate)])[0] is not None
 
 
 def evaluate_rules(pairs: Sequence[Pair]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from moderation.db import is_postgres
@@ -14,9 +14,10 @@ from moderation.tables import OfferKey
 
 
 def update_keys(session: Session, rows: Sequence[Any]) -> dict[int, list[str]]:
-    """Replace the keys of these offers (rows with id, title, brand, gtins and
-    screened_version); return them."""
-    keys = {row.id: offer_keys(title=row.title, brand=row.brand, gtins=row.gtins or ())
+    """Replace the keys of these offers (rows with id, title, brand, gtins, screened_version
+    and, when there is one, description); return them."""
+    keys = {row.id: offer_keys(title=row.title, brand=row.brand, gtins=row.gtins or (),
+                               description=getattr(row, "description", None))
             for row in rows}
     if not keys:
         return keys
@@ -59,3 +60,16 @@ def offers_with(session: Session, keys: Iterable[str], *, limit: int | None = No
     for offer_id, key in session.execute(query):
         found.setdefault(offer_id, set()).add(key)
     return found
+
+
+def model_keys_of(session: Session, offer_ids: Sequence[int]) -> dict[int, frozenset[str]]:
+    """The model keys (m: codes, n: weak keys) of these offers."""
+    found: dict[int, set[str]] = {}
+    for start in range(0, len(offer_ids), 5_000):
+        chunk = list(offer_ids[start:start + 5_000])
+        for offer_id, key in session.execute(
+                select(OfferKey.offer_id, OfferKey.key).where(
+                    OfferKey.offer_id.in_(chunk),
+                    or_(OfferKey.key.startswith("m:"), OfferKey.key.startswith("n:")))):
+            found.setdefault(offer_id, set()).add(key)
+    return {oid: frozenset(ks) for oid, ks in found.items()}

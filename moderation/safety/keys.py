@@ -1,7 +1,8 @@
 """Normalised keys shared by alerts and offers: GTINs, brands, model codes, titles.
 
-An alert finds its offers through these keys in an indexed table, so both sides must
-normalise exactly alike; this module is that one place.
+An alert finds its offers through these keys in an indexed table, and a new offer its
+alerts, so both sides must normalise exactly alike: this module (with model_numbers for
+the model codes) is that one place.
 """
 
 from __future__ import annotations
@@ -11,19 +12,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from moderation.safety import model_numbers
 from rules.normalise import fold
 
 # Legal-form words that vary between writings of one brand ("Philips Polska sp. z o.o.").
 _BRAND_NOISE = {"inc", "corp", "corporation", "co", "ltd", "llc", "gmbh", "ag", "sa", "spa",
                 "sp", "z", "o", "oo", "polska", "poland", "group", "international", "the"}
 _WORD = re.compile(r"[0-9a-z]+")
-# A model code mixes letters and digits ("es15-bb-ta", "x200", "kr-2020"): written with
-# separators or not, it is one key.
-_CODE = re.compile(r"(?<![0-9a-z])[0-9a-z]+(?:[-./][0-9a-z]+)*(?![0-9a-z])")
-_SEPARATORS = str.maketrans("", "", "-./")
-# Quantities look like codes but name no model: "2200w", "500gb", "1.5l", "3x".
-_QUANTITY = re.compile(r"^\d+(?:[.,]\d+)?(?:w|kw|v|mah|ah|gb|tb|mb|ml|l|g|kg|mm|cm|m|hz|khz|"
-                       r"mhz|ghz|cali|szt|pcs|x|k|p|mp|db|lm|rpm|in|cl)$")
 
 
 def gtin14(code: str) -> str | None:
@@ -60,31 +55,38 @@ def model_key(model: str | None) -> str:
     return "".join(_WORD.findall(_plain(model or "")))[:100]
 
 
-def model_codes(text: str | None) -> list[str]:
-    """Model-like codes in free text (letters and digits together, 4+ characters), as keys."""
-    out = []
-    for raw in _CODE.findall(_plain(text or "")):
-        if raw.isalpha() or raw.isdigit():  # most words: settled without building a key
-            continue
-        key = raw.translate(_SEPARATORS)
-        if (len(key) >= 4 and not key.isdigit() and not key.isalpha()
-                and not _QUANTITY.match(raw)):
-            out.append(key[:100])
-    return list(dict.fromkeys(out))
-
-
 def title_key(title: str | None) -> str:
     """A hash of a title's folded words: the same listing re-posted with other punctuation."""
     words = _WORD.findall(fold(title or ""))
     return hashlib.sha1(" ".join(words).encode()).hexdigest()[:24] if words else ""
 
 
-def offer_keys(*, title: str, brand: str | None, gtins: Iterable[str]) -> list[str]:
-    """Every lookup key of one offer version."""
+def brand_keys(brand: str | None) -> tuple[str, ...]:
+    """An alert's brand and each brand it lists ("Hotpoint, Indesit", "P.H. Kris - Taem"),
+    as brand keys; a remark in brackets ("since 2016, former Atlas") names none."""
+    text = re.sub(r"\([^)]*\)", " ", brand or "")
+    parts = [text, *re.split(r"[,;/]|\s-\s", text)]
+    return tuple(dict.fromkeys(k for k in map(brand_key, parts) if len(k) >= 2))
+
+
+def offer_keys(*, title: str, brand: str | None, gtins: Iterable[str],
+               description: str | None = None) -> list[str]:
+    """Every lookup key of one offer version.
+
+    m: model codes of the title (and the codes inside a longer one) and those a label
+    marks in the description; n: weak keys (bare numbers, two-character codes), which only
+    count next to the alert's brand.
+    """
     keys = [f"g:{g}" for g in (gtin14(c) for c in gtins) if g]
-    if brand_key(brand):
-        keys.append(f"b:{brand_key(brand)}"[:140])
-    keys.extend(f"m:{code}" for code in model_codes(title))
-    if title_key(title):
-        keys.append(f"t:{title_key(title)}")
+    brand_text = brand_key(brand)
+    if brand_text:
+        keys.append(f"b:{brand_text}"[:140])
+    models = model_numbers.read(title)
+    labelled = model_numbers.read(description, only_labelled=True) if description else None
+    keys.extend(f"m:{code}" for code in (*models.codes, *models.parts,
+                                         *(labelled.codes if labelled else ())))
+    keys.extend(f"n:{code}" for code in (*models.weak, *models.weak_parts))
+    title_text = title_key(title)
+    if title_text:
+        keys.append(f"t:{title_text}")
     return list(dict.fromkeys(keys))

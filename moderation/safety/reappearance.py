@@ -1,4 +1,12 @@
-"""Reappearance: a new or changed offer that matches an active alert or a removed offer."""
+"""Reappearance: a new or changed offer that matches an active alert or a removed offer.
+
+An offer is checked against the active alerts by the same judge that matches an alert
+against the indexed offers (judge.py): candidates are the alerts sharing a lookup key with
+the offer, found in the in-memory map of active alerts (active_alerts.py), one small query
+per batch whatever its size. A sure match holds the offer as SAFETY_ALERT_MATCH (priority
+1), a learned matcher's match as SAFETY_ALERT_POSSIBLE (priority 3), as an alert arriving
+would open an urgent or an ordinary case.
+"""
 
 from __future__ import annotations
 
@@ -10,72 +18,89 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from moderation.safety.matching import Candidate, Match, alert_keys, judge
-from moderation.tables import AlertCode, Offer, OfferKey, SafetyAlert, SafetyMatch
+from moderation.safety import active_alerts
+from moderation.safety.judge import AlertProfile, Candidate, Match, judge
+from moderation.tables import Offer, OfferKey, SafetyMatch
 
 SAFETY_ALERT_MATCH = "SAFETY_ALERT_MATCH"
+SAFETY_ALERT_POSSIBLE = "SAFETY_ALERT_POSSIBLE"
 REMOVED_BEFORE = "REMOVED_BEFORE"
-# A brand alone is too common to say "the same product"; these keys are specific enough.
-_SPECIFIC = ("g:", "m:", "t:")
+# Every reason a hold of this module gives (screening names their source "reappearance").
+REASONS = (SAFETY_ALERT_MATCH, SAFETY_ALERT_POSSIBLE, REMOVED_BEFORE)
+# Screening holds one offer for one reason: the surest alert match gives it.
+_REASON_OF = {"high": SAFETY_ALERT_MATCH, "medium": SAFETY_ALERT_POSSIBLE}
+
+
+@dataclass(frozen=True, slots=True)
+class AlertMatch:
+    alert_id: int
+    match: Match
 
 
 @dataclass(frozen=True, slots=True)
 class Hold:
-    """Why an offer waits for a person, and the alert behind it, if any."""
+    """Why an offer waits for a person, and the alerts behind it, surest first."""
 
     reason: str
-    alert_id: int | None = None
-    match: Match | None = None
+    matches: tuple[AlertMatch, ...] = ()
     removed_offer_id: int | None = None
+
+    @property
+    def alert_id(self) -> int | None:
+        return self.matches[0].alert_id if self.matches else None
+
+    @property
+    def match(self) -> Match | None:
+        return self.matches[0].match if self.matches else None
 
 
 def check(session: Session, rows: Sequence[Any], keys: Mapping[int, Sequence[str]]
           ) -> dict[int, Hold]:
     """Holds for offers of a screening batch (rows with id, title, brand)."""
-    holds = _alert_holds(session, rows, keys)
+    holds = alert_holds(session, rows, keys)
     for offer_id, hold in _removal_holds(session, keys).items():
         holds.setdefault(offer_id, hold)
     return holds
 
 
-def _alert_holds(session: Session, rows: Sequence[Any], keys: Mapping[int, Sequence[str]]
-                 ) -> dict[int, Hold]:
-    gtins = {k[2:] for ks in keys.values() for k in ks if k.startswith("g:")}
-    models = {k[2:] for ks in keys.values() for k in ks if k.startswith("m:")}
-    if not gtins and not models:
+def alert_holds(session: Session, rows: Sequence[Any], keys: Mapping[int, Sequence[str]]
+                ) -> dict[int, Hold]:
+    """The offers matching active alerts, each with every alert it matches."""
+    alerts = active_alerts.current(session)
+    if not alerts.profiles:
         return {}
-    alert_ids: set[int] = set()
-    if gtins:
-        alert_ids.update(session.scalars(
-            select(AlertCode.alert_id).join(SafetyAlert, SafetyAlert.id == AlertCode.alert_id)
-            .where(SafetyAlert.status == "active", AlertCode.kind == "gtin",
-                   AlertCode.value.in_(gtins))))
-    if models:
-        alert_ids.update(session.scalars(select(SafetyAlert.id).where(
-            SafetyAlert.status == "active", SafetyAlert.model_key.in_(models))))
-    if not alert_ids:
-        return {}
-    alerts = list(session.scalars(select(SafetyAlert).where(SafetyAlert.id.in_(alert_ids))
-                                  .order_by(SafetyAlert.id)))
-    codes: dict[int, list[AlertCode]] = {}
-    for code in session.scalars(select(AlertCode).where(AlertCode.alert_id.in_(alert_ids))):
-        codes.setdefault(code.alert_id, []).append(code)
-    holds: dict[int, Hold] = {}
-    for alert in alerts:
-        by_kind = alert_keys(alert, codes.get(alert.id, []))
-        wanted = set(by_kind["gtin"] + by_kind["model"])
-        # Only offers sharing a barcode or model code with the alert: a sure match needs one.
-        sharing = [Candidate(row.id, row.title, row.brand, frozenset(keys.get(row.id, ())))
-                   for row in rows if row.id not in holds and wanted & set(keys.get(row.id, ()))]
-        verdicts = judge(alert, by_kind, sharing)
-        for candidate, match in zip(sharing, verdicts, strict=True):
-            if match is not None and match.confidence == "high":
-                holds[candidate.offer_id] = Hold(SAFETY_ALERT_MATCH, alert.id, match)
+    pairs: list[tuple[AlertProfile, Candidate]] = []
+    for row in rows:
+        offer_keys = frozenset(keys.get(row.id, ()))
+        found = alerts.alerts_for(offer_keys)
+        if found:
+            candidate = Candidate(row.id, row.title, row.brand, offer_keys)
+            pairs.extend((alerts.profiles[a], candidate) for a in sorted(found))
+    by_offer: dict[int, list[AlertMatch]] = {}
+    for (profile, candidate), match in zip(pairs, judge(pairs), strict=True):
+        if match is not None:
+            by_offer.setdefault(candidate.offer_id, []).append(AlertMatch(profile.alert_id,
+                                                                          match))
+    holds = {}
+    for offer_id, found_matches in by_offer.items():
+        ranked = tuple(sorted(found_matches, key=lambda m: (m.match.confidence != "high",
+                                                            -m.match.score, m.alert_id)))
+        holds[offer_id] = Hold(_REASON_OF[ranked[0].match.confidence], ranked)
     return holds
 
 
+def _specific(key: str) -> bool:
+    """A key that says "the same product" on its own: a barcode, a title, a model code of
+    letters and digits of 4+ characters. A brand, a bare number or a short code is too
+    common for that."""
+    if key.startswith(("g:", "t:")):
+        return True
+    code = key[2:]
+    return key.startswith("m:") and len(code) >= 4 and not code.isdigit() and not code.isalpha()
+
+
 def _removal_holds(session: Session, keys: Mapping[int, Sequence[str]]) -> dict[int, Hold]:
-    specific = {k for ks in keys.values() for k in ks if k.startswith(_SPECIFIC)}
+    specific = {k for ks in keys.values() for k in ks if _specific(k)}
     if not specific:
         return {}
     removed = session.execute(
@@ -95,13 +120,15 @@ def _removal_holds(session: Session, keys: Mapping[int, Sequence[str]]) -> dict[
 
 def record(session: Session, *, offer_id: int, hold: Hold, case_id: int | None,
            now: datetime) -> None:
-    """Remember an alert's match found at screening, for the alert's report."""
-    if hold.alert_id is None or hold.match is None:
+    """Remember the alerts an offer matched at screening, for each alert's report."""
+    if not hold.matches:
         return
-    known = session.scalar(select(SafetyMatch.id).where(SafetyMatch.alert_id == hold.alert_id,
-                                                        SafetyMatch.offer_id == offer_id))
-    if known is None:
+    known = set(session.scalars(select(SafetyMatch.alert_id).where(
+        SafetyMatch.offer_id == offer_id,
+        SafetyMatch.alert_id.in_([m.alert_id for m in hold.matches]))))
+    new = [m for m in hold.matches if m.alert_id not in known]
+    if new:
         session.execute(insert(SafetyMatch), [{
-            "alert_id": hold.alert_id, "offer_id": offer_id, "score": hold.match.score,
-            "confidence": hold.match.confidence, "fields": list(hold.match.fields),
-            "case_id": case_id, "created_at": now}])
+            "alert_id": m.alert_id, "offer_id": offer_id, "score": m.match.score,
+            "confidence": m.match.confidence, "fields": list(m.match.fields),
+            "case_id": case_id, "created_at": now} for m in new])

@@ -161,7 +161,7 @@ def _source(assessment: Assessment) -> str:
         return "model"
     if assessment.reason_code == HELD_SELLER_REASON:
         return "seller"
-    if assessment.reason_code in (reappearance.SAFETY_ALERT_MATCH, reappearance.REMOVED_BEFORE):
+    if assessment.reason_code in reappearance.REASONS:
         return "reappearance"
     return "rules"
 

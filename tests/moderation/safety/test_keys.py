@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.safety.keys import brand_key, gtin14, model_codes, model_key, offer_keys
+from moderation.safety.keys import brand_key, brand_keys, gtin14, model_key, offer_keys
 
 
 @pytest.mark.parametrize(("code", "expected"), [
@@ -24,16 +24,21 @@ def test_gtins_are_checked_by_their_check_digit(code: str, expected: str | None)
     assert gtin14(code) == expected
 
 
-@pytest.mark.parametrize(("text", "codes"), [
-    ("Czajnik Philips HD9350/90 2200W 1,7 l", ["hd935090"]),
-    ("Hulajnoga elektryczna ES15-BB-TA 350 W", ["es15bbta"]),
-    ("Smartfon iPhone13 128GB", ["iphone13"]),
-    ("Lampka nocna dla dzieci 5 V 3 W", []),
-    ("Zabawka 4K 500ml 12x", []),
+@pytest.mark.parametrize(("title", "description", "models"), [
+    ("Czajnik Philips HD9350/90 2200W 1,7 l", "", ["m:hd935090"]),
+    ("Hulajnoga elektryczna ES15-BB-TA 350 W", "", ["m:es15bbta"]),
+    ("Smartfon iPhone13 128GB", "", ["m:iphone13"]),
+    ("Lampka nocna dla dzieci 5 V 3 W", "", []),
+    ("Zabawka 4K 500ml 12x", "", []),
+    ("Suszarka Remington model 4455", "", ["m:4455"]),
+    ("Suszarka Remington 4455", "", ["n:4455"]),  # bare: weak, counts with the brand
+    ("Hulajnoga Żwawa", "Stan: nowy. Model: ZW-200. Kabel USB-C w zestawie.", ["m:zw200"]),
+    ("Hulajnoga Żwawa", "Kabel USB-C, ładowarka QC3 w zestawie.", []),
 ])
-def test_model_codes_are_found_in_titles_but_quantities_are_not(text: str,
-                                                                codes: list[str]) -> None:
-    assert model_codes(text) == codes
+def test_an_offer_is_indexed_by_its_models_but_not_its_quantities(
+        title: str, description: str, models: list[str]) -> None:
+    keys = offer_keys(title=title, brand=None, gtins=[], description=description)
+    assert [k for k in keys if k.startswith(("m:", "n:"))] == models
 
 
 @pytest.mark.parametrize(("a", "b"), [
@@ -48,6 +53,17 @@ def test_model_numbers_compare_without_separators(a: str, b: str) -> None:
 ])
 def test_brands_compare_without_legal_forms_or_diacritics(a: str, b: str) -> None:
     assert brand_key(a) == brand_key(b)
+
+
+@pytest.mark.parametrize(("brand", "keys"), [
+    ("Hotpoint, Indesit", ("hotpoint indesit", "hotpoint", "indesit")),
+    ("Weycor (since 2016, former Atlas)", ("weycor",)),
+    ("P.H. Kris - Taem", ("p h kris taem", "p h kris", "taem")),
+    ("Fair & White", ("fair white",)),
+])
+def test_an_alert_listing_several_brands_is_found_by_each(brand: str,
+                                                          keys: tuple[str, ...]) -> None:
+    assert brand_keys(brand) == keys
 
 
 def test_an_offer_gets_gtin_brand_model_and_title_keys() -> None:
