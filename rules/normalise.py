@@ -52,9 +52,10 @@ _LEET_DIGITS = frozenset("01345789")
 _SEPARATORS = ".-_*|/,~·•"
 # Separators that break two words apart when they stand between them (not between digits).
 _BREAKS = frozenset(".*|/,~·•:;+_-")
-# Single characters joined across separators inside a token: "r.e.p.l.i.k.a", also where a
-# removed invisible character left two in a row ("r-e--p-l-i-k-a").
-_DOTTED = re.compile(r"(?<![^\W_])[^\W\d_](?:[.\-_*|/,~·•]{1,3}(?:[^\W_]|[@$]))+"
+# Three or more single characters joined across separators inside a token: "r.e.p.l.i.k.a",
+# also where a removed invisible character left two in a row ("r-e--p-l-i-k-a"); two are
+# initials ("P.H. Kris", "S.A.").
+_DOTTED = re.compile(r"(?<![^\W_])[^\W\d_](?:[.\-_*|/,~·•]{1,3}(?:[^\W_]|[@$])){2,}"
                      r"(?![^\W_])")
 # A word: letters, digits, @ and $; "!" only inside, between two of those ("repl!ka").
 _WORD = re.compile(r"(?:[^\W_]|[@$]|(?<=[^\W_]|[@$])!(?=[^\W_]|[@$]))+")
