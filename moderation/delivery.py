@@ -41,6 +41,7 @@ SUBJECTS = {
     "notifier.suspended": "Zawieszenie zgłoszeń / Notices suspended",
     "authority.acknowledgement": "Potwierdzenie nakazu / Order received",
     "leads.deadline_warning": "Zbliżające się terminy / Safety deadlines close",
+    "leads.flood_guard": "Reguła wstrzymana / A rule or version was put into shadow",
 }
 MAX_BACKOFF = timedelta(hours=6)
 
