@@ -8,23 +8,19 @@ What `normalise` does, in order (phrases in packs go through the same function a
    letters, other Latin letters transliterated (ł→l, ø→o, small capitals), casefold; format
    characters (zero-width space/joiners, U+2060, BOM, soft hyphen, bidi controls) deleted;
    control characters become spaces; every dash becomes "-".
-2. Split on whitespace into tokens. Inside a token, single characters separated by one
-   repeated separator ("r.e.p.l.i.k.a", "r-e-p-l-i-k-a", "r_e_p") are joined; remaining
+2. Split on whitespace into tokens. Inside a token, three or more single characters between
+   separators ("r.e.p.l.i.k.a", "r-e--p-l-i-k-a", "r_e_p") are joined; remaining
    separators between two words ("jak.oryginał", "jak*oryginał", "jak_oryginał",
    "czarny/biały") become word breaks, while those between two digits stay ("1.5", "19,99",
    "1:1", "1/2").
-3. Leetspeak (0→o 1→i 3→e 4→a 5→s 7→t 8→b 9→g @→a $→s, "!" between letters → i) in a word that
-   reads as one: at least two letters, only those digits, no run of three digits or more, and
-   not a number before a few letters ("4k", "3ds") or after a word ("iphone13", "es15"),
-   nor a number with a unit ("5ml", "3kg"); a short word written in capitals ("H3TS", "MP3",
-   "PS4") is a model code and stays as it is. "c0un73rf3it" and "p0dr0b10ny" read as words.
-   (The scanner also reads a kept code as leetspeak when that gives exactly a word the rules
-   look for: "F4KE"; see rules.repair.)
+3. Leetspeak read in words that read as words, not in numbers or model codes (rules.leet:
+   "c0un73rf3it" is "counterfeit", "H3TS", "MP3" and "iphone13" stay). The scanner also reads
+   a kept code as leetspeak when that gives exactly a word the rules look for ("F4KE").
 4. Runs of three or more of one letter are cut to two ("replikaaa"→"replikaa",
    "podróóóbka"→"podroobka"); doubled letters stay, because they are spelling ("channel" is
    not "Chanel", "kappa" not "kapa"). The scanner matches phrases on the text with every run
    squeezed, requiring each of the phrase's own doubles, so "rreplikaa" finds "replika"
-   while "lekki" keeps its "kk" (rules.squeeze). A word that is one letter repeated keeps
+   while "hets" does not find "heets" (rules.squeeze). A word that is one letter repeated keeps
    three ("AAAA"→"aaa"; "AA" stays "aa").
 5. Runs of three or more one-character tokens starting and ending with a letter, evenly
    spaced, are joined ("p o d r ó b k a" → "podrobka", "(f a k e)" → "(fake)"), then steps 3
@@ -40,15 +36,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rules.leet import read_leet
 from rules.lookalikes import fold_char
 from rules.squeeze import squeeze_text
 
 __all__ = ["Normalised", "fold", "normalise"]
 
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
-                       "9": "g", "@": "a", "$": "s", "!": "i"})
-_LEET_CHARS = frozenset("01345789@$!")
-_LEET_DIGITS = frozenset("01345789")
 _SEPARATORS = ".-_*|/,~·•"
 # Separators that break two words apart when they stand between them (not between digits).
 _BREAKS = frozenset(".*|/,~·•:;+_-")
@@ -61,18 +54,7 @@ _DOTTED = re.compile(r"(?<![^\W_])[^\W\d_](?:[.\-_*|/,~·•]{1,3}(?:[^\W_]|[@$]
 _WORD = re.compile(r"(?:[^\W_]|[@$]|(?<=[^\W_]|[@$])!(?=[^\W_]|[@$]))+")
 # A ratio glued to the word before it ("jakość1:1"): the ratio is a word of its own.
 _GLUED_RATIO = re.compile(r"(?<=[^\W\d_])(?=\d{1,2}:\d)")
-# A number with a unit is not leetspeak: "5ml" is not "sml". Explicit, so "0ff" still reads "off".
-_NUMBER_WITH_UNIT = re.compile(
-    r"\d+(?:ml|cl|l|g|kg|mg|mcg|dag|t|oz|lb|mm|cm|m|km|in|ft|gb|tb|mb|kb|w|kw|kwh|v|mah|a|hz|"
-    r"khz|ghz|k|p|x|h|min|s|ms|szt|zl|pln|eur|usd|mp|px|fps|db|st|nd|rd|th)")
-_DIGIT_RUNS = re.compile(r"\d+")
 _TOKEN = re.compile(r"\S+")
-# Short words in capitals with a digit are model codes ("H3TS", "MP3", "A4"), not leetspeak.
-_CODE_MAX_CHARS = 4
-# A number in front of at most this many letters is a quantity or a code ("3ds", "1st").
-_UNIT_MAX_LETTERS = 3
-
-
 class _FoldTable(dict[int, str]):
     """Lazily filled translation table for str.translate: every code point seen once."""
 
@@ -83,39 +65,6 @@ class _FoldTable(dict[int, str]):
 
 
 _FOLD = _FoldTable()
-
-
-def reads_as_leet(word: str, *, capitals: bool = False) -> bool:
-    """Whether a word of letters, digits, @, $ and ! is leetspeak rather than a number or code.
-
-    `capitals`: the word was written in capitals (codes are: "H3TS", "MP3").
-    """
-    if not _LEET_CHARS.intersection(word):
-        return False
-    letters = sum(ch.isalpha() for ch in word)
-    if letters < 2 or _NUMBER_WITH_UNIT.fullmatch(word):
-        return False
-    runs = list(_DIGIT_RUNS.finditer(word))
-    if runs:
-        if any(ch.isdigit() and ch not in _LEET_DIGITS for ch in word):
-            return False  # 2 and 6 stand for no one letter: "s23", "a52s", "ga2100"
-        if any(len(m.group()) >= 3 for m in runs):
-            return False  # "t470s", "b550m", "wh1000xm4"
-        if len(runs) == 1:
-            only = runs[0]
-            if (only.start() == 0 and not only.group().startswith("0")
-                    and letters <= _UNIT_MAX_LETTERS):
-                return False  # a number in front: "4k", "3ds", "1st" (not "0ff", "1nspired")
-            if only.end() == len(word) and len(only.group()) >= 2:
-                return False  # a number behind: "iphone13", "es15", "gu10"
-        if capitals and len(word) <= _CODE_MAX_CHARS:
-            return False
-    return True
-
-
-def _leet_word(word: str, *, capitals: bool = False) -> str:
-    """Read digits, @, $ and ! as letters inside a word that is not a number or a model code."""
-    return word.translate(_LEET) if reads_as_leet(word, capitals=capitals) else word
 
 
 def _collapse_positions(word: str) -> list[tuple[int, int]]:
@@ -172,7 +121,7 @@ def _words(piece: _Piece, original: str | None = None) -> _Piece:
         base = m.start()
         capitals = original is not None and original[
             piece.starts[base]:piece.ends[m.end() - 1]].isupper()
-        word = _leet_word(m.group(), capitals=capitals)
+        word = read_leet(m.group(), capitals=capitals)
         for a, b in _collapse_positions(word):
             out.add(word[a], piece.starts[base + a], piece.ends[base + b - 1])
         pos = m.end()

@@ -19,12 +19,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from rules.leet import LEET
 from rules.squeeze import squeeze
 
 __all__ = ["Vocabulary"]
 
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
-                       "9": "g", "@": "a", "$": "s", "!": "i"})
 # A word of the normalised text that holds a character outside a-z and 0-9.
 _FOREIGN_WORD = re.compile(r"[^\W_]*[^\x00-\x7f][^\W_]*")
 # Cheap first look: a digit touching a letter, or a leet sign.
@@ -141,7 +140,7 @@ class Vocabulary:
             for bit, i in enumerate(ones):
                 if mask >> bit & 1:
                     chars[i] = "l"
-            reading = "".join(chars).translate(_LEET)
+            reading = "".join(chars).translate(LEET)
             if squeeze(reading).text in self._squeezed:
                 return reading
         return word

@@ -28,12 +28,8 @@ def _word_at(text: str, pos: int) -> str:
     return text[start:end if end >= 0 else len(text)]
 
 
-def spelling_variants(phrase: str, limit: int = 3) -> list[str]:
-    """A normalised phrase plus its forms with `l` and `i` swapped and doubles undone."""
-    # Leet `1` is read as `i` but often stands for `l` ("rep1ika"), and a capital I passes for
-    # an l ("NlKE"): indexing both spellings catches either without guessing in the text. A
-    # doubled letter drawn out ("knockoffff") collapses to one, so the single-letter form is
-    # indexed too.
+def _il_swaps(phrase: str, limit: int) -> set[str]:
+    """The phrase with any of its first `limit` letters i and l swapped, folded again."""
     positions = [i for i, ch in enumerate(phrase) if ch in "il"][:limit]
     variants = {phrase}
     for mask in range(1, 1 << len(positions)):
@@ -42,6 +38,16 @@ def spelling_variants(phrase: str, limit: int = 3) -> list[str]:
             if mask >> bit & 1:
                 chars[pos] = "l" if chars[pos] == "i" else "i"
         variants.add(fold("".join(chars)))
+    return variants
+
+
+def spelling_variants(phrase: str, limit: int = 3) -> list[str]:
+    """A normalised phrase plus its forms with `l` and `i` swapped and doubles undone."""
+    # Leet `1` is read as `i` but often stands for `l` ("rep1ika"), and a capital I passes for
+    # an l ("NlKE"): indexing both spellings catches either without guessing in the text. A
+    # doubled letter drawn out ("knockoffff") collapses to one, so the single-letter form is
+    # indexed too.
+    variants = _il_swaps(phrase, limit)
     for variant in list(variants):
         variants.update(_undoubled(variant))
     return sorted(variants, key=lambda v: (v != phrase, v))
@@ -55,14 +61,7 @@ def phrase_variants(phrase: str, limit: int = 3) -> list[str]:
     its space ("j.a.k.o.r.y.g.i.n.a.ł", "j a k o r y g i n a ł") or written as one
     ("jakoryginał", "#firstcopy").
     """
-    positions = [i for i, ch in enumerate(phrase) if ch in "il"][:limit]
-    variants = {phrase}
-    for mask in range(1, 1 << len(positions)):
-        chars = list(phrase)
-        for bit, pos in enumerate(positions):
-            if mask >> bit & 1:
-                chars[pos] = "l" if chars[pos] == "i" else "i"
-        variants.add(fold("".join(chars)))
+    variants = _il_swaps(phrase, limit)
     if " " in phrase:
         joined = phrase.replace(" ", "")
         if len(joined) >= _MIN_JOINED and joined.isalnum():
