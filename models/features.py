@@ -16,8 +16,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from rules.normalise import fold
-from rules.squeeze import squeeze_text
+from rules.normalise import fold, fold_squeezed
 from rules.types import OfferText
 
 # Bounds the per-offer cost whatever a seller pastes in; the rules still read the full text.
@@ -86,7 +85,7 @@ FOLD_PROBES = (
 
 def fold_text(text: str) -> str:
     """What the features read: the rules' normalised text with letter runs squeezed."""
-    return squeeze_text(fold(text))
+    return fold_squeezed(text)
 
 
 def fold_fingerprint() -> str:

@@ -40,7 +40,7 @@ from rules.leet import read_leet
 from rules.lookalikes import fold_char
 from rules.squeeze import squeeze_text
 
-__all__ = ["Normalised", "fold", "normalise"]
+__all__ = ["Normalised", "fold", "fold_squeezed", "normalise"]
 
 _SEPARATORS = ".-_*|/,~·•"
 # Separators that break two words apart when they stand between them (not between digits).
@@ -265,11 +265,6 @@ def _single_runs(lengths: list[int], tokens: list[str], gaps: list[int]) -> list
 _RUN_HINT = re.compile(rb"\x01\x01|[\x01\x02]\x01[\x01\x02]")
 
 
-def _fast(text: str) -> str:
-    """The normalised text without an offset map: the hot path."""
-    return _fast_forms(text)[0]
-
-
 def _fast_forms(text: str) -> tuple[str, str, bool]:
     """The normalised text, its squeezed form, and whether it may hide a word (rules.repair).
 
@@ -316,8 +311,13 @@ def _join_piece(tokens: list[str]) -> _Piece:
 
 
 def fold(text: str) -> str:
-    """Normalised text without offsets, for featurising text the same way the rules see it."""
-    return _fast(text)
+    """Normalised text without offsets, as the rules see it."""
+    return _fast_forms(text)[0]
+
+
+def fold_squeezed(text: str) -> str:
+    """The normalised text with letter runs squeezed (rules.squeeze), from the same caches."""
+    return _fast_forms(text)[1]
 
 
 @dataclass(slots=True)

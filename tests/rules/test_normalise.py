@@ -6,8 +6,9 @@ import random
 
 import pytest
 
-from rules.normalise import _mapped, fold, normalise
+from rules.normalise import _mapped, fold, fold_squeezed, normalise
 from rules.spelling import phrase_variants, spelling_variants
+from rules.squeeze import squeeze
 
 CASES = [
     # (original, normalised, why)
@@ -144,3 +145,9 @@ def test_a_full_token_cache_is_cleared_without_losing_a_text(monkeypatch: pytest
     norm = normalise("alfa beta gamma rreplikaa nowe")
     assert norm.text == "alfa beta gamma rreplikaa nowe"
     assert norm.squeezed == "alfa beta gama replika nowe"
+
+
+@pytest.mark.parametrize("text", ["Torebka rreplikaa", "p o d r ó ó b k a", "lekki AAA+ x", ""])
+def test_the_squeezed_fold_is_the_fold_squeezed(text: str) -> None:
+    # Two ways to one text: the per-token caches, and squeezing the folded text afterwards.
+    assert fold_squeezed(text) == squeeze(fold(text)).text == normalise(text).squeezed
