@@ -32,13 +32,15 @@ DB_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/moderation_bench"
 REDIS_URL = "redis://127.0.0.1:6379/8"
 
 
-def reset_database() -> None:
+def reset_database(url: str = DB_URL) -> None:
+    """Create the benchmark's database if missing and empty its schema."""
+    name = url.rsplit("/", 1)[1]
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname='moderation_bench'")):
-            conn.execute(text("CREATE DATABASE moderation_bench"))
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    engine = create_engine(DB_URL)
+    engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
-from benchmarks.bench_e2e import ADMIN_URL, DB_URL
+from benchmarks.bench_e2e import DB_URL, reset_database
 from moderation.safety.keys import offer_keys
 
 BRANDS = [f"Brand{i:04d}" for i in range(3_000)]
@@ -47,21 +47,6 @@ def _offer(i: int, rnd: random.Random) -> tuple[str, str, str, list[str]]:
     model = f"{rnd.choice('ABCDEFGHKLMNPRSTX')}{rnd.choice('ABCDEFGHKLMNPRSTX')}-{i % 99991}"
     title = f"{rnd.choice(PRODUCTS)} {brand} {model} {rnd.choice(['nowy', 'okazja', ''])}"
     return title.strip(), brand, model, [_gtin(i)] if i % 3 else []
-
-
-def reset_database(url: str) -> None:
-    """Create the database if missing and empty its schema."""
-    name = url.rsplit("/", 1)[1]
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def seed(url: str, n: int) -> None:
