@@ -123,7 +123,6 @@ def import_offers_cmd(file: Path, chunk: int = 500) -> None:
 @app.command("import-safety-gate")
 def import_safety_gate_cmd(file: Path) -> None:
     """Import EU Safety Gate alerts (the JSON export or the weekly XML feed) and match them."""
-    from moderation import queue
     from moderation.db import session_scope
     from moderation.errors import ModerationError
     from moderation.safety import deadlines
@@ -140,8 +139,6 @@ def import_safety_gate_cmd(file: Path) -> None:
     except ModerationError as exc:
         console.print(f"[red]{file}: {exc.message}")
         raise typer.Exit(1) from None
-    if summary.alert_ids:  # after the commit: the matching job reads what it stored
-        queue.enqueue(queue.MATCH_ALERTS, summary.alert_ids)
     if _embedded():
         _load(BURST_WORKER)(thread=True).work(burst=True, logging_level="WARNING")
     table = Table(title=f"import of {file}")

@@ -3,17 +3,25 @@
 Jobs are enqueued by dotted path ("workers.tasks.screen_offers"), so nothing here imports the
 workers package. Without REDIS_URL the same RQ code runs against fakeredis, and a worker
 thread in the serving process (see `workers.main.start_in_process_worker`) executes the jobs.
+
+Work runs on three lanes, each its own RQ queue, which every worker takes in this order:
+interactive (an offer sent through the API, an authority's order), periodic (sweep, outbox,
+deadline warnings) and bulk (an import's screening). An import of 40,000 offers so never
+holds back an order with a two-working-day deadline, nor the delivery of statements.
+Domain code does not enqueue: it declares jobs that follow its commit (jobs.py).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable
+from enum import StrEnum
 from typing import Any
 
 from redis import Redis
 from rq import Queue, Retry
+from rq.job import Job, JobStatus
 
 from moderation.config import get_settings
 
@@ -30,6 +38,17 @@ WINDOW_KEY = "moderation:screen-window:{}"
 # Generous: a job may wait behind others; ids left behind are still swept from the database.
 WINDOW_TTL_SECONDS = 3600
 RETRY = Retry(max=5, interval=[1, 5, 15, 60, 300])
+# A job in one of these states will still run: its work is not lost.
+ALIVE = frozenset({JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED,
+                   JobStatus.SCHEDULED})
+
+
+class Lane(StrEnum):
+    """Which queue a job waits on; workers take the lanes in this order."""
+
+    INTERACTIVE = "interactive"
+    PERIODIC = "periodic"
+    BULK = "bulk"
 
 _lock = threading.Lock()
 _redis: Redis | None = None
@@ -57,32 +76,49 @@ def set_redis(connection: Redis | None) -> None:
         _redis = connection
 
 
-def get_queue() -> Queue:
-    """Return the service's RQ queue."""
-    return Queue(get_settings().queue_name, connection=get_redis())
+def get_queue(lane: Lane = Lane.BULK) -> Queue:
+    """Return the RQ queue of one lane."""
+    return Queue(f"{get_settings().queue_name}-{lane.value}", connection=get_redis())
 
 
-def enqueue(func: str, *args: Any, job_id: str | None = None, **kwargs: Any) -> str:
-    """Enqueue a job by dotted path, with retries; return its id."""
-    job = get_queue().enqueue(func, *args, job_id=job_id, retry=RETRY, **kwargs)
+def get_queues() -> list[Queue]:
+    """Every lane's queue, in the order workers take them."""
+    return [get_queue(lane) for lane in Lane]
+
+
+def enqueue(func: str, *args: Any, job_id: str | None = None, lane: Lane = Lane.BULK,
+            **kwargs: Any) -> str:
+    """Enqueue a job by dotted path on one lane, with retries; return its id."""
+    job = get_queue(lane).enqueue(func, *args, job_id=job_id, retry=RETRY, **kwargs)
     return job.id
 
 
-def screen_offers(offer_ids: Sequence[int], *, chunk: int | None = None) -> list[str]:
-    """Enqueue screening for known ids (an import chunk), one job per chunk of ids."""
-    size = chunk or get_settings().screen_batch_size
-    ids = list(offer_ids)
-    return [enqueue(SCREEN_OFFERS, ids[i:i + size]) for i in range(0, len(ids), size)]
+def alive(job_ids: Iterable[str]) -> set[str]:
+    """The ids among these whose jobs are still waiting or running (one round trip)."""
+    ids = sorted(set(job_ids))
+    if not ids:
+        return set()
+    jobs = Job.fetch_many(ids, connection=get_redis())
+    return {job.id for job in jobs if job is not None and job.get_status(refresh=False) in ALIVE}
 
 
-def request_screening(offer_id: int) -> str:
+def current_window() -> int:
+    """The coalescing window an offer arriving now falls into."""
+    return int(time.time() * 1000) // get_settings().screen_window_ms
+
+
+def window_job_id(window: int) -> str:
+    """The id of the job that screens one window's offers."""
+    return f"screen-window-{window}"
+
+
+def request_screening(offer_id: int, *, window: int | None = None) -> str:
     """Ask for one offer to be screened, coalesced with others arriving in the same window.
 
     Single-offer jobs would cap screening at the queue's job rate (about 30 a second per
     forking worker here), so ids arriving within a short window share one batch job.
     """
-    window_ms = get_settings().screen_window_ms
-    window = int(time.time() * 1000) // window_ms
+    window = current_window() if window is None else window
     key = WINDOW_KEY.format(window)
     redis = get_redis()
     pipe = redis.pipeline()
@@ -91,9 +127,9 @@ def request_screening(offer_id: int) -> str:
     # The first id of a window enqueues its job; SET NX makes that exactly one job.
     pipe.set(key + ":job", 1, nx=True, ex=WINDOW_TTL_SECONDS)
     _, _, first = pipe.execute()
-    job_id = f"screen-window-{window}"
+    job_id = window_job_id(window)
     if first:
-        enqueue(SCREEN_WINDOW, window, job_id=job_id)
+        enqueue(SCREEN_WINDOW, window, job_id=job_id, lane=Lane.INTERACTIVE)
     return job_id
 
 

@@ -1,4 +1,4 @@
-"""The worker: an RQ worker on the service's queue, plus a ticker for periodic jobs."""
+"""The worker: an RQ worker on the service's queues, plus a ticker for periodic jobs."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ from workers.threads import limit_threads
 log = logging.getLogger(__name__)
 
 TICK_LOCK = "moderation:tick:{}:{}"
+# The id of a periodic job's latest run, so that a run still waiting or running is not
+# queued a second time behind itself.
+LAST_RUN = "moderation:periodic:{}"
 # A job of this package only, so it is named here rather than in moderation/queue.py.
 PRUNE_FLOOD_COUNTS = "workers.tasks.prune_flood_counts"
 
@@ -33,14 +36,24 @@ class ThreadWorker(SimpleWorker):
         pass
 
 
+PERIODIC = (queue.SWEEP, queue.DELIVER_OUTBOX, queue.EXPIRE_STRIKES, queue.WARN_DEADLINES,
+            queue.IMPORT_SAFETY_FEED, PRUNE_FLOOD_COUNTS)
+
+
 def tick(connection: Redis, interval: int) -> None:
-    """Enqueue the periodic jobs once per interval across all workers on all hosts."""
+    """Enqueue the periodic jobs once per interval across all workers on all hosts, each
+    only when its previous run is neither waiting nor running."""
     period = int(time.time()) // interval
-    for job in (queue.SWEEP, queue.DELIVER_OUTBOX, queue.EXPIRE_STRIKES, queue.WARN_DEADLINES,
-                queue.IMPORT_SAFETY_FEED, PRUNE_FLOOD_COUNTS):
+    last_runs = connection.mget([LAST_RUN.format(job) for job in PERIODIC])
+    still_running = queue.alive(r.decode() for r in last_runs if r)
+    for job, last in zip(PERIODIC, last_runs, strict=True):
+        if last is not None and last.decode() in still_running:
+            continue
         # Whoever sets the lock first for this period enqueues; the others do nothing.
         if connection.set(TICK_LOCK.format(job, period), 1, nx=True, ex=interval * 2):
-            queue.enqueue(job, job_id=f"{job.rsplit('.', 1)[1]}-{period}")
+            job_id = queue.enqueue(job, job_id=f"{job.rsplit('.', 1)[1]}-{period}",
+                                   lane=queue.Lane.PERIODIC)
+            connection.set(LAST_RUN.format(job), job_id, ex=max(interval * 20, 3600))
 
 
 def _ticker(stop: threading.Event, interval: int) -> None:
@@ -62,13 +75,13 @@ def start_ticker(interval: int | None = None) -> threading.Event:
 
 
 def make_worker(*, thread: bool = False) -> SimpleWorker:
-    """Build a worker on the service's queue.
+    """Build a worker on every lane's queue, taken in order (interactive, periodic, bulk).
 
     SimpleWorker, not the forking Worker: a fork per job costs ~30 ms here, and the rule
     pack and model stay loaded between jobs (they reload themselves when they change).
     """
     cls = ThreadWorker if thread else SimpleWorker
-    return cls([queue.get_queue()], connection=queue.get_redis())
+    return cls(queue.get_queues(), connection=queue.get_redis())
 
 
 def settle_heap() -> None:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from datetime import timedelta
 
-from moderation import delivery, queue
+from moderation import delivery, pending, queue
 from moderation.config import get_settings
 from moderation.db import get_sessionmaker, session_scope
 from moderation.protection import strikes
@@ -51,16 +51,14 @@ def screen_window(window: int) -> dict[str, int]:
 
 
 def sweep() -> dict[str, int]:
-    """Re-enqueue offers left unscreened (an intake that committed but failed to enqueue)."""
-    settings = get_settings()
+    """Queue again the pending work whose job is gone (Redis refused it, or it failed)."""
     with session_scope() as session:
-        ids = batches.unscreened_ids(
-            session, older_than=timedelta(seconds=settings.sweep_grace_seconds), limit=50_000
-        )
-    if ids:
-        log.warning("sweep: %d offers were waiting for screening; re-enqueued", len(ids))
-        queue.screen_offers(ids)
-    return {"requeued": len(ids)}
+        requeued = pending.sweep(
+            session, now=utcnow(), grace=timedelta(seconds=get_settings().sweep_grace_seconds))
+    for kind, n in requeued.items():
+        if n:
+            log.warning("sweep: %d %s jobs were lost; queued again", n, kind)
+    return {"requeued": sum(requeued.values()), **requeued}
 
 
 def expire_strikes() -> int:
@@ -92,9 +90,7 @@ def import_safety_feed() -> dict[str, int]:
     summaries = importer.import_feed_directory(
         get_sessionmaker(), directory, now=utcnow(),
         due_at=lambda received: deadlines.due_for(NOTICE, received))
-    ids = [i for s in summaries for i in s.alert_ids]
-    if ids:
-        queue.enqueue(queue.MATCH_ALERTS, ids)
+    ids = [i for s in summaries for i in s.alert_ids]  # their matching followed each commit
     for s in summaries:
         if s.error:
             log.error("safety feed: %s not imported: %s", s.file, s.error)

@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse, Response
 from api.deps import SessionDep, allow
 from api.routes.safety import CONFIDENCE, KINDS, MATCHED_ON, RISK_LEVELS, STATES
 from api.templating import render
-from moderation import queue
 from moderation.domain import StaffRole
 from moderation.safety import authority, deadlines
 from moderation.safety.authority import OrderIn
@@ -60,8 +59,7 @@ def send_order(session: SessionDep, caller: Authority,
         "contact_email": contact_email})
     alert = authority.submit_order(session, organisation_id=caller.organisation_id,
                                    submitted_by=caller.id, data=data)
-    session.commit()
-    queue.enqueue(queue.MATCH_ALERTS, [alert.id])  # after the commit the job depends on
+    session.commit()  # the matching the order declared goes out now
     return RedirectResponse(f"/authority/orders/{alert.id}?sent=1", status_code=303)
 
 

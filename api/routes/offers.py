@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from fastapi import APIRouter, Response
@@ -10,20 +9,21 @@ from sqlalchemy.exc import IntegrityError
 
 from api.deps import Intake, Reader, SessionDep
 from api.views import CaseView, DecisionView, OfferView, ScreeningView
-from moderation import queue
 from moderation.intake import offers
 from moderation.intake.offers import IngestOutcome
 from moderation.review import evidence
 from moderation.schemas import OfferIn
 
-log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/offers", tags=["offers"])
 
 
 @router.post("", status_code=202)
 def post_offer(body: OfferIn, session: SessionDep, _caller: Intake,
                response: Response) -> dict[str, Any]:
-    """Create or update an offer; the same (marketplace id, version) twice stores one version."""
+    """Create or update an offer; the same (marketplace id, version) twice stores one version.
+
+    Its screening goes out once the commit is made (a job the intake declared).
+    """
     try:
         result = offers.ingest(session, body)
         session.commit()
@@ -32,13 +32,6 @@ def post_offer(body: OfferIn, session: SessionDep, _caller: Intake,
         session.rollback()
         result = offers.ingest(session, body)
         session.commit()
-    if result.needs_screening:
-        assert result.offer_id is not None
-        try:
-            queue.request_screening(result.offer_id)
-        except Exception:
-            # Committed but not enqueued: the periodic sweep will find it unscreened.
-            log.exception("could not enqueue screening of offer %s", result.offer_id)
     if result.outcome is IngestOutcome.CREATED:
         response.status_code = 201
     elif result.outcome in (IngestOutcome.DUPLICATE, IngestOutcome.STALE):

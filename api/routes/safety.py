@@ -18,7 +18,6 @@ from fpdf.fonts import FontFace
 
 from api.deps import MODERATORS, SessionDep, allow
 from api.i18n import pick_locale, translations
-from moderation import queue
 from moderation.accounts.staff import organisation_scope
 from moderation.domain import StaffRole
 from moderation.safety import authority, deadlines
@@ -100,8 +99,7 @@ def submit_order(body: authority.OrderIn, session: SessionDep,
     assert caller.organisation_id is not None
     alert = authority.submit_order(session, organisation_id=caller.organisation_id,
                                    submitted_by=caller.id, data=body)
-    session.commit()
-    queue.enqueue(queue.MATCH_ALERTS, [alert.id])  # after the commit the job depends on
+    session.commit()  # the matching the order declared goes out now
     return order_json(alert, authority.progress_of(session, [alert])[alert.id], now=utcnow())
 
 

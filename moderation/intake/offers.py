@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from moderation import pending
 from moderation.errors import NotFound, VersionConflict
 from moderation.schemas import OfferIn
 from moderation.tables import Offer, OfferVersion, Seller, utcnow
@@ -48,8 +49,11 @@ def content_hash(payload: dict[str, Any]) -> str:
 
 
 def ingest(session: Session, offer: OfferIn) -> IngestResult:
-    """Ingest one offer event; a version resent with other content is a conflict."""
-    result = ingest_many(session, [offer])[0]
+    """Ingest one offer event; a version resent with other content is a conflict.
+
+    Its screening joins the offers arriving in the same short window (one job for them).
+    """
+    result = ingest_many(session, [offer], windowed=True)[0]
     if result.outcome is IngestOutcome.CONFLICT:
         raise VersionConflict(
             f"offer {offer.marketplace_id} version {offer.version} was already received "
@@ -59,8 +63,13 @@ def ingest(session: Session, offer: OfferIn) -> IngestResult:
     return result
 
 
-def ingest_many(session: Session, events: Sequence[OfferIn]) -> list[IngestResult]:
-    """Ingest a batch of offer events with a handful of statements, whatever its size."""
+def ingest_many(session: Session, events: Sequence[OfferIn], *, windowed: bool = False
+                ) -> list[IngestResult]:
+    """Ingest a batch of offer events with a handful of statements, whatever its size.
+
+    What needs screening is marked with its job, declared to follow the commit: one bulk
+    job for the batch, or the coalescing window's (`windowed`).
+    """
     payloads = [e.model_dump(mode="json") for e in events]
     hashes = [content_hash(p) for p in payloads]
     seller_ids = _upsert_sellers(session, events)
@@ -100,18 +109,20 @@ def ingest_many(session: Session, events: Sequence[OfferIn]) -> list[IngestResul
                 updates[offer_id] = i
 
     now = utcnow()
+    ticket = pending.screening_ticket(windowed=windowed)
     if new_offers:
         # A plain executemany and a lookup by marketplace id: on PostgreSQL a multi-row
         # INSERT ... RETURNING of a whole chunk costs psycopg several times as much to
         # prepare (one placeholder per value) as the rows cost to write.
         session.execute(insert(Offer), [_offer_row(events[i], seller_ids[events[i].seller.id],
-                                                   now) for i in new_offers.values()])
+                                                   now, ticket)
+                                        for i in new_offers.values()])
         for oid, mid in session.execute(select(Offer.id, Offer.marketplace_id)
                                         .where(Offer.marketplace_id.in_(sorted(new_offers)))):
             known[mid] = (oid, events[new_offers[mid]].version)
     if updates:
         rows = [
-            {"id": oid, **_offer_row(events[i], seller_ids[events[i].seller.id], now)}
+            {"id": oid, **_offer_row(events[i], seller_ids[events[i].seller.id], now, ticket)}
             for oid, i in updates.items()
         ]
         for row in rows:
@@ -136,10 +147,14 @@ def ingest_many(session: Session, events: Sequence[OfferIn]) -> list[IngestResul
     if version_rows:
         session.execute(insert(OfferVersion), version_rows)
     session.flush()
-    return [r for r in results if r is not None]
+    done = [r for r in results if r is not None]
+    pending.declare_screening(session, ticket, [r.offer_id for r in done
+                                                if r.needs_screening and r.offer_id is not None])
+    return done
 
 
-def _offer_row(event: OfferIn, seller_id: int, now: Any) -> dict[str, Any]:
+def _offer_row(event: OfferIn, seller_id: int, now: Any, ticket: pending.ScreeningTicket
+               ) -> dict[str, Any]:
     row = {name: getattr(event, name) for name in _OFFER_FIELDS}
     # Only valid GTINs (as digits) reach screening and the safety keys; a code with a wrong
     # check digit or no GTIN shape is kept, as written, with what is wrong with it.
@@ -149,6 +164,7 @@ def _offer_row(event: OfferIn, seller_id: int, now: Any) -> dict[str, Any]:
     row.update(
         marketplace_id=event.marketplace_id, seller_id=seller_id, version=event.version,
         needs_screening=True, updated_at=now, created_at=now,
+        queued_job=ticket.job_id, queued_at=now,
     )
     return row
 

@@ -97,6 +97,7 @@ def store_alerts(session: Session, alerts: Sequence[AlertIn], *, organisation_id
             for k, v in values.items():
                 setattr(row, k, v)
             row.updated_at = now
+            row.matched_at = None  # matched again for what it now says; the sweep knows
             session.execute(delete(AlertCode).where(AlertCode.alert_id == row.id))
             summary.updated.append(row.id)
             audit.record(session, actor=audit.actor_of(submitted_by), action="alert.updated",

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from moderation import outbox
+from moderation import outbox, pending
 from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.review.cases import OPEN_STATES
 from moderation.safety import deadlines
@@ -83,10 +83,7 @@ def to_alert(organisation_id: int, data: OrderIn) -> AlertIn:
 
 def submit_order(session: Session, *, organisation_id: int, submitted_by: int | None,
                  data: OrderIn, now: datetime | None = None) -> SafetyAlert:
-    """Store an order with its deadline and acknowledge it; the caller enqueues matching.
-
-    The returned alert's id is what the matching job takes once the caller committed.
-    """
+    """Store an order with its deadline and acknowledge it; its matching follows the commit."""
     now = now or utcnow()
     if session.get(Organisation, organisation_id) is None:
         raise NotFound(f"organisation {organisation_id} not found")
@@ -114,6 +111,7 @@ def submit_order(session: Session, *, organisation_id: int, submitted_by: int | 
                   payload={"order_id": alert.id, "reference": data.reference,
                            "kind": data.kind, "product": data.product,
                            "received_at": now.isoformat(), "due_at": due_at.isoformat()})
+    pending.match_later(session, [alert.id], now=now)
     session.flush()
     return alert
 

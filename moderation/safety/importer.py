@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from moderation import pending
 from moderation.safety.alerts import store_alerts
 from moderation.safety.safety_gate import RejectedRecord
 from moderation.safety.safety_gate_files import UnreadableAlertFile, parse_bytes
@@ -46,7 +47,8 @@ class ImportSummary:
 def import_safety_gate(session: Session, path: Path, *, now: datetime | None = None,
                        due_at: Deadline | None = None, on_progress: Progress | None = None,
                        chunk: int = CHUNK) -> ImportSummary:
-    """Store the alerts of one Safety Gate file, idempotent on the alert number; caller commits.
+    """Store the alerts of one Safety Gate file, idempotent on the alert number; caller commits,
+    and the matching of what is new or changed follows the commit.
 
     New alerts are due at `due_at(now)`; `on_progress(done, total)` follows each chunk.
     Raises UnreadableAlertFile when the file is neither a JSON export nor an XML feed.
@@ -74,6 +76,7 @@ def _import(session: Session, data: bytes, *, name: str, suffix: str, now: datet
         done += len(batch)
         if on_progress:
             on_progress(done, summary.records)
+    pending.match_later(session, summary.alert_ids, now=now)
     return summary
 
 

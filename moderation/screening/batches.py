@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, insert, select, update
@@ -182,12 +182,3 @@ def _record_rights_catches(session: Session, rows: Sequence[Any],
         {"right_id": right_id, "organisation_id": owners[right_id], "offer_id": offer_id,
          "screening_id": screening_id, "rule_id": rule_id, "created_at": now}
         for right_id, rule_id, offer_id, screening_id in caught if right_id in owners])
-
-
-def unscreened_ids(session: Session, *, older_than: timedelta, limit: int) -> list[int]:
-    """Ids of offers still waiting for screening after a grace period (the sweep's list)."""
-    cutoff = utcnow() - older_than
-    return list(session.scalars(
-        select(Offer.id).where(Offer.needs_screening, Offer.updated_at <= cutoff)
-        .order_by(Offer.updated_at).limit(limit)
-    ))

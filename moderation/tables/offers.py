@@ -58,6 +58,10 @@ class Offer(Base):
     # The version last screened; the sweep looks for offers where this lags `version`.
     screened_version: Mapped[int | None] = mapped_column(Integer)
     needs_screening: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The job its screening was queued in, and when: the sweep asks the queue whether that
+    # job still waits or runs before it queues the offer again.
+    queued_job: Mapped[str | None] = mapped_column(String(64))
+    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

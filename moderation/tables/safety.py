@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from moderation.tables.base import Base, BigId, UtcDateTime, utcnow
@@ -49,9 +59,17 @@ class SafetyAlert(Base):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     matched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The job its matching was queued in, and when (see Offer.queued_job).
+    queued_job: Mapped[str | None] = mapped_column(String(64))
+    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
-    __table_args__ = (UniqueConstraint("source", "number"),)
+    __table_args__ = (
+        UniqueConstraint("source", "number"),
+        Index("ix_safety_alerts_unmatched", "received_at",
+              postgresql_where=text("matched_at IS NULL"),
+              sqlite_where=text("matched_at IS NULL")),
+    )
 
 class AlertCode(Base):
     """A barcode of an alert: a valid GTIN (as GTIN-14) matches exactly; anything else is text."""

@@ -16,6 +16,7 @@ from redis import Redis
 from rq import Queue
 from rq.job import Job
 
+from moderation import queue
 from tests.conftest import REDIS_URL
 from tests.workers import jobs
 
@@ -34,7 +35,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def job_queue(redis: Redis) -> Iterator[Queue]:
-    yield Queue("moderation", connection=redis)
+    yield queue.get_queue()  # a lane every worker takes
 
 
 def _pools(job: Job) -> list[tuple[str, int]]:

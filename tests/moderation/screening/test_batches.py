@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -73,13 +71,3 @@ def test_a_new_version_is_screened_again_and_merges_into_the_open_case(session: 
     assert sorted(s.offer_version for s in _screenings(session, offer)) == [1, 2]
     assert session.query(Case).filter(Case.offer_id == offer.id,
                                       Case.status != "closed").count() <= 1
-
-
-def test_unscreened_offers_are_found_by_the_sweep_after_the_grace_period(session: Session) -> None:
-    offer = make_offer(session)
-    assert offer.id not in batches.unscreened_ids(session, older_than=timedelta(minutes=1),
-                                                    limit=100)
-    offer.updated_at = utcnow() - timedelta(minutes=5)
-    session.flush()
-    assert offer.id in batches.unscreened_ids(session, older_than=timedelta(minutes=1),
-                                                limit=100)
