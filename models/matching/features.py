@@ -150,11 +150,6 @@ class PairFeaturizer:
         self._idf: dict[str, float] = {}
         self._idf_unseen = 0.0
 
-    @property
-    def feature_names(self) -> tuple[str, ...]:
-        """Names of the columns of `transform`, in order."""
-        return FEATURE_NAMES
-
     def fit(self, pairs: Sequence[Pair]) -> PairFeaturizer:
         """Learn IDF weights from the distinct records of the training pairs only."""
         records = _distinct(pairs)[0]

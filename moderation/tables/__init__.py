@@ -2,10 +2,12 @@
 PostgreSQL. Everything is re-exported here, so `from moderation.tables import Offer` works."""
 
 from moderation.tables.accounts import Organisation, Staff, WebSession
+from moderation.tables.audit import AuditEntry
 from moderation.tables.base import NAMING, Base, BigId, UtcDateTime, utcnow
+from moderation.tables.cases import Case, CaseSource, Decision
 from moderation.tables.offers import Offer, OfferVersion, Screening, Seller
-from moderation.tables.review import AuditEntry, Case, CaseSource, Decision, OutboxMessage
-from moderation.tables.rights import (
+from moderation.tables.outbox import OutboxMessage
+from moderation.tables.protection import (
     CounterNotice,
     Notice,
     NoticeItem,

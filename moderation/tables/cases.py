@@ -1,11 +1,10 @@
-"""The review queue: cases, their sources, decisions; the audit log and the outbox."""
+"""Cases, the sources that opened or joined them, and the decisions taken on them."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from moderation.tables.base import Base, BigId, UtcDateTime, utcnow
@@ -71,45 +70,3 @@ class Decision(Base):
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     automated: Mapped[bool] = mapped_column(Boolean, default=False)
     decided_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-
-class AuditEntry(Base):
-    """Append-only: who changed what, when, from what to what."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(80))
-    action: Mapped[str] = mapped_column(String(64))
-    entity: Mapped[str] = mapped_column(String(32))
-    entity_id: Mapped[int] = mapped_column(BigInteger)
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-
-    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
-
-class OutboxMessage(Base):
-    """Notifications written in the same transaction as the decision, delivered later."""
-
-    __tablename__ = "outbox"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    recipient: Mapped[str] = mapped_column(String(300))  # "email:" + up to 254 characters
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    channel: Mapped[str | None] = mapped_column(String(16))  # email, webhook or log
-    last_error: Mapped[str | None] = mapped_column(String(500))
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-
-    __table_args__ = (
-        Index(
-            "ix_outbox_pending",
-            "id",
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
-        ),
-    )
