@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from moderation import cases
 from moderation.domain import StaffRole
 from moderation.errors import CaseClosed, Forbidden, InvalidInput, LeaseNotHeld
-from moderation.review import cases, decisions
+from moderation.programmes import decision_followups
+from moderation.review import decisions
 from moderation.schemas import DecisionIn
 from moderation.tables import AuditEntry, Decision, Offer, utcnow
 from tests.factories import make_case, make_offer, make_staff
@@ -42,7 +44,8 @@ def test_a_renewed_lease_lasts_and_a_lost_one_is_refused(session: Session) -> No
     with pytest.raises(LeaseNotHeld):
         cases.renew_lease(session, case_id=case.id, staff_id=mod.id, lease=LEASE)
     with pytest.raises(LeaseNotHeld):
-        decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=KEEP)
+        decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=KEEP,
+                         followups=decision_followups())
 
 
 def test_a_lead_reassigns_a_case_and_it_is_audited(session: Session) -> None:
@@ -67,13 +70,15 @@ def test_escalated_cases_are_for_leads(session: Session) -> None:
     mod, lead = make_staff(session).staff, make_staff(session, StaffRole.LEAD).staff
     cases.claim(session, case_id=case.id, staff_id=mod.id, lease=LEASE)
     decisions.decide(session, case_id=case.id, staff_id=mod.id,
-                     decision=DecisionIn(action="escalate", reason_code="UNSURE"))
+                     decision=DecisionIn(action="escalate", reason_code="UNSURE"),
+                     followups=decision_followups())
     assert cases.claim_next(session, staff_id=mod.id, lease=LEASE) is None
     with pytest.raises(Forbidden):
         cases.claim(session, case_id=case.id, staff_id=mod.id, lease=LEASE)
     cases.claim(session, case_id=case.id, staff_id=lead.id, lease=LEASE,
                 may_take_escalated=True)
-    decisions.decide(session, case_id=case.id, staff_id=lead.id, decision=REMOVE)
+    decisions.decide(session, case_id=case.id, staff_id=lead.id, decision=REMOVE,
+                     followups=decision_followups())
     assert case.status == "closed"
     with pytest.raises(CaseClosed):
         cases.claim(session, case_id=case.id, staff_id=lead.id, lease=LEASE,
@@ -85,11 +90,13 @@ def test_a_moderator_holding_an_escalated_case_still_may_not_decide_it(session: 
     mod, lead = make_staff(session).staff, make_staff(session, StaffRole.LEAD).staff
     cases.claim(session, case_id=case.id, staff_id=mod.id, lease=LEASE)
     decisions.decide(session, case_id=case.id, staff_id=mod.id,
-                     decision=DecisionIn(action="escalate", reason_code="UNSURE"))
+                     decision=DecisionIn(action="escalate", reason_code="UNSURE"),
+                     followups=decision_followups())
     cases.reassign(session, case_id=case.id, to_staff_id=mod.id, by_staff_id=lead.id,
                    lease=LEASE)
     with pytest.raises(Forbidden):
-        decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=KEEP)
+        decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=KEEP,
+                         followups=decision_followups())
 
 
 @pytest.mark.parametrize(("action", "code", "ok"), [
@@ -107,10 +114,12 @@ def test_reason_codes_must_fit_the_action(session: Session, action: str, code: s
     cases.claim(session, case_id=case.id, staff_id=mod.id, lease=LEASE)
     decision = DecisionIn(action=action, reason_code=code)
     if ok:
-        decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=decision)
+        decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=decision,
+                         followups=decision_followups())
     else:
         with pytest.raises(InvalidInput) as err:
-            decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=decision)
+            decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=decision,
+                             followups=decision_followups())
         assert err.value.field == "reason_code"
         assert session.query(Decision).filter_by(case_id=case.id).count() == 0
 
@@ -120,7 +129,8 @@ def test_removal_carries_the_reasons_dsa_category(session: Session) -> None:
     mod = make_staff(session).staff
     cases.claim(session, case_id=case.id, staff_id=mod.id, lease=LEASE)
     row = decisions.decide(session, case_id=case.id, staff_id=mod.id,
-                           decision=DecisionIn(action="remove", reason_code="UNSAFE_PRODUCT"))
+                           decision=DecisionIn(action="remove", reason_code="UNSAFE_PRODUCT"),
+                           followups=decision_followups())
     assert row.statement_category == "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"
 
 
@@ -130,10 +140,11 @@ def test_bulk_decision_records_each_case_and_skips_what_it_cannot_take(session: 
     lead, mod = make_staff(session, StaffRole.LEAD).staff, make_staff(session).staff
     cases.claim(session, case_id=held.id, staff_id=mod.id, lease=LEASE)
     cases.claim(session, case_id=done.id, staff_id=lead.id, lease=LEASE)
-    decisions.decide(session, case_id=done.id, staff_id=lead.id, decision=KEEP)
+    decisions.decide(session, case_id=done.id, staff_id=lead.id, decision=KEEP,
+                     followups=decision_followups())
     ids = [c.id for c in free] + [held.id, done.id, free[0].id]
     outcomes = decisions.decide_many(session, case_ids=ids, staff_id=lead.id, decision=REMOVE,
-                                     lease=LEASE)
+                                     lease=LEASE, followups=decision_followups())
     by_case = {o.case_id: o for o in outcomes}
     assert len(outcomes) == 5  # the repeated id is decided once
     assert all(by_case[c.id].decision_id for c in free)
