@@ -1,4 +1,4 @@
-"""Claiming a chosen case, keeping and losing leases, reassigning, escalations, bulk decisions."""
+"""Deciding leased cases: a lapsed lease, escalations for leads, reason codes, bulk decisions."""
 
 from __future__ import annotations
 
@@ -13,23 +13,12 @@ from moderation.errors import CaseClosed, Forbidden, InvalidInput, LeaseNotHeld
 from moderation.programmes import decision_followups
 from moderation.review import decisions
 from moderation.schemas import DecisionIn
-from moderation.tables import AuditEntry, Decision, Offer, utcnow
-from tests.factories import make_case, make_offer, make_staff
+from moderation.tables import Decision, Offer, utcnow
+from tests.factories import make_case, make_staff
 
 LEASE = timedelta(minutes=5)
 KEEP = DecisionIn(action="keep", reason_code="LAWFUL")
 REMOVE = DecisionIn(action="remove", reason_code="COUNTERFEIT")
-
-
-def test_a_chosen_case_is_leased_unless_someone_else_holds_it(session: Session) -> None:
-    case = make_case(session)
-    first, second = make_staff(session).staff, make_staff(session).staff
-    cases.claim(session, case_id=case.id, staff_id=first.id, lease=LEASE)
-    with pytest.raises(LeaseNotHeld):
-        cases.claim(session, case_id=case.id, staff_id=second.id, lease=LEASE)
-    case.lease_expires_at = utcnow() - timedelta(seconds=1)
-    assert cases.claim(session, case_id=case.id, staff_id=second.id,
-                       lease=LEASE).lease_holder_id == second.id
 
 
 def test_a_renewed_lease_lasts_and_a_lost_one_is_refused(session: Session) -> None:
@@ -46,23 +35,6 @@ def test_a_renewed_lease_lasts_and_a_lost_one_is_refused(session: Session) -> No
     with pytest.raises(LeaseNotHeld):
         decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=KEEP,
                          followups=decision_followups())
-
-
-def test_a_lead_reassigns_a_case_and_it_is_audited(session: Session) -> None:
-    case = make_case(session)
-    lead, mod, other = (make_staff(session, StaffRole.LEAD).staff, make_staff(session).staff,
-                        make_staff(session).staff)
-    cases.claim(session, case_id=case.id, staff_id=mod.id, lease=LEASE)
-    cases.reassign(session, case_id=case.id, to_staff_id=other.id, by_staff_id=lead.id,
-                   lease=LEASE)
-    assert cases.holds_lease(case, other.id) and not cases.holds_lease(case, mod.id)
-    entry = session.query(AuditEntry).filter_by(entity="case", entity_id=case.id,
-                                                action="case.reassigned").one()
-    assert entry.actor == f"staff:{lead.id}" and entry.after == {"lease_holder_id": other.id}
-    integration = make_staff(session, StaffRole.INTEGRATION).staff
-    with pytest.raises(InvalidInput):
-        cases.reassign(session, case_id=case.id, to_staff_id=integration.id,
-                       by_staff_id=lead.id, lease=LEASE)
 
 
 def test_escalated_cases_are_for_leads(session: Session) -> None:
@@ -155,24 +127,3 @@ def test_bulk_decision_records_each_case_and_skips_what_it_cannot_take(session: 
         assert offer is not None and offer.status == "removed"
         assert session.query(Decision).filter_by(case_id=c.id, moderator_id=lead.id).count() == 1
     assert cases.holds_lease(held, mod.id) and held.status == "open"
-
-
-def test_case_filters_narrow_the_queue(session: Session) -> None:
-    now = utcnow()
-    bag = make_case(session, priority=2)
-    bag.offer.category = "Moda > Torebki"
-    late = make_case(session, due_in_hours=-1)
-    late.reason_code, late.source = "MODEL_SCORE", "model"
-    make_offer(session)  # no case
-    session.flush()
-
-    def ids(**kw: object) -> set[int]:
-        page = cases.list_cases(session, filters=cases.CaseFilter(**kw), now=now)  # type: ignore[arg-type]
-        return {c.id for c in page.items}
-
-    assert {bag.id, late.id} <= ids()
-    assert bag.id in ids(category="Moda") and late.id not in ids(category="Moda")
-    assert ids(category="Moda > Torebki > Skórzane").isdisjoint({bag.id})
-    assert late.id in ids(overdue=True) and bag.id not in ids(overdue=True)
-    assert ids(source="model") == ids(reason="MODEL_SCORE") >= {late.id}
-    assert bag.id not in ids(source="model")
