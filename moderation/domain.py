@@ -30,6 +30,14 @@ class CaseKind(StrEnum):
     SAFETY = "safety"  # an offer matching a product-safety alert or an authority order
 
 
+class SourceKind(StrEnum):
+    """What a case stands on besides screening, one source row each (see cases/sources.py)."""
+
+    NOTICE = "notice"  # a rights holder's notice naming the offer
+    COUNTER_NOTICE = "counter_notice"  # the seller's counter-notice behind its own case
+    SAFETY_ALERT = "safety_alert"  # a product-safety alert or an authority order
+
+
 class CaseStatus(StrEnum):
     OPEN = "open"
     ESCALATED = "escalated"

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from moderation import cases
 from moderation.accounts.staff import NewStaff, create_staff, ensure_organisation
 from moderation.domain import API_CLIENTS, ORGANISATION_KIND_OF, StaffRole
 from moderation.intake import offers
-from moderation.review import cases
 from moderation.schemas import OfferIn
 from moderation.screening import batches
 from moderation.screening.screener import get_screener

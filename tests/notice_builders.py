@@ -9,9 +9,11 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moderation import cases
 from moderation.accounts.staff import ensure_organisation
 from moderation.domain import OrganisationKind
-from moderation.review import cases, decisions
+from moderation.programmes import decision_followups
+from moderation.review import decisions
 from moderation.schemas import DecisionIn
 from moderation.tables import (
     Case,
@@ -105,7 +107,8 @@ def decide(session: Session, case: Case, decision: DecisionIn,
     """Claim a case for a moderator (a fresh one unless named) and decide it."""
     moderator_id = moderator_id or make_staff(session).staff.id
     cases.claim(session, case_id=case.id, staff_id=moderator_id, lease=LEASE)
-    return decisions.decide(session, case_id=case.id, staff_id=moderator_id, decision=decision)
+    return decisions.decide(session, case_id=case.id, staff_id=moderator_id, decision=decision,
+                            followups=decision_followups())
 
 
 def removal(session: Session, *, seller: str) -> Decision:

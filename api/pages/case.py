@@ -10,11 +10,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.deps import Lead, Moderator, SessionDep
 from api.templating import render
+from moderation import cases, programmes
 from moderation.accounts.staff import list_staff
+from moderation.cases.reasons import reasons_for
 from moderation.config import get_settings
-from moderation.review import cases, decisions, evidence
+from moderation.review import decisions, evidence
 from moderation.review.decisions import LEADS
-from moderation.review.reasons import reasons_for
 from moderation.schemas import DecisionIn, parse
 
 router = APIRouter(include_in_schema=False)
@@ -60,7 +61,8 @@ def decide(case_id: int, session: SessionDep, caller: Moderator,
            action: Annotated[str, Form()], reason_code: Annotated[str, Form()],
            note: Annotated[str, Form(max_length=5_000)] = "") -> Response:
     body = parse(DecisionIn, {"action": action, "reason_code": reason_code, "note": note})
-    decisions.decide(session, case_id=case_id, staff_id=caller.id, decision=body)
+    decisions.decide(session, case_id=case_id, staff_id=caller.id, decision=body,
+                     followups=programmes.decision_followups())
     session.commit()
     return RedirectResponse(f"/queue?decided={case_id}", status_code=303)
 

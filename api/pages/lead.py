@@ -11,11 +11,12 @@ from fastapi.responses import Response
 from api.charts import bar_chart_svg
 from api.deps import Lead, SessionDep
 from api.templating import WARSAW, render
+from moderation import cases, programmes
 from moderation.accounts.staff import list_staff
+from moderation.cases.reasons import reasons_for
 from moderation.config import get_settings
 from moderation.domain import CaseStatus
-from moderation.review import cases, decisions, stats
-from moderation.review.reasons import reasons_for
+from moderation.review import decisions, stats
 from moderation.schemas import DecisionIn, parse
 from moderation.tables import utcnow
 
@@ -39,7 +40,8 @@ def bulk(request: Request, session: SessionDep, caller: Lead,
     body = parse(DecisionIn, {"action": action, "reason_code": reason_code, "note": note})
     outcomes = decisions.decide_many(session, case_ids=case_ids, staff_id=caller.id,
                                      decision=body,
-                                     lease=timedelta(seconds=get_settings().lease_seconds))
+                                     lease=timedelta(seconds=get_settings().lease_seconds),
+                                     followups=programmes.decision_followups())
     session.commit()
     return render(request, "bulk_result.html", {"outcomes": outcomes, "decision": body})
 

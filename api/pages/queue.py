@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from api.deps import Moderator, SessionDep
 from api.templating import render
+from moderation import cases
+from moderation.cases.reasons import reasons_for
 from moderation.config import get_settings
 from moderation.domain import CaseKind
-from moderation.review import cases
-from moderation.review.reasons import reasons_for
 from moderation.tables import utcnow
 
 router = APIRouter(include_in_schema=False)

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import Lead, Moderator, SessionDep
 from api.views import CaseView, DecisionView, OfferView, ScreeningView
+from moderation import cases, programmes
 from moderation.config import get_settings
-from moderation.review import cases, decisions, evidence
+from moderation.review import decisions, evidence
 from moderation.review.decisions import LEADS
 from moderation.schemas import BulkDecisionIn, ClaimIn, DecisionIn, ReassignIn
 
@@ -94,7 +95,8 @@ def reassign(case_id: int, body: ReassignIn, session: SessionDep,
 def bulk_decision(body: BulkDecisionIn, session: SessionDep, caller: Lead) -> dict[str, Any]:
     """One decision on many cases (leads); each is recorded, failures are listed."""
     outcomes = decisions.decide_many(session, case_ids=body.case_ids, staff_id=caller.id,
-                                     decision=body.decision, lease=_lease())
+                                     decision=body.decision, lease=_lease(),
+                                     followups=programmes.decision_followups())
     session.commit()
     return {"outcomes": [{"case_id": o.case_id, "decision_id": o.decision_id,
                           "error": o.error} for o in outcomes]}
@@ -112,6 +114,7 @@ def release(case_id: int, session: SessionDep, caller: Moderator) -> dict[str, A
 def decide(case_id: int, body: DecisionIn, session: SessionDep,
            caller: Moderator) -> dict[str, Any]:
     """Decide a case the caller holds; a second decision on a closed case is a conflict."""
-    decision = decisions.decide(session, case_id=case_id, staff_id=caller.id, decision=body)
+    decision = decisions.decide(session, case_id=case_id, staff_id=caller.id, decision=body,
+                                followups=programmes.decision_followups())
     session.commit()
     return {"decision": DecisionView.of(decision)}

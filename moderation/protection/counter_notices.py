@@ -7,25 +7,17 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import select, union
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation import audit, outbox
+from moderation.cases import Origin, notices_behind, open_case
 from moderation.config import get_settings
-from moderation.domain import CaseKind, CaseStatus, DecisionAction
+from moderation.domain import CaseKind, DecisionAction, SourceKind
 from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.protection import strikes
 from moderation.schemas import Email
-from moderation.tables import (
-    Case,
-    CaseSource,
-    CounterNotice,
-    Decision,
-    Notice,
-    NoticeItem,
-    Offer,
-    Seller,
-)
+from moderation.tables import Case, CounterNotice, Decision, NoticeItem, Offer, Seller
 
 REVIEW_PRIORITY = 2
 REVIEW_HOURS = 48
@@ -51,19 +43,13 @@ def get_counter_notice(session: Session, reference: str) -> CounterNotice:
     return row
 
 
-def _has_notice_source(session: Session, case_id: int) -> bool:
-    return session.scalar(select(CaseSource.id).where(
-        CaseSource.case_id == case_id, CaseSource.kind == CaseKind.NOTICE.value).limit(1)
-    ) is not None
-
-
 def _contested_decision(session: Session, decision_id: int) -> Decision:
     """The removal being contested, locked so that two filings for it queue up."""
     decision = session.get(Decision, decision_id, with_for_update=True)
     if decision is None:
         raise NotFound(f"decision {decision_id} not found", field="decision_id")
     if (decision.action != DecisionAction.REMOVE.value or decision.moderator_id is None
-            or decision.case_id is None or not _has_notice_source(session, decision.case_id)):
+            or decision.case_id is None or not notices_behind(session, decision.case_id)):
         raise InvalidInput(NOT_CONTESTABLE, field="decision_id")
     return decision
 
@@ -81,14 +67,12 @@ def file_counter_notice(session: Session, *, data: CounterNoticeIn,
     if now > closes:
         raise InvalidInput(f"the time to contest decision {decision.id} ran out: the window "
                            f"closed on {closes.date().isoformat()}", field="decision_id")
-    case = Case(kind=CaseKind.COUNTER_NOTICE.value, offer_id=decision.offer_id,
-                screening_id=None, status=CaseStatus.OPEN.value, priority=REVIEW_PRIORITY,
-                reason_code=REASON_CODE, source="seller",
-                due_at=now + timedelta(hours=REVIEW_HOURS),
-                not_for_staff_id=decision.moderator_id, opened_at=now)
-    session.add(case)
-    session.flush()
-    session.add(CaseSource(case_id=case.id, kind=CaseKind.COUNTER_NOTICE.value, added_at=now))
+    actor = _seller_actor(session, decision.offer_id)
+    case = open_case(session, kind=CaseKind.COUNTER_NOTICE.value, offer_id=decision.offer_id,
+                     reason_code=REASON_CODE, source="seller", priority=REVIEW_PRIORITY,
+                     due_at=now + timedelta(hours=REVIEW_HOURS), now=now,
+                     origin=Origin(SourceKind.COUNTER_NOTICE), actor=actor,
+                     not_for_staff_id=decision.moderator_id)
     # The reference carries the id, known only after the insert: a unique placeholder first.
     row = CounterNotice(reference="tmp-" + secrets.token_hex(14), decision_id=decision.id,
                         offer_id=decision.offer_id, case_id=case.id, statement=data.statement,
@@ -96,11 +80,6 @@ def file_counter_notice(session: Session, *, data: CounterNoticeIn,
     session.add(row)
     session.flush()
     row.reference = f"CN-{now.year}-{row.id:06d}"
-    actor = _seller_actor(session, decision.offer_id)
-    audit.record(session, actor=actor, action="case.opened", entity="case", entity_id=case.id,
-                 after={"status": case.status, "priority": case.priority,
-                        "reason_code": REASON_CODE, "due_at": case.due_at.isoformat(),
-                        "not_for_staff_id": case.not_for_staff_id})
     audit.record(session, actor=actor, action="counter_notice.filed", entity="counter_notice",
                  entity_id=row.id, after={"reference": row.reference, "decision_id": decision.id,
                                           "case_id": case.id, "offer_id": decision.offer_id})
@@ -148,21 +127,10 @@ def on_case_decided(session: Session, *, case: Case, decision: Decision) -> None
     _send(session, f"email:{row.contact_email}", "seller.counter_notice_outcome", outcome)
     original = session.get(Decision, row.decision_id)
     assert original is not None and original.case_id is not None
-    for notice in _notices_behind(session, original.case_id):
+    for notice in notices_behind(session, original.case_id):
         _send(session, f"email:{notice.notifier_email}", "notifier.counter_notice_outcome",
               {**outcome, "notice_reference": notice.reference})
     session.flush()
-
-
-def _notices_behind(session: Session, case_id: int) -> list[Notice]:
-    """The notices that led to a case: merged into it as sources, or naming it per item."""
-    ids = union(
-        select(CaseSource.notice_id).where(CaseSource.case_id == case_id,
-                                           CaseSource.notice_id.is_not(None)),
-        select(NoticeItem.notice_id).where(NoticeItem.case_id == case_id),
-    ).subquery()
-    return list(session.scalars(
-        select(Notice).where(Notice.id.in_(select(ids.c.notice_id))).order_by(Notice.id)))
 
 
 def _seller_actor(session: Session, offer_id: int) -> str:

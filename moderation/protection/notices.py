@@ -14,15 +14,14 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from moderation import audit, outbox
+from moderation.cases import Origin, open_or_join
 from moderation.config import get_settings
-from moderation.domain import CaseKind
+from moderation.domain import CaseKind, SourceKind
 from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.protection.notifiers import check_not_suspended, standing_of
 from moderation.protection.rights import usable_right
-from moderation.review.cases import open_or_join
 from moderation.schemas import Email
 from moderation.tables import (
-    CaseSource,
     Notice,
     NoticeItem,
     Offer,
@@ -142,10 +141,9 @@ def submit(session: Session, *, organisation_id: int, submitted_by: int | None,
     case_ids, merged = open_or_join(
         session, [o.id for o in offers], kind=CaseKind.NOTICE.value,
         reason_code=f"NOTICE_{notice.kind.upper()}", source="notice", priority=priority,
-        due_at=due_at, now=now, origin={"notice": notice.reference})
-    session.execute(insert(CaseSource), [
-        {"case_id": cid, "kind": CaseKind.NOTICE.value, "notice_id": notice.id,
-         "organisation_id": organisation_id, "added_at": now} for cid in case_ids])
+        due_at=due_at, now=now,
+        origin=Origin(SourceKind.NOTICE, {"notice": notice.reference}, notice_id=notice.id,
+                      organisation_id=organisation_id))
     items = list(session.scalars(
         insert(NoticeItem).returning(NoticeItem, sort_by_parameter_order=True),
         [{"notice_id": notice.id, "offer_id": o.id, "case_id": cid, "outcome": "pending",
@@ -203,13 +201,6 @@ def items_of(session: Session, notice_id: int) -> list[tuple[NoticeItem, Offer]]
         select(NoticeItem, Offer).join(Offer, Offer.id == NoticeItem.offer_id)
         .where(NoticeItem.notice_id == notice_id).order_by(NoticeItem.id))
     return [(item, offer) for item, offer in rows]
-
-
-def notices_behind(session: Session, case_id: int) -> list[Notice]:
-    """The notices merged into a case."""
-    return list(session.scalars(
-        select(Notice).join(CaseSource, CaseSource.notice_id == Notice.id)
-        .where(CaseSource.case_id == case_id).order_by(Notice.id)))
 
 
 def caught_offers(session: Session, *, organisation_id: int, limit: int = 100

@@ -1,1 +1,1 @@
-"""The human review queue: cases, decisions and what follows from them."""
+"""Review: moderators decide leased cases; the evidence they see, the team's figures."""

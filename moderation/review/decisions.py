@@ -10,20 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation import audit, outbox
+from moderation.cases import DecisionFollowups, claim, get_case, holds_lease, notices_behind
+from moderation.cases.reasons import check_reason
 from moderation.config import get_settings
 from moderation.domain import (
     Assessment,
-    CaseKind,
     CaseStatus,
     DecisionAction,
     OfferStatus,
     StaffRole,
 )
 from moderation.errors import CaseClosed, Forbidden, LeaseNotHeld, ModerationError
-from moderation.review.cases import claim, get_case, holds_lease
-from moderation.review.reasons import check_reason
 from moderation.schemas import DecisionIn
-from moderation.tables import CaseSource, Decision, Offer, Screening, Seller, Staff, utcnow
+from moderation.tables import Decision, Offer, Screening, Seller, Staff, utcnow
 
 _ESCALATION_PRIORITY = 1
 
@@ -31,8 +30,10 @@ _ESCALATION_PRIORITY = 1
 LEADS = frozenset({StaffRole.LEAD.value, StaffRole.ADMIN.value})
 
 
-def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionIn) -> Decision:
-    """Record a moderator's decision: offer status, case, audit and outbox together."""
+def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionIn,
+           followups: DecisionFollowups) -> Decision:
+    """Record a moderator's decision: offer status, case, audit and outbox together, then
+    what the programmes do when a case of theirs closes (`followups`)."""
     case = get_case(session, case_id, for_update=True)
     if case.status == CaseStatus.CLOSED.value:
         raise CaseClosed(f"case {case_id} is already decided")
@@ -82,17 +83,13 @@ def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionI
                      entity_id=offer.id, before={"status": offer_before},
                      after={"status": offer.status, "decision_id": row.id})
     if action is DecisionAction.REMOVE:
-        on_notice = session.scalar(select(CaseSource.id).where(
-            CaseSource.case_id == case.id, CaseSource.kind == CaseKind.NOTICE.value).limit(1))
         until = (now + timedelta(days=get_settings().counter_notice_days)
-                 if on_notice is not None else None)
+                 if notices_behind(session, case.id) else None)
         outbox.notify_seller(session, row, offer, automated_detection=case.screening_id is not None,
                              counter_notice_until=until)
     session.flush()
-    # Imported here: the follow-ups reach counter-notices, which build on decisions.
-    from moderation.review import followups
-
-    followups.on_decided(session, case=case, decision=row, offer=offer, now=now)
+    if action is not DecisionAction.ESCALATE:  # an escalation settles nothing yet
+        followups.run(session, case=case, decision=row)
     return row
 
 
@@ -104,7 +101,8 @@ class BulkOutcome:
 
 
 def decide_many(session: Session, *, case_ids: Sequence[int], staff_id: int,
-                decision: DecisionIn, lease: timedelta) -> list[BulkOutcome]:
+                decision: DecisionIn, lease: timedelta,
+                followups: DecisionFollowups) -> list[BulkOutcome]:
     """One decision on many cases (a lead's bulk action): each claimed, decided and recorded
     on its own; a case someone else holds, or one already decided, is reported and skipped."""
     outcomes = []
@@ -113,7 +111,8 @@ def decide_many(session: Session, *, case_ids: Sequence[int], staff_id: int,
             with session.begin_nested():
                 claim(session, case_id=case_id, staff_id=staff_id, lease=lease,
                       may_take_escalated=True)
-                row = decide(session, case_id=case_id, staff_id=staff_id, decision=decision)
+                row = decide(session, case_id=case_id, staff_id=staff_id, decision=decision,
+                             followups=followups)
             outcomes.append(BulkOutcome(case_id, row.id, None))
         except ModerationError as exc:
             outcomes.append(BulkOutcome(case_id, None, exc.message))

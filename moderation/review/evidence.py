@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from moderation.cases import cases_of_offer, get_case, notices_behind
 from moderation.intake.offers import get_offer
-from moderation.review.cases import get_case, open_cases_for_offer
 from moderation.tables import (
     AuditEntry,
     Case,
-    CaseSource,
     CounterNotice,
     Decision,
     Notice,
@@ -87,7 +86,7 @@ def offer_history(session: Session, offer_id: int) -> OfferHistory:
     decisions = session.scalars(
         select(Decision).where(Decision.offer_id == offer_id).order_by(Decision.id.desc())
     ).all()
-    return OfferHistory(offer, list(screenings), open_cases_for_offer(session, offer_id),
+    return OfferHistory(offer, list(screenings), cases_of_offer(session, offer_id),
                         list(decisions))
 
 
@@ -103,12 +102,10 @@ def case_evidence(session: Session, case_id: int) -> CaseEvidence:
         .order_by(AuditEntry.id)
     ).all()
     seller = seller_history(session, history.offer.seller_id, except_offer=case.offer_id)
-    notices = [NoticeEvidence(n, r, o) for n, r, o in session.execute(
-        select(Notice, Right, Organisation)
-        .join(CaseSource, CaseSource.notice_id == Notice.id)
-        .join(Right, Right.id == Notice.right_id)
-        .join(Organisation, Organisation.id == Notice.organisation_id)
-        .where(CaseSource.case_id == case.id).order_by(Notice.id))]
+    notices = [NoticeEvidence(n, session.get_one(Right, n.right_id),
+                              session.get_one(Organisation, n.organisation_id))
+               for n in notices_behind(session, case.id)]
     counter = session.scalar(select(CounterNotice).where(CounterNotice.case_id == case.id))
     return CaseEvidence(case, history.offer, screening, history, seller, list(trail), notices,
                         counter)
+

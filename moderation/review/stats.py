@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
+from moderation.cases import queue_facets
 from moderation.domain import DecisionAction
-from moderation.review.cases import queue_facets
 from moderation.tables import Case, Decision
 
 HOUR = timedelta(hours=1)

@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moderation import outbox, pending
+from moderation.cases import OPEN_STATES
 from moderation.errors import Conflict, InvalidInput, NotFound
-from moderation.review.cases import OPEN_STATES
 from moderation.safety import deadlines
 from moderation.safety.alerts import AUTHORITY, AlertIn, Code, codes_of, store_alerts
 from moderation.safety.keys import gtin14

@@ -9,10 +9,10 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from moderation import audit, outbox
+from moderation.cases import OPEN_STATES
 from moderation.config import get_settings
 from moderation.db import is_postgres
 from moderation.domain import CaseKind
-from moderation.review.cases import OPEN_STATES
 from moderation.safety.deadlines import working_time_left
 from moderation.tables import AuditEntry, Case, Offer, SafetyAlert, SafetyMatch
 

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from moderation.domain import CaseKind
-from moderation.review.cases import open_or_join
+from moderation.cases import Origin, open_or_join
+from moderation.domain import CaseKind, SourceKind
 from moderation.safety.alerts import AUTHORITY
 from moderation.safety.index import model_keys_of, offers_with
 from moderation.safety.judge import (
@@ -29,14 +29,13 @@ from moderation.safety.judge import (
 )
 from moderation.tables import (
     AlertCode,
-    CaseSource,
     Offer,
     SafetyAlert,
     SafetyMatch,
     utcnow,
 )
 
-__all__ = ["Match", "describe", "find_matches", "learned_matcher", "match_alert", "matches_of"]
+__all__ = ["Match", "describe", "find_matches", "learned_matcher", "match_alert"]
 
 # Offers of one brand are many; only the newest this many are compared by name. So for a
 # bare number ("n:250"): only the newest this many offers writing it are looked at.
@@ -104,24 +103,12 @@ def _open_cases(session: Session, alert: SafetyAlert, matches: list[Match], *, p
     case_ids, _ = open_or_join(
         session, [m.offer_id for m in matches], kind=CaseKind.SAFETY.value,
         reason_code=reason, source=alert.source, priority=priority, due_at=due_at, now=now,
-        origin={"alert": alert.number, "alert_id": alert.id})
+        origin=Origin(SourceKind.SAFETY_ALERT, {"alert": alert.number, "alert_id": alert.id},
+                      organisation_id=alert.organisation_id))
     session.execute(insert(SafetyMatch), [
         {"alert_id": alert.id, "offer_id": m.offer_id, "score": m.score,
          "confidence": m.confidence, "fields": list(m.fields), "case_id": cid,
          "created_at": now} for m, cid in zip(matches, case_ids, strict=True)])
-    session.execute(insert(CaseSource), [
-        {"case_id": cid, "kind": "safety_alert", "notice_id": None,
-         "organisation_id": alert.organisation_id, "added_at": now}
-        for cid in dict.fromkeys(case_ids)])
-
-
-def matches_of(session: Session, alert_id: int) -> list[tuple[SafetyMatch, Offer]]:
-    """An alert's matches with their offers, surest first."""
-    rows = session.execute(
-        select(SafetyMatch, Offer).join(Offer, Offer.id == SafetyMatch.offer_id)
-        .where(SafetyMatch.alert_id == alert_id)
-        .order_by(SafetyMatch.score.desc(), SafetyMatch.id))
-    return [(m, o) for m, o in rows]
 
 
 def describe(match: Match) -> dict[str, Any]:

@@ -10,12 +10,12 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from moderation import audit
+from moderation import audit, cases
 from moderation.db import is_postgres
 from moderation.domain import Assessment, OfferStatus, Route
 from moderation.policy import HELD_SELLER_REASON, MODEL_REASON
 from moderation.protection import rights_rules, strikes
-from moderation.review import cases, decisions
+from moderation.review import decisions
 from moderation.safety import index, reappearance
 from moderation.screening import guarded
 from moderation.screening.hits import hit_json

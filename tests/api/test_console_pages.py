@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from moderation import cases
 from moderation.domain import StaffRole
-from moderation.review import cases
+from moderation.programmes import decision_followups
 from moderation.tables import AuditEntry, Case, Offer, Staff, utcnow
 from tests.api.console import csrf_of, logged_in
 from tests.factories import TEST_PASSWORD, make_case, make_offer, make_staff, screen_all
@@ -134,7 +135,8 @@ def test_leads_see_escalations_and_decide_many_at_once(session: Session) -> None
         from moderation.review import decisions
         from moderation.schemas import DecisionIn
         decisions.decide(session, case_id=case.id, staff_id=mod.id,
-                         decision=DecisionIn(action="escalate", reason_code="UNSURE"))
+                         decision=DecisionIn(action="escalate", reason_code="UNSURE"),
+                         followups=decision_followups())
         escalated.append(case)
     moderator = logged_in(mod.name, TEST_PASSWORD)
     assert moderator.get("/escalations").status_code == 403
@@ -157,7 +159,8 @@ def test_dashboard_shows_figures_and_a_chart(session: Session) -> None:
     from moderation.review import decisions
     from moderation.schemas import DecisionIn
     decisions.decide(session, case_id=case.id, staff_id=mod.id,
-                     decision=DecisionIn(action="keep", reason_code="LAWFUL"))
+                     decision=DecisionIn(action="keep", reason_code="LAWFUL"),
+                     followups=decision_followups())
     page = logged_in(lead.name, TEST_PASSWORD).get("/dashboard").text
     svg = page[page.index("<svg"):page.index("</svg>") + len("</svg>")]
     bars = [el for el in ET.fromstring(svg).iter() if el.tag.endswith("rect")

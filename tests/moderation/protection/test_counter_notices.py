@@ -12,12 +12,14 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from moderation import cases
+from moderation.cases.reasons import reasons_for
 from moderation.domain import CaseKind, StaffRole
 from moderation.errors import Conflict, Forbidden, InvalidInput, ModerationError, NotFound
+from moderation.programmes import decision_followups
 from moderation.protection import counter_notices, strikes
 from moderation.protection.counter_notices import NOT_CONTESTABLE, CounterNoticeIn
-from moderation.review import cases, decisions
-from moderation.review.reasons import reasons_for
+from moderation.review import decisions
 from moderation.schemas import DecisionIn
 from moderation.tables import (
     AuditEntry,
@@ -64,7 +66,7 @@ def settle(session: Session, row: CounterNotice, action: str, staff_id: int) -> 
     cases.claim(session, case_id=case.id, staff_id=staff_id, lease=LEASE,
                 may_take_escalated=True)
     decision = decisions.decide(session, case_id=case.id, staff_id=staff_id,
-                                decision=verdict(action))
+                                decision=verdict(action), followups=decision_followups())
     counter_notices.on_case_decided(session, case=case, decision=decision)
     return decision
 

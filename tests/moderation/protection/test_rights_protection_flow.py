@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from moderation import cases
+from moderation.programmes import decision_followups
 from moderation.protection import notices
-from moderation.review import cases, decisions
+from moderation.review import decisions
 from moderation.schemas import DecisionIn
 from moderation.tables import (
     AuditEntry,
@@ -32,7 +34,8 @@ def _decide(session: Session, case_id: int, action: str, reason: str) -> None:
     mod = make_staff(session).staff
     cases.claim(session, case_id=case_id, staff_id=mod.id, lease=LEASE)
     decisions.decide(session, case_id=case_id, staff_id=mod.id,
-                     decision=DecisionIn(action=action, reason_code=reason))
+                     decision=DecisionIn(action=action, reason_code=reason),
+                     followups=decision_followups())
 
 
 def test_verified_brands_catch_counterfeits_before_any_notice(session: Session) -> None:

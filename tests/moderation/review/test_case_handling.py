@@ -1,4 +1,4 @@
-"""Claiming a chosen case, keeping and losing leases, reassigning, escalations, bulk decisions."""
+"""Deciding leased cases: a lapsed lease, escalations for leads, reason codes, bulk decisions."""
 
 from __future__ import annotations
 
@@ -7,27 +7,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from moderation import cases
 from moderation.domain import StaffRole
 from moderation.errors import CaseClosed, Forbidden, InvalidInput, LeaseNotHeld
-from moderation.review import cases, decisions
+from moderation.programmes import decision_followups
+from moderation.review import decisions
 from moderation.schemas import DecisionIn
-from moderation.tables import AuditEntry, Decision, Offer, utcnow
-from tests.factories import make_case, make_offer, make_staff
+from moderation.tables import Decision, Offer, utcnow
+from tests.factories import make_case, make_staff
 
 LEASE = timedelta(minutes=5)
 KEEP = DecisionIn(action="keep", reason_code="LAWFUL")
 REMOVE = DecisionIn(action="remove", reason_code="COUNTERFEIT")
-
-
-def test_a_chosen_case_is_leased_unless_someone_else_holds_it(session: Session) -> None:
-    case = make_case(session)
-    first, second = make_staff(session).staff, make_staff(session).staff
-    cases.claim(session, case_id=case.id, staff_id=first.id, lease=LEASE)
-    with pytest.raises(LeaseNotHeld):
-        cases.claim(session, case_id=case.id, staff_id=second.id, lease=LEASE)
-    case.lease_expires_at = utcnow() - timedelta(seconds=1)
-    assert cases.claim(session, case_id=case.id, staff_id=second.id,
-                       lease=LEASE).lease_holder_id == second.id
 
 
 def test_a_renewed_lease_lasts_and_a_lost_one_is_refused(session: Session) -> None:
@@ -42,24 +33,8 @@ def test_a_renewed_lease_lasts_and_a_lost_one_is_refused(session: Session) -> No
     with pytest.raises(LeaseNotHeld):
         cases.renew_lease(session, case_id=case.id, staff_id=mod.id, lease=LEASE)
     with pytest.raises(LeaseNotHeld):
-        decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=KEEP)
-
-
-def test_a_lead_reassigns_a_case_and_it_is_audited(session: Session) -> None:
-    case = make_case(session)
-    lead, mod, other = (make_staff(session, StaffRole.LEAD).staff, make_staff(session).staff,
-                        make_staff(session).staff)
-    cases.claim(session, case_id=case.id, staff_id=mod.id, lease=LEASE)
-    cases.reassign(session, case_id=case.id, to_staff_id=other.id, by_staff_id=lead.id,
-                   lease=LEASE)
-    assert cases.holds_lease(case, other.id) and not cases.holds_lease(case, mod.id)
-    entry = session.query(AuditEntry).filter_by(entity="case", entity_id=case.id,
-                                                action="case.reassigned").one()
-    assert entry.actor == f"staff:{lead.id}" and entry.after == {"lease_holder_id": other.id}
-    integration = make_staff(session, StaffRole.INTEGRATION).staff
-    with pytest.raises(InvalidInput):
-        cases.reassign(session, case_id=case.id, to_staff_id=integration.id,
-                       by_staff_id=lead.id, lease=LEASE)
+        decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=KEEP,
+                         followups=decision_followups())
 
 
 def test_escalated_cases_are_for_leads(session: Session) -> None:
@@ -67,13 +42,15 @@ def test_escalated_cases_are_for_leads(session: Session) -> None:
     mod, lead = make_staff(session).staff, make_staff(session, StaffRole.LEAD).staff
     cases.claim(session, case_id=case.id, staff_id=mod.id, lease=LEASE)
     decisions.decide(session, case_id=case.id, staff_id=mod.id,
-                     decision=DecisionIn(action="escalate", reason_code="UNSURE"))
+                     decision=DecisionIn(action="escalate", reason_code="UNSURE"),
+                     followups=decision_followups())
     assert cases.claim_next(session, staff_id=mod.id, lease=LEASE) is None
     with pytest.raises(Forbidden):
         cases.claim(session, case_id=case.id, staff_id=mod.id, lease=LEASE)
     cases.claim(session, case_id=case.id, staff_id=lead.id, lease=LEASE,
                 may_take_escalated=True)
-    decisions.decide(session, case_id=case.id, staff_id=lead.id, decision=REMOVE)
+    decisions.decide(session, case_id=case.id, staff_id=lead.id, decision=REMOVE,
+                     followups=decision_followups())
     assert case.status == "closed"
     with pytest.raises(CaseClosed):
         cases.claim(session, case_id=case.id, staff_id=lead.id, lease=LEASE,
@@ -85,11 +62,13 @@ def test_a_moderator_holding_an_escalated_case_still_may_not_decide_it(session: 
     mod, lead = make_staff(session).staff, make_staff(session, StaffRole.LEAD).staff
     cases.claim(session, case_id=case.id, staff_id=mod.id, lease=LEASE)
     decisions.decide(session, case_id=case.id, staff_id=mod.id,
-                     decision=DecisionIn(action="escalate", reason_code="UNSURE"))
+                     decision=DecisionIn(action="escalate", reason_code="UNSURE"),
+                     followups=decision_followups())
     cases.reassign(session, case_id=case.id, to_staff_id=mod.id, by_staff_id=lead.id,
                    lease=LEASE)
     with pytest.raises(Forbidden):
-        decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=KEEP)
+        decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=KEEP,
+                         followups=decision_followups())
 
 
 @pytest.mark.parametrize(("action", "code", "ok"), [
@@ -107,10 +86,12 @@ def test_reason_codes_must_fit_the_action(session: Session, action: str, code: s
     cases.claim(session, case_id=case.id, staff_id=mod.id, lease=LEASE)
     decision = DecisionIn(action=action, reason_code=code)
     if ok:
-        decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=decision)
+        decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=decision,
+                         followups=decision_followups())
     else:
         with pytest.raises(InvalidInput) as err:
-            decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=decision)
+            decisions.decide(session, case_id=case.id, staff_id=mod.id, decision=decision,
+                             followups=decision_followups())
         assert err.value.field == "reason_code"
         assert session.query(Decision).filter_by(case_id=case.id).count() == 0
 
@@ -120,7 +101,8 @@ def test_removal_carries_the_reasons_dsa_category(session: Session) -> None:
     mod = make_staff(session).staff
     cases.claim(session, case_id=case.id, staff_id=mod.id, lease=LEASE)
     row = decisions.decide(session, case_id=case.id, staff_id=mod.id,
-                           decision=DecisionIn(action="remove", reason_code="UNSAFE_PRODUCT"))
+                           decision=DecisionIn(action="remove", reason_code="UNSAFE_PRODUCT"),
+                           followups=decision_followups())
     assert row.statement_category == "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"
 
 
@@ -130,10 +112,11 @@ def test_bulk_decision_records_each_case_and_skips_what_it_cannot_take(session: 
     lead, mod = make_staff(session, StaffRole.LEAD).staff, make_staff(session).staff
     cases.claim(session, case_id=held.id, staff_id=mod.id, lease=LEASE)
     cases.claim(session, case_id=done.id, staff_id=lead.id, lease=LEASE)
-    decisions.decide(session, case_id=done.id, staff_id=lead.id, decision=KEEP)
+    decisions.decide(session, case_id=done.id, staff_id=lead.id, decision=KEEP,
+                     followups=decision_followups())
     ids = [c.id for c in free] + [held.id, done.id, free[0].id]
     outcomes = decisions.decide_many(session, case_ids=ids, staff_id=lead.id, decision=REMOVE,
-                                     lease=LEASE)
+                                     lease=LEASE, followups=decision_followups())
     by_case = {o.case_id: o for o in outcomes}
     assert len(outcomes) == 5  # the repeated id is decided once
     assert all(by_case[c.id].decision_id for c in free)
@@ -144,24 +127,3 @@ def test_bulk_decision_records_each_case_and_skips_what_it_cannot_take(session: 
         assert offer is not None and offer.status == "removed"
         assert session.query(Decision).filter_by(case_id=c.id, moderator_id=lead.id).count() == 1
     assert cases.holds_lease(held, mod.id) and held.status == "open"
-
-
-def test_case_filters_narrow_the_queue(session: Session) -> None:
-    now = utcnow()
-    bag = make_case(session, priority=2)
-    bag.offer.category = "Moda > Torebki"
-    late = make_case(session, due_in_hours=-1)
-    late.reason_code, late.source = "MODEL_SCORE", "model"
-    make_offer(session)  # no case
-    session.flush()
-
-    def ids(**kw: object) -> set[int]:
-        page = cases.list_cases(session, filters=cases.CaseFilter(**kw), now=now)  # type: ignore[arg-type]
-        return {c.id for c in page.items}
-
-    assert {bag.id, late.id} <= ids()
-    assert bag.id in ids(category="Moda") and late.id not in ids(category="Moda")
-    assert ids(category="Moda > Torebki > Skórzane").isdisjoint({bag.id})
-    assert late.id in ids(overdue=True) and bag.id not in ids(overdue=True)
-    assert ids(source="model") == ids(reason="MODEL_SCORE") >= {late.id}
-    assert bag.id not in ids(source="model")

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from moderation.review import cases, decisions
+from moderation import cases
+from moderation.programmes import decision_followups
+from moderation.review import decisions
 from moderation.safety.alerts import AlertIn, Code, store_alerts
 from moderation.safety.matching import match_alert
 from moderation.schemas import DecisionIn
@@ -115,7 +117,8 @@ def test_a_removed_offer_posted_again_is_held(session: Session) -> None:
     mod = make_staff(session).staff
     cases.claim(session, case_id=case.id, staff_id=mod.id, lease=timedelta(minutes=5))
     decisions.decide(session, case_id=case.id, staff_id=mod.id,
-                     decision=DecisionIn(action="remove", reason_code="UNSAFE_PRODUCT"))
+                     decision=DecisionIn(action="remove", reason_code="UNSAFE_PRODUCT"),
+                     followups=decision_followups())
     again = make_offer(session, title="LAMPKA nocna gwiazdka - LED, dla dzieci!", brand=None,
                        gtins=[])
     screen_all(session)

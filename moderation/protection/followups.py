@@ -1,34 +1,36 @@
-"""What a decision sets off beyond the case: notices' outcomes, strikes, notifiers told."""
+"""What the rights programme does when a case with a notice or a counter-notice behind it is
+decided: the notices' outcomes and their notifiers told, a strike, sanctions on notifiers of
+manifestly unfounded notices, then the counter-notice settled."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation import outbox
-from moderation.domain import DecisionAction
+from moderation.cases import Followup
+from moderation.cases.reasons import MANIFESTLY_UNFOUNDED
+from moderation.domain import DecisionAction, SourceKind
 from moderation.protection import counter_notices, notifiers, strikes
-from moderation.review.reasons import MANIFESTLY_UNFOUNDED
 from moderation.tables import Case, Decision, Notice, NoticeItem, Offer
 
 
-def on_decided(session: Session, *, case: Case, decision: Decision, offer: Offer,
-               now: datetime) -> None:
+def decision_followups() -> tuple[Followup, ...]:
+    """The programme's steps after a closing decision, in the order they run."""
+    return (Followup(SourceKind.NOTICE, settle_notices),
+            Followup(SourceKind.COUNTER_NOTICE, counter_notices.on_case_decided))
+
+
+def settle_notices(session: Session, *, case: Case, decision: Decision) -> None:
     """Carry a moderator's decision over to the notices behind the case and the seller."""
-    if decision.action == DecisionAction.ESCALATE.value:
-        return
     items = list(session.scalars(
         select(NoticeItem).where(NoticeItem.case_id == case.id,
                                  NoticeItem.outcome == "pending").with_for_update()))
-    if items:
-        _settle_notices(session, items, decision=decision, offer=offer, now=now)
-    counter_notices.on_case_decided(session, case=case, decision=decision)
-
-
-def _settle_notices(session: Session, items: list[NoticeItem], *, decision: Decision,
-                    offer: Offer, now: datetime) -> None:
+    if not items:
+        return
+    offer = session.get(Offer, decision.offer_id)
+    assert offer is not None
+    now = decision.decided_at
     upheld = decision.action == DecisionAction.REMOVE.value
     unfounded = decision.reason_code == MANIFESTLY_UNFOUNDED
     for item in items:

@@ -1,3 +1,5 @@
+"""Decisions on a leased case: offer, audit and outbox together; one decision per case."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -5,44 +7,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from moderation import cases
 from moderation.domain import StaffRole
 from moderation.errors import CaseClosed, LeaseNotHeld
-from moderation.review import cases, decisions
+from moderation.programmes import decision_followups
+from moderation.review import decisions
 from moderation.schemas import DecisionIn
-from moderation.tables import AuditEntry, Case, Decision, Offer, OutboxMessage, utcnow
+from moderation.tables import AuditEntry, Case, Decision, Offer, OutboxMessage
 from tests.factories import make_case, make_staff
 
 LEASE = timedelta(minutes=5)
-
-
-def test_claim_hands_out_by_priority_then_due_time(session: Session) -> None:
-    late = make_case(session, priority=2, due_in_hours=10)
-    urgent = make_case(session, priority=1, due_in_hours=20)
-    early = make_case(session, priority=2, due_in_hours=1)
-    mod = make_staff(session).staff
-    order = [cases.claim_next(session, staff_id=mod.id, lease=LEASE) for _ in range(4)]
-    assert [c.id if c else None for c in order] == [urgent.id, early.id, late.id, None]
-
-
-def test_expired_lease_returns_the_case_to_the_queue(session: Session) -> None:
-    case = make_case(session)
-    first, second = make_staff(session).staff, make_staff(session).staff
-    assert cases.claim_next(session, staff_id=first.id, lease=LEASE).id == case.id  # type: ignore[union-attr]
-    assert cases.claim_next(session, staff_id=second.id, lease=LEASE) is None
-    case.lease_expires_at = utcnow() - timedelta(seconds=1)
-    session.flush()
-    again = cases.claim_next(session, staff_id=second.id, lease=LEASE)
-    assert again is not None and again.id == case.id and again.lease_holder_id == second.id
-
-
-def test_release_gives_the_case_back(session: Session) -> None:
-    case = make_case(session)
-    mod, other = make_staff(session).staff, make_staff(session).staff
-    cases.claim_next(session, staff_id=mod.id, lease=LEASE)
-    with pytest.raises(LeaseNotHeld):
-        cases.release(session, case_id=case.id, staff_id=other.id)
-    cases.release(session, case_id=case.id, staff_id=mod.id)
-    assert cases.claim_next(session, staff_id=other.id, lease=LEASE).id == case.id  # type: ignore[union-attr]
 
 
 def test_remove_decision_changes_offer_audits_and_notifies_in_one_go(session: Session) -> None:
@@ -51,7 +25,8 @@ def test_remove_decision_changes_offer_audits_and_notifies_in_one_go(session: Se
     cases.claim_next(session, staff_id=mod.id, lease=LEASE)
     decision = decisions.decide(session, case_id=case.id, staff_id=mod.id,
                                 decision=DecisionIn(action="remove", reason_code="COUNTERFEIT",
-                                                    note="Logo i cena wskazują na podróbkę"))
+                                                    note="Logo i cena wskazują na podróbkę"),
+                                followups=decision_followups())
     offer = session.get(Offer, case.offer_id)
     assert offer is not None and offer.status == "removed"
     assert case.status == "closed" and case.lease_holder_id is None
@@ -69,10 +44,12 @@ def test_second_decision_on_a_closed_case_is_a_conflict(session: Session) -> Non
     mod = make_staff(session).staff
     cases.claim_next(session, staff_id=mod.id, lease=LEASE)
     decisions.decide(session, case_id=case.id, staff_id=mod.id,
-                     decision=DecisionIn(action="keep", reason_code="LAWFUL"))
+                     decision=DecisionIn(action="keep", reason_code="LAWFUL"),
+                     followups=decision_followups())
     with pytest.raises(CaseClosed):
         decisions.decide(session, case_id=case.id, staff_id=mod.id,
-                         decision=DecisionIn(action="remove", reason_code="COUNTERFEIT"))
+                         decision=DecisionIn(action="remove", reason_code="COUNTERFEIT"),
+                         followups=decision_followups())
     assert session.query(Decision).filter_by(case_id=case.id).count() == 1
 
 
@@ -81,11 +58,13 @@ def test_only_the_lease_holder_may_decide(session: Session) -> None:
     holder, other = make_staff(session).staff, make_staff(session, StaffRole.LEAD).staff
     with pytest.raises(LeaseNotHeld):
         decisions.decide(session, case_id=case.id, staff_id=holder.id,
-                         decision=DecisionIn(action="keep", reason_code="LAWFUL"))
+                         decision=DecisionIn(action="keep", reason_code="LAWFUL"),
+                         followups=decision_followups())
     cases.claim_next(session, staff_id=holder.id, lease=LEASE)
     with pytest.raises(LeaseNotHeld):
         decisions.decide(session, case_id=case.id, staff_id=other.id,
-                         decision=DecisionIn(action="keep", reason_code="LAWFUL"))
+                         decision=DecisionIn(action="keep", reason_code="LAWFUL"),
+                         followups=decision_followups())
 
 
 def test_escalation_keeps_case_open_at_top_priority(session: Session) -> None:
@@ -93,7 +72,8 @@ def test_escalation_keeps_case_open_at_top_priority(session: Session) -> None:
     mod = make_staff(session).staff
     cases.claim_next(session, staff_id=mod.id, lease=LEASE)
     decisions.decide(session, case_id=case.id, staff_id=mod.id,
-                     decision=DecisionIn(action="escalate", reason_code="UNSURE"))
+                     decision=DecisionIn(action="escalate", reason_code="UNSURE"),
+                     followups=decision_followups())
     assert (case.status, case.priority, case.lease_holder_id) == ("escalated", 1, None)
     offer = session.get(Offer, case.offer_id)
     assert offer is not None and offer.status == "active"

@@ -11,8 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from moderation import db
-from moderation.review import cases
+from moderation import cases, db
 from moderation.tables import utcnow
 from tests.factories import make_offer, make_staff
 

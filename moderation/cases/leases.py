@@ -1,0 +1,148 @@
+"""Leases on cases: a moderator claims one (the next or a chosen one), renews, hands on, releases.
+
+A lease is a time-limited claim: a lapsed one counts as unclaimed, so a case someone walked
+away from goes back to the queue by itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from moderation import audit
+from moderation.cases.listing import get_case
+from moderation.db import is_postgres
+from moderation.domain import PEOPLE, CaseStatus
+from moderation.errors import CaseClosed, Forbidden, InvalidInput, LeaseNotHeld
+from moderation.tables import Case, Staff, utcnow
+
+PEOPLE_ROLES = frozenset(r.value for r in PEOPLE)
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    return and_(
+        Case.status == CaseStatus.OPEN.value,
+        or_(Case.lease_expires_at.is_(None), Case.lease_expires_at < now),
+    )
+
+
+def claim_next(
+    session: Session, *, staff_id: int, lease: timedelta, kind: str | None = None
+) -> Case | None:
+    """Lease the best unclaimed case to this moderator; an expired lease counts as unclaimed.
+
+    One statement: on PostgreSQL the inner SELECT skips rows other claimers have locked, so
+    racing moderators each get a different case without waiting on each other.
+    """
+    now = utcnow()
+    pick = select(Case.id).where(_claimable(now)).where(
+        or_(Case.not_for_staff_id.is_(None), Case.not_for_staff_id != staff_id))
+    if kind:
+        pick = pick.where(Case.kind == kind)
+    pick = pick.order_by(Case.priority, Case.due_at, Case.id).limit(1)
+    if is_postgres(session):
+        pick = pick.with_for_update(skip_locked=True)
+    claimed_id = session.scalar(
+        update(Case)
+        .where(Case.id == pick.scalar_subquery())
+        .where(_claimable(now))
+        .values(lease_holder_id=staff_id, lease_expires_at=now + lease)
+        .returning(Case.id)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed_id is None:
+        return None
+    audit.record(session, actor=audit.actor_of(staff_id), action="case.claimed", entity="case",
+                 entity_id=claimed_id, after={"lease_holder_id": staff_id,
+                                              "lease_expires_at": (now + lease).isoformat()})
+    case = session.get(Case, claimed_id, populate_existing=True)
+    assert case is not None
+    return case
+
+
+def holds_lease(case: Case, staff_id: int, now: datetime | None = None) -> bool:
+    """Tell whether this moderator holds a live lease on the case."""
+    now = now or utcnow()
+    return (case.lease_holder_id == staff_id and case.lease_expires_at is not None
+            and case.lease_expires_at > now)
+
+
+def _leased_to_another(case: Case, staff_id: int, now: datetime) -> bool:
+    return (case.lease_holder_id not in (None, staff_id) and case.lease_expires_at is not None
+            and case.lease_expires_at > now)
+
+
+def claim(session: Session, *, case_id: int, staff_id: int, lease: timedelta,
+          may_take_escalated: bool = False) -> Case:
+    """Lease one chosen case to this moderator (or extend their own lease)."""
+    case = get_case(session, case_id, for_update=True)
+    now = utcnow()
+    if case.status == CaseStatus.CLOSED.value:
+        raise CaseClosed(f"case {case_id} is already decided")
+    if case.status == CaseStatus.ESCALATED.value and not may_take_escalated:
+        raise Forbidden(f"case {case_id} is escalated: a lead decides it")
+    if case.not_for_staff_id == staff_id:
+        raise Forbidden(f"case {case_id} reviews your own decision: someone else takes it")
+    if _leased_to_another(case, staff_id, now):
+        raise LeaseNotHeld(f"case {case_id} is being reviewed by someone else")
+    before = {"lease_holder_id": case.lease_holder_id}
+    case.lease_holder_id = staff_id
+    case.lease_expires_at = now + lease
+    session.flush()
+    if before["lease_holder_id"] != staff_id:
+        audit.record(session, actor=audit.actor_of(staff_id), action="case.claimed",
+                     entity="case", entity_id=case.id, before=before,
+                     after={"lease_holder_id": staff_id,
+                            "lease_expires_at": case.lease_expires_at.isoformat()})
+    return case
+
+
+def renew_lease(session: Session, *, case_id: int, staff_id: int, lease: timedelta) -> Case:
+    """Extend a lease the caller still holds; one that lapsed or moved on is an error."""
+    case = get_case(session, case_id, for_update=True)
+    if case.status == CaseStatus.CLOSED.value:
+        raise CaseClosed(f"case {case_id} is already decided")
+    if not holds_lease(case, staff_id):
+        raise LeaseNotHeld(f"you no longer hold case {case_id}: it went back to the queue or "
+                           "to someone else")
+    case.lease_expires_at = utcnow() + lease
+    session.flush()
+    return case
+
+
+def reassign(session: Session, *, case_id: int, to_staff_id: int, by_staff_id: int,
+             lease: timedelta) -> Case:
+    """Hand a case to a named moderator (a lead's move), whoever held it."""
+    case = get_case(session, case_id, for_update=True)
+    if case.status == CaseStatus.CLOSED.value:
+        raise CaseClosed(f"case {case_id} is already decided")
+    target = session.get(Staff, to_staff_id)
+    if target is None or not target.active or target.role not in PEOPLE_ROLES:
+        raise InvalidInput(f"no active moderator with id {to_staff_id}", field="staff_id")
+    if case.not_for_staff_id == to_staff_id:
+        raise InvalidInput(f"case {case_id} reviews that moderator's own decision",
+                           field="staff_id")
+    before = {"lease_holder_id": case.lease_holder_id}
+    case.lease_holder_id = to_staff_id
+    case.lease_expires_at = utcnow() + lease
+    session.flush()
+    audit.record(session, actor=audit.actor_of(by_staff_id), action="case.reassigned",
+                 entity="case", entity_id=case.id, before=before,
+                 after={"lease_holder_id": to_staff_id})
+    return case
+
+
+def release(session: Session, *, case_id: int, staff_id: int) -> Case:
+    """Give a claimed case back to the queue."""
+    case = get_case(session, case_id, for_update=True)
+    if not holds_lease(case, staff_id):
+        raise LeaseNotHeld(f"case {case_id} is not leased to you")
+    case.lease_holder_id = None
+    case.lease_expires_at = None
+    session.flush()
+    audit.record(session, actor=audit.actor_of(staff_id), action="case.released",
+                 entity="case", entity_id=case.id, before={"lease_holder_id": staff_id},
+                 after={"lease_holder_id": None})
+    return case
