@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from moderation.accounts import auth
 from moderation.accounts import staff as staff_service
 from moderation.db import get_sessionmaker
-from moderation.domain import StaffRole
+from moderation.domain import LEADS, StaffRole
 from moderation.errors import Unauthenticated
 from moderation.tables import Staff
 
@@ -101,7 +101,6 @@ def allow(*roles: StaffRole) -> Callable[..., Staff]:
 
 
 MODERATORS = (StaffRole.MODERATOR, StaffRole.LEAD, StaffRole.ADMIN)
-LEADS = (StaffRole.LEAD, StaffRole.ADMIN)
 Moderator = Annotated[Staff, Depends(allow(*MODERATORS))]
 RightsHolder = Annotated[Staff, Depends(allow(StaffRole.RIGHTS_HOLDER))]
 # Anyone who logs in to a page: staff, and the portals' members (rights holders, authority).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,7 +50,7 @@ class Settings(BaseSettings):
     worker_threads: int = Field(default=1, ge=1, le=64)
 
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
-    lease_seconds: int = Field(default=300, ge=10)
+    lease_seconds: int = Field(default=300, ge=10)  # a moderator's hold on a claimed case
     screen_window_ms: int = Field(default=200, ge=10)
     screen_batch_size: int = Field(default=500, ge=1)
     sweep_interval_seconds: int = Field(default=30, ge=1)
@@ -106,6 +107,11 @@ class Settings(BaseSettings):
     webhook_secret: str | None = None
     delivery_timeout_seconds: float = Field(default=10, gt=0)
     outbox_max_attempts: int = Field(default=8, ge=1)
+
+    @property
+    def lease(self) -> timedelta:
+        """How long a claimed case stays with its moderator without a renewal."""
+        return timedelta(seconds=self.lease_seconds)
 
 
 @lru_cache(maxsize=1)

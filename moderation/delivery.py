@@ -22,6 +22,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from moderation.config import Settings, get_settings
+from moderation.domain import OutboxStatus
 from moderation.tables import OutboxMessage, Staff, utcnow
 
 log = logging.getLogger(__name__)
@@ -174,7 +175,7 @@ def deliver_pending(session: Session, *, limit: int = 100,
     settings = settings or get_settings()
     now = utcnow()
     query = (select(OutboxMessage)
-             .where(OutboxMessage.status == "pending",
+             .where(OutboxMessage.status == OutboxStatus.PENDING.value,
                     or_(OutboxMessage.next_attempt_at.is_(None),
                         OutboxMessage.next_attempt_at <= now))
              .order_by(OutboxMessage.id).limit(limit))
@@ -187,19 +188,20 @@ def deliver_pending(session: Session, *, limit: int = 100,
             try:
                 message.channel = deliver(session, message, channels)
             except Undeliverable as error:
-                message.status, message.last_error = "failed", str(error)
+                message.status, message.last_error = OutboxStatus.FAILED.value, str(error)
                 log.error("outbox %s not deliverable: %s", message.id, error)
             except (OSError, httpx.HTTPError) as error:  # SMTPException is an OSError
                 message.last_error = f"{type(error).__name__}: {error}"[:500]
                 if message.attempts >= settings.outbox_max_attempts:
-                    message.status = "failed"
+                    message.status = OutboxStatus.FAILED.value
                 else:
                     message.next_attempt_at = now + min(
                         timedelta(minutes=2 ** message.attempts), MAX_BACKOFF)
                 log.warning("outbox %s attempt %d failed: %s", message.id, message.attempts,
                             message.last_error)
             else:
-                message.status, message.sent_at, message.last_error = "sent", utcnow(), None
+                message.status = OutboxStatus.SENT.value
+                message.sent_at, message.last_error = utcnow(), None
                 sent += 1
     session.flush()
     return sent
@@ -209,7 +211,8 @@ def outbox_state(session: Session, *, failures: int = 10) -> dict[str, Any]:
     """Count messages per status and list the latest failures, for the admin page."""
     counts = {status: n for status, n in session.execute(
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))}
-    failed = session.scalars(select(OutboxMessage).where(OutboxMessage.status == "failed")
+    failed = session.scalars(select(OutboxMessage)
+                             .where(OutboxMessage.status == OutboxStatus.FAILED.value)
                              .order_by(OutboxMessage.id.desc()).limit(failures)).all()
-    return {"counts": {s: counts.get(s, 0) for s in ("pending", "sent", "failed")},
+    return {"counts": {s: counts.get(s, 0) for s in OutboxStatus},
             "failed": failed}

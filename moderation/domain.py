@@ -38,10 +38,69 @@ class SourceKind(StrEnum):
     SAFETY_ALERT = "safety_alert"  # a product-safety alert or an authority order
 
 
+class CaseReason(StrEnum):
+    """Why a case was opened or an offer held, besides the rules' own reason codes."""
+
+    MODEL_SCORE = "MODEL_SCORE"  # the classifier alone
+    SELLER_SUSPENDED = "SELLER_SUSPENDED"  # a suspended or terminated seller's new offer
+    SAFETY_ALERT_MATCH = "SAFETY_ALERT_MATCH"  # a new offer surely matching an active alert
+    SAFETY_ALERT_POSSIBLE = "SAFETY_ALERT_POSSIBLE"  # ... as the learned matcher judges it
+    REMOVED_BEFORE = "REMOVED_BEFORE"  # the same product was removed as unsafe before
+    SAFETY_ALERT = "SAFETY_ALERT"  # an arriving Safety Gate alert matched the offer
+    AUTHORITY_ORDER = "AUTHORITY_ORDER"  # an authority's order or notice matched the offer
+    COUNTER_NOTICE = "COUNTER_NOTICE"  # a seller contests a removal on a notice
+
+
+class StatementCategory(StrEnum):
+    """The DSA Transparency Database's categories this service uses."""
+
+    INTELLECTUAL_PROPERTY = "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS"
+    UNSAFE_AND_PROHIBITED = "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"
+    SCAMS_AND_FRAUD = "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"
+
+
 class CaseStatus(StrEnum):
     OPEN = "open"
     ESCALATED = "escalated"
     CLOSED = "closed"
+
+
+class RightStatus(StrEnum):
+    """A right a rights holder claims: verified once by a moderator, then usable."""
+
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class NoticeStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"  # every offer it names decided
+
+
+class NoticeOutcome(StrEnum):
+    """What became of one offer a notice names."""
+
+    PENDING = "pending"
+    UPHELD = "upheld"  # removed
+    REJECTED = "rejected"  # kept, or restored on a counter-notice
+
+
+class CounterNoticeStatus(StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"  # the offer restored
+    REJECTED = "rejected"
+
+
+class AlertStatus(StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # undeliverable, or out of attempts
 
 
 class DecisionAction(StrEnum):
@@ -63,6 +122,8 @@ class StaffRole(StrEnum):
 # Staff log in to the console. Accounts of organisations act for one (a key, and for
 # rights holders' members also a password for the portal).
 PEOPLE = frozenset({StaffRole.MODERATOR, StaffRole.LEAD, StaffRole.ADMIN})
+# Who decides escalated cases, bulk decisions and reassignments.
+LEADS = frozenset({StaffRole.LEAD, StaffRole.ADMIN})
 API_CLIENTS = frozenset({StaffRole.INTEGRATION, StaffRole.RIGHTS_HOLDER, StaffRole.AUTHORITY})
 
 

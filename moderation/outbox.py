@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moderation.domain import OutboxStatus
 from moderation.tables import Decision, Offer, OutboxMessage, Seller, utcnow
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,8 @@ def notify_seller(session: Session, decision: Decision, offer: Offer, *,
 def notify(session: Session, *, kind: str, recipient: str, payload: dict[str, Any]
            ) -> OutboxMessage:
     """Queue a message to a notifier, a seller or an organisation in the caller's transaction."""
-    message = OutboxMessage(kind=kind, recipient=recipient, payload=payload, status="pending",
-                            attempts=0, created_at=utcnow())
+    message = OutboxMessage(kind=kind, recipient=recipient, payload=payload,
+                            status=OutboxStatus.PENDING.value, attempts=0, created_at=utcnow())
     session.add(message)
     return message
 

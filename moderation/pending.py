@@ -24,6 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from moderation import jobs, queue
 from moderation.config import get_settings
+from moderation.domain import AlertStatus
 from moderation.queue import Lane
 from moderation.tables import Offer, SafetyAlert
 
@@ -44,7 +45,8 @@ SCREENING = PendingKind("screen", Offer, Offer.needs_screening.is_(True), Offer.
                         queue.SCREEN_OFFERS, Lane.BULK)
 # An authority's order has a deadline of two working days: its matching goes first.
 MATCHING = PendingKind("match", SafetyAlert,
-                       and_(SafetyAlert.matched_at.is_(None), SafetyAlert.status == "active"),
+                       and_(SafetyAlert.matched_at.is_(None),
+                            SafetyAlert.status == AlertStatus.ACTIVE.value),
                        SafetyAlert.received_at, queue.MATCH_ALERTS, Lane.INTERACTIVE)
 KINDS = (SCREENING, MATCHING)
 

@@ -1,4 +1,4 @@
-"""Routing policy: the only place where thresholds and deadlines live.
+"""Routing policy: the only place where thresholds, priorities and deadlines live.
 
 Rule hits and the model score become a route. Only a rule that says block may block; the
 classifier alone can at most send an offer to review. The score cut-offs are not numbers
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from models.bundle import Score
-from moderation.domain import Assessment, Route
+from moderation.domain import Assessment, CaseReason, Route
 from rules.types import Hit, Outcome, Severity
 
 # The model alone may send at most this share of real lawful listings to review (the rules
@@ -34,13 +34,34 @@ REVIEW_SLA = {
     4: timedelta(hours=48),
     5: timedelta(hours=72),
 }
-MODEL_REASON = "MODEL_SCORE"
+MODEL_REASON = CaseReason.MODEL_SCORE.value
 # Offers held for a person whatever else says: a suspended or terminated seller's new
 # offers, a product matching an active safety alert (surely, or as the learned matcher
 # judges it: the priorities of the cases an arriving alert opens), one removed before.
-HELD_SELLER_REASON = "SELLER_SUSPENDED"
-HOLD_PRIORITY = {"SAFETY_ALERT_MATCH": 1, "REMOVED_BEFORE": 2, "SAFETY_ALERT_POSSIBLE": 3,
-                 HELD_SELLER_REASON: 3}
+HELD_SELLER_REASON = CaseReason.SELLER_SUSPENDED.value
+HOLD_PRIORITY = {CaseReason.SAFETY_ALERT_MATCH.value: 1, CaseReason.REMOVED_BEFORE.value: 2,
+                 CaseReason.SAFETY_ALERT_POSSIBLE.value: 3, HELD_SELLER_REASON: 3}
+
+
+# Cases the programmes open, by kind and source: priority (1 most urgent) and time to decide.
+# A lead takes an escalated case first.
+ESCALATED_PRIORITY = 1
+# A rights holder's notice; a trusted notifier's goes ahead (its due time is a setting).
+NOTICE_PRIORITY = 3
+FAST_TRACK_PRIORITY = 1
+# A seller contesting a removal on a notice.
+COUNTER_NOTICE_PRIORITY = 2
+COUNTER_NOTICE_DUE = timedelta(hours=48)
+# An offer matching a safety alert: surely (urgent), or as the learned matcher judges it.
+SAFETY_MATCH_PRIORITY = {"high": 1, "medium": 3}
+# An alert with no deadline of its own (an authority's order always has one).
+SAFETY_DUE = timedelta(days=3)
+
+
+def notice_case(*, trusted: bool, fast_track_due: timedelta, ordinary_due: timedelta
+                ) -> tuple[int, timedelta]:
+    """The priority and time to decide of a case a notice opens."""
+    return (FAST_TRACK_PRIORITY, fast_track_due) if trusted else (NOTICE_PRIORITY, ordinary_due)
 
 
 @dataclass(frozen=True, slots=True)

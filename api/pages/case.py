@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -14,15 +13,12 @@ from moderation import cases, programmes
 from moderation.accounts.staff import list_staff
 from moderation.cases.reasons import reasons_for
 from moderation.config import get_settings
+from moderation.domain import LEADS
 from moderation.review import decisions, evidence
-from moderation.review.decisions import LEADS
 from moderation.schemas import DecisionIn, parse
 
 router = APIRouter(include_in_schema=False)
 
-
-def _lease() -> timedelta:
-    return timedelta(seconds=get_settings().lease_seconds)
 
 
 @router.get("/cases/{case_id}")
@@ -42,7 +38,7 @@ def case_page(case_id: int, request: Request, session: SessionDep,
 
 @router.post("/cases/{case_id}/claim")
 def claim(case_id: int, session: SessionDep, caller: Moderator) -> Response:
-    cases.claim(session, case_id=case_id, staff_id=caller.id, lease=_lease(),
+    cases.claim(session, case_id=case_id, staff_id=caller.id, lease=get_settings().lease,
                 may_take_escalated=caller.role in LEADS)
     session.commit()
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
@@ -51,7 +47,8 @@ def claim(case_id: int, session: SessionDep, caller: Moderator) -> Response:
 @router.post("/cases/{case_id}/lease")
 def renew(case_id: int, session: SessionDep, caller: Moderator) -> dict[str, Any]:
     """Called by the open page every minute; a lost lease answers 409 and the page says so."""
-    case = cases.renew_lease(session, case_id=case_id, staff_id=caller.id, lease=_lease())
+    case = cases.renew_lease(session, case_id=case_id, staff_id=caller.id,
+                             lease=get_settings().lease)
     session.commit()
     return {"lease_expires_at": case.lease_expires_at}
 
@@ -78,6 +75,6 @@ def release(case_id: int, session: SessionDep, caller: Moderator) -> Response:
 def reassign(case_id: int, session: SessionDep, caller: Lead,
              staff_id: Annotated[int, Form()]) -> Response:
     cases.reassign(session, case_id=case_id, to_staff_id=staff_id, by_staff_id=caller.id,
-                   lease=_lease())
+                   lease=get_settings().lease)
     session.commit()
     return RedirectResponse(f"/cases/{case_id}", status_code=303)

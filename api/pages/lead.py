@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -40,7 +39,7 @@ def bulk(request: Request, session: SessionDep, caller: Lead,
     body = parse(DecisionIn, {"action": action, "reason_code": reason_code, "note": note})
     outcomes = decisions.decide_many(session, case_ids=case_ids, staff_id=caller.id,
                                      decision=body,
-                                     lease=timedelta(seconds=get_settings().lease_seconds),
+                                     lease=get_settings().lease,
                                      followups=programmes.decision_followups())
     session.commit()
     return render(request, "bulk_result.html", {"outcomes": outcomes, "decision": body})

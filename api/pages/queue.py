@@ -64,7 +64,7 @@ def queue(request: Request, session: SessionDep, caller: Moderator,
 @router.post("/queue/next")
 def next_case(session: SessionDep, caller: Moderator) -> Response:
     case = cases.claim_next(session, staff_id=caller.id,
-                            lease=timedelta(seconds=get_settings().lease_seconds))
+                            lease=get_settings().lease)
     session.commit()
     if case is None:
         return RedirectResponse("/queue?empty=1", status_code=303)

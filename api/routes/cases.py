@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Query, Response
@@ -11,15 +10,12 @@ from api.deps import Lead, Moderator, SessionDep
 from api.views import CaseView, DecisionView, OfferView, ScreeningView
 from moderation import cases, programmes
 from moderation.config import get_settings
+from moderation.domain import LEADS
 from moderation.review import decisions, evidence
-from moderation.review.decisions import LEADS
 from moderation.schemas import BulkDecisionIn, ClaimIn, DecisionIn, ReassignIn
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 
-
-def _lease() -> timedelta:
-    return timedelta(seconds=get_settings().lease_seconds)
 
 
 @router.get("")
@@ -56,7 +52,7 @@ def get_case(case_id: int, session: SessionDep, _caller: Moderator) -> dict[str,
 def claim_next(session: SessionDep, caller: Moderator,
                body: ClaimIn | None = None) -> dict[str, Any] | Response:
     """Lease the best unclaimed case to the caller; 204 when the queue is empty."""
-    case = cases.claim_next(session, staff_id=caller.id, lease=_lease(),
+    case = cases.claim_next(session, staff_id=caller.id, lease=get_settings().lease,
                             kind=body.kind if body else None)
     session.commit()
     if case is None:
@@ -67,7 +63,7 @@ def claim_next(session: SessionDep, caller: Moderator,
 @router.post("/{case_id}/claim")
 def claim(case_id: int, session: SessionDep, caller: Moderator) -> dict[str, Any]:
     """Lease a chosen case (leads may take escalated ones); 409 if someone else holds it."""
-    case = cases.claim(session, case_id=case_id, staff_id=caller.id, lease=_lease(),
+    case = cases.claim(session, case_id=case_id, staff_id=caller.id, lease=get_settings().lease,
                        may_take_escalated=caller.role in LEADS)
     session.commit()
     return {"case": CaseView.of(case)}
@@ -76,7 +72,8 @@ def claim(case_id: int, session: SessionDep, caller: Moderator) -> dict[str, Any
 @router.post("/{case_id}/lease")
 def renew_lease(case_id: int, session: SessionDep, caller: Moderator) -> dict[str, Any]:
     """Extend the caller's lease; 409 when it was lost."""
-    case = cases.renew_lease(session, case_id=case_id, staff_id=caller.id, lease=_lease())
+    case = cases.renew_lease(session, case_id=case_id, staff_id=caller.id,
+                             lease=get_settings().lease)
     session.commit()
     return {"case": CaseView.of(case)}
 
@@ -86,7 +83,7 @@ def reassign(case_id: int, body: ReassignIn, session: SessionDep,
              caller: Lead) -> dict[str, Any]:
     """Hand a case to a named moderator (leads)."""
     case = cases.reassign(session, case_id=case_id, to_staff_id=body.staff_id,
-                          by_staff_id=caller.id, lease=_lease())
+                          by_staff_id=caller.id, lease=get_settings().lease)
     session.commit()
     return {"case": CaseView.of(case)}
 
@@ -95,7 +92,7 @@ def reassign(case_id: int, body: ReassignIn, session: SessionDep,
 def bulk_decision(body: BulkDecisionIn, session: SessionDep, caller: Lead) -> dict[str, Any]:
     """One decision on many cases (leads); each is recorded, failures are listed."""
     outcomes = decisions.decide_many(session, case_ids=body.case_ids, staff_id=caller.id,
-                                     decision=body.decision, lease=_lease(),
+                                     decision=body.decision, lease=get_settings().lease,
                                      followups=programmes.decision_followups())
     session.commit()
     return {"outcomes": [{"case_id": o.case_id, "decision_id": o.decision_id,

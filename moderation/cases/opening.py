@@ -112,7 +112,7 @@ def open_or_join(session: Session, offer_ids: Sequence[int], *, kind: str, reaso
     by_offer = dict(zip(new, created, strict=True))
     audit.record_many(session, [
         {"actor": audit.SYSTEM, "action": "case.opened", "entity": "case", "entity_id": cid,
-         "before": None, "after": {"status": "open", "priority": priority,
+         "before": None, "after": {"status": CaseStatus.OPEN.value, "priority": priority,
                                    "reason_code": reason_code, **origin.audit}}
         for cid in created] + [
         {"actor": audit.SYSTEM, "action": "case.reason_added", "entity": "case",

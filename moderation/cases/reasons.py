@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from moderation.domain import CaseKind, DecisionAction
+from moderation.domain import CaseKind, DecisionAction, StatementCategory
 from moderation.errors import InvalidInput
 
 
@@ -15,9 +15,9 @@ class Reason:
     statement_category: str | None  # DSA transparency database category, for removals
 
 
-_IP = "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS"
-_UNSAFE = "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"
-_SCAMS = "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"
+_IP = StatementCategory.INTELLECTUAL_PROPERTY.value
+_UNSAFE = StatementCategory.UNSAFE_AND_PROHIBITED.value
+_SCAMS = StatementCategory.SCAMS_AND_FRAUD.value
 
 REMOVE = (
     Reason("COUNTERFEIT", "Counterfeit goods", _IP),

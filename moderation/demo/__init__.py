@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from moderation.accounts.staff import create_staff, ensure_organisation
 from moderation.db import session_scope
-from moderation.domain import OrganisationKind, StaffRole
+from moderation.domain import OrganisationKind, RightStatus, StaffRole
 from moderation.intake.importer import import_offers
 from moderation.tables import Right, Staff, utcnow
 
@@ -53,7 +53,8 @@ def load_demo() -> dict[str, str]:
                               number="019876543", owner=DEMO_BRAND, territory="EU",
                               brands=["Lumora"], keywords=["Lumora Aria"],
                               reference_price=Decimal("900.00"), agent=False,
-                              status="verified", review_note="demo", verified_at=now,
+                              status=RightStatus.VERIFIED.value, review_note="demo",
+                              verified_at=now,
                               created_at=now, updated_at=now))
     import_offers(OFFERS)
     return {role.value: key for role, key in DEMO_KEYS.items()}

@@ -10,18 +10,23 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation import audit, outbox
+from moderation import audit, outbox, policy
 from moderation.cases import Origin, notices_behind, open_case
 from moderation.config import get_settings
-from moderation.domain import CaseKind, DecisionAction, SourceKind
+from moderation.domain import (
+    CaseKind,
+    CaseReason,
+    CounterNoticeStatus,
+    DecisionAction,
+    NoticeOutcome,
+    SourceKind,
+)
 from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.protection import strikes
 from moderation.schemas import Email
 from moderation.tables import Case, CounterNotice, Decision, NoticeItem, Offer, Seller
 
-REVIEW_PRIORITY = 2
-REVIEW_HOURS = 48
-REASON_CODE = "COUNTER_NOTICE"
+REASON_CODE = CaseReason.COUNTER_NOTICE.value
 NOT_CONTESTABLE = "only removals on a rights holder's notice can be contested this way"
 
 
@@ -69,14 +74,16 @@ def file_counter_notice(session: Session, *, data: CounterNoticeIn,
                            f"closed on {closes.date().isoformat()}", field="decision_id")
     actor = _seller_actor(session, decision.offer_id)
     case = open_case(session, kind=CaseKind.COUNTER_NOTICE.value, offer_id=decision.offer_id,
-                     reason_code=REASON_CODE, source="seller", priority=REVIEW_PRIORITY,
-                     due_at=now + timedelta(hours=REVIEW_HOURS), now=now,
+                     reason_code=REASON_CODE, source="seller",
+                     priority=policy.COUNTER_NOTICE_PRIORITY,
+                     due_at=now + policy.COUNTER_NOTICE_DUE, now=now,
                      origin=Origin(SourceKind.COUNTER_NOTICE), actor=actor,
                      not_for_staff_id=decision.moderator_id)
     # The reference carries the id, known only after the insert: a unique placeholder first.
     row = CounterNotice(reference="tmp-" + secrets.token_hex(14), decision_id=decision.id,
                         offer_id=decision.offer_id, case_id=case.id, statement=data.statement,
-                        contact_email=data.contact_email, status="open", filed_at=now)
+                        contact_email=data.contact_email, status=CounterNoticeStatus.OPEN.value,
+                        filed_at=now)
     session.add(row)
     session.flush()
     row.reference = f"CN-{now.year}-{row.id:06d}"
@@ -98,10 +105,10 @@ def on_case_decided(session: Session, *, case: Case, decision: Decision) -> None
         return
     row = session.scalar(select(CounterNotice).where(CounterNotice.case_id == case.id)
                          .with_for_update())
-    if row is None or row.status != "open":
+    if row is None or row.status != CounterNoticeStatus.OPEN.value:
         return  # settled already: a repeated call changes nothing
     upheld = decision.action == DecisionAction.KEEP.value
-    row.status = "upheld" if upheld else "rejected"
+    row.status = (CounterNoticeStatus.UPHELD if upheld else CounterNoticeStatus.REJECTED).value
     row.decided_at = decision.decided_at
     if upheld:
         # decisions.decide already restored the offer; the strike for the removal goes, and
@@ -111,13 +118,14 @@ def on_case_decided(session: Session, *, case: Case, decision: Decision) -> None
         original_case = session.scalar(select(Decision.case_id).where(
             Decision.id == row.decision_id))
         for item in session.scalars(select(NoticeItem).where(
-                NoticeItem.case_id == original_case, NoticeItem.outcome == "upheld")):
-            item.outcome = "rejected"
+                NoticeItem.case_id == original_case,
+                NoticeItem.outcome == NoticeOutcome.UPHELD.value)):
+            item.outcome = NoticeOutcome.REJECTED.value
             item.decided_at = decision.decided_at
     session.flush()
     audit.record(session, actor=audit.actor_of(decision.moderator_id),
                  action=f"counter_notice.{row.status}", entity="counter_notice",
-                 entity_id=row.id, before={"status": "open"},
+                 entity_id=row.id, before={"status": CounterNoticeStatus.OPEN.value},
                  after={"status": row.status, "decision_id": decision.id})
     offer = session.get(Offer, row.offer_id)
     assert offer is not None

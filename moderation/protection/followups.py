@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from moderation import outbox
 from moderation.cases import Followup
 from moderation.cases.reasons import MANIFESTLY_UNFOUNDED
-from moderation.domain import DecisionAction, SourceKind
+from moderation.domain import DecisionAction, NoticeOutcome, NoticeStatus, SourceKind
 from moderation.protection import counter_notices, notifiers, strikes
 from moderation.tables import Case, Decision, Notice, NoticeItem, Offer
 
@@ -25,7 +25,8 @@ def settle_notices(session: Session, *, case: Case, decision: Decision) -> None:
     """Carry a moderator's decision over to the notices behind the case and the seller."""
     items = list(session.scalars(
         select(NoticeItem).where(NoticeItem.case_id == case.id,
-                                 NoticeItem.outcome == "pending").with_for_update()))
+                                 NoticeItem.outcome == NoticeOutcome.PENDING.value)
+        .with_for_update()))
     if not items:
         return
     offer = session.get(Offer, decision.offer_id)
@@ -34,16 +35,17 @@ def settle_notices(session: Session, *, case: Case, decision: Decision) -> None:
     upheld = decision.action == DecisionAction.REMOVE.value
     unfounded = decision.reason_code == MANIFESTLY_UNFOUNDED
     for item in items:
-        item.outcome = "upheld" if upheld else "rejected"
+        item.outcome = (NoticeOutcome.UPHELD if upheld else NoticeOutcome.REJECTED).value
         item.manifestly_unfounded = unfounded
         item.decided_at = now
     session.flush()
     notices = list(session.scalars(
         select(Notice).where(Notice.id.in_({i.notice_id for i in items})).order_by(Notice.id)))
     for notice in notices:
-        if session.scalar(select(NoticeItem.id).where(NoticeItem.notice_id == notice.id,
-                                                      NoticeItem.outcome == "pending")) is None:
-            notice.status = "closed"
+        if session.scalar(select(NoticeItem.id).where(
+                NoticeItem.notice_id == notice.id,
+                NoticeItem.outcome == NoticeOutcome.PENDING.value)) is None:
+            notice.status = NoticeStatus.CLOSED.value
             notice.closed_at = now
         outbox.notify(session, kind="notifier.outcome",
                       recipient=f"email:{notice.notifier_email}",

@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from moderation import audit, outbox
+from moderation import audit, outbox, policy
 from moderation.cases import Origin, open_or_join
 from moderation.config import get_settings
-from moderation.domain import CaseKind, SourceKind
+from moderation.domain import CaseKind, NoticeOutcome, NoticeStatus, SourceKind
 from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.protection.notifiers import check_not_suspended, standing_of
 from moderation.protection.rights import usable_right
@@ -31,8 +31,6 @@ from moderation.tables import (
 )
 
 NOTICE_KINDS = ("counterfeit", "logo", "copyright", "design", "patent", "other")
-FAST_TRACK_PRIORITY = 1
-NOTICE_PRIORITY = 3
 
 
 class NotifierIn(BaseModel):
@@ -127,13 +125,14 @@ def submit(session: Session, *, organisation_id: int, submitted_by: int | None,
     _refuse_reported_twice(session, organisation_id, [o.id for o in offers])
 
     trusted = standing_of(session, organisation_id, now=now).trusted
-    priority = FAST_TRACK_PRIORITY if trusted else NOTICE_PRIORITY
-    due_at = now + timedelta(hours=settings.fast_track_due_hours if trusted
-                             else settings.notice_due_hours)
+    priority, due_in = policy.notice_case(
+        trusted=trusted, fast_track_due=timedelta(hours=settings.fast_track_due_hours),
+        ordinary_due=timedelta(hours=settings.notice_due_hours))
+    due_at = now + due_in
     notice = Notice(reference="pending", organisation_id=organisation_id, right_id=right.id,
                     submitted_by=submitted_by, kind=data.kind, explanation=data.explanation,
                     notifier_name=data.notifier.name, notifier_email=data.notifier.email,
-                    good_faith=data.good_faith, fast_track=trusted, status="open",
+                    good_faith=data.good_faith, fast_track=trusted, status=NoticeStatus.OPEN.value,
                     received_at=now)
     session.add(notice)
     session.flush()
@@ -146,8 +145,9 @@ def submit(session: Session, *, organisation_id: int, submitted_by: int | None,
                       organisation_id=organisation_id))
     items = list(session.scalars(
         insert(NoticeItem).returning(NoticeItem, sort_by_parameter_order=True),
-        [{"notice_id": notice.id, "offer_id": o.id, "case_id": cid, "outcome": "pending",
-          "manifestly_unfounded": False} for o, cid in zip(offers, case_ids, strict=True)]))
+        [{"notice_id": notice.id, "offer_id": o.id, "case_id": cid,
+          "outcome": NoticeOutcome.PENDING.value, "manifestly_unfounded": False}
+         for o, cid in zip(offers, case_ids, strict=True)]))
     audit.record(session, actor=audit.actor_of(submitted_by), action="notice.received",
                  entity="notice", entity_id=notice.id,
                  after={"reference": notice.reference, "offers": len(offers),
@@ -166,7 +166,8 @@ def _refuse_reported_twice(session: Session, organisation_id: int, offer_ids: li
         select(Offer.marketplace_id, Notice.reference)
         .join(NoticeItem, NoticeItem.offer_id == Offer.id)
         .join(Notice, Notice.id == NoticeItem.notice_id)
-        .where(Notice.organisation_id == organisation_id, NoticeItem.outcome == "pending",
+        .where(Notice.organisation_id == organisation_id,
+               NoticeItem.outcome == NoticeOutcome.PENDING.value,
                NoticeItem.offer_id.in_(offer_ids))
     ).all()
     if pending:

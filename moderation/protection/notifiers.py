@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from moderation import audit, outbox
 from moderation.config import get_settings
-from moderation.domain import OrganisationKind
+from moderation.domain import NoticeOutcome, OrganisationKind
 from moderation.errors import Forbidden
 from moderation.tables import Notice, NoticeItem, Organisation, utcnow
 
@@ -47,11 +47,13 @@ def standings(session: Session, *, now: datetime | None = None,
     decided_since = now - timedelta(days=settings.accuracy_window_days)
     unfounded_since = now - timedelta(days=settings.unfounded_window_days)
     decided = and_(NoticeItem.decided_at >= decided_since,
-                   NoticeItem.outcome.in_(("upheld", "rejected")))
+                   NoticeItem.outcome.in_((NoticeOutcome.UPHELD.value,
+                                           NoticeOutcome.REJECTED.value)))
     counts = (
         select(Notice.organisation_id,
                func.sum(case((decided, 1), else_=0)).label("decided"),
-               func.sum(case((and_(decided, NoticeItem.outcome == "upheld"), 1), else_=0))
+               func.sum(case((and_(decided, NoticeItem.outcome == NoticeOutcome.UPHELD.value), 1),
+                             else_=0))
                .label("upheld"),
                func.sum(case((and_(NoticeItem.manifestly_unfounded,
                                    NoticeItem.decided_at >= unfounded_since), 1), else_=0))

@@ -24,14 +24,14 @@ from sqlalchemy.orm import Session, defer
 
 from moderation import audit
 from moderation.config import get_settings
-from moderation.domain import StaffRole
+from moderation.domain import RightStatus, StaffRole
 from moderation.errors import Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from moderation.tables import Organisation, Right, RightDocument, Staff, utcnow
 from rules.brands import brand_key
 
 RightType = Literal["trademark", "copyright", "design", "patent", "personal_rights"]
 RIGHT_TYPES: tuple[str, ...] = get_args(RightType)
-STATUSES = ("pending", "verified", "rejected")
+STATUSES = tuple(s.value for s in RightStatus)
 DOCUMENT_KINDS = ("registration_certificate", "power_of_attorney", "licence", "other")
 # Documents are shown to staff as they are: only formats a browser displays inertly, each
 # checked against its first bytes so that a page cannot be uploaded as a "PDF".
@@ -41,7 +41,7 @@ CONTENT_TYPES: dict[str, tuple[bytes, ...]] = {
     "image/jpeg": (b"\xff\xd8\xff",),
 }
 # A document may be added while staff have not accepted the right, or after a rejection.
-OPEN_FOR_DOCUMENTS = ("pending", "rejected")
+OPEN_FOR_DOCUMENTS = (RightStatus.PENDING.value, RightStatus.REJECTED.value)
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/]+')
 
 Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -141,7 +141,8 @@ def register_right(session: Session, *, organisation_id: int, actor_id: int | No
                   number=data.number, owner=data.owner, territory=data.territory,
                   valid_from=data.valid_from, valid_until=data.valid_until,
                   brands=list(data.brands), keywords=list(data.keywords),
-                  reference_price=data.reference_price, agent=data.agent, status="pending",
+                  reference_price=data.reference_price, agent=data.agent,
+                  status=RightStatus.PENDING.value,
                   review_note="", created_at=now, updated_at=now)
     try:
         # A savepoint: a concurrent registration of the same number fails only this insert.
@@ -168,7 +169,7 @@ def list_rights(session: Session, *, organisation_id: int | None,
         query = query.where(Right.organisation_id == organisation_id)
     if status is not None:
         query = query.where(Right.status == status)
-    pending_first = case((Right.status == "pending", 0), else_=1)
+    pending_first = case((Right.status == RightStatus.PENDING.value, 0), else_=1)
     return list(session.scalars(query.order_by(pending_first, Right.id)))
 
 
@@ -251,7 +252,7 @@ def add_document(session: Session, *, right_id: int, organisation_id: int, actor
                         uploaded_by=actor_id, created_at=now)
     session.add(doc)
     before = right.status
-    right.status, right.updated_at = "pending", now
+    right.status, right.updated_at = RightStatus.PENDING.value, now
     session.flush()
     audit.record(session, actor=audit.actor_of(actor_id), action="right.document_added",
                  entity="right", entity_id=right.id, before={"status": before},
@@ -277,7 +278,7 @@ def verify_right(session: Session, *, right_id: int, staff_id: int, approve: boo
     right = session.scalar(select(Right).where(Right.id == right_id).with_for_update())
     if right is None:
         raise NotFound(f"no right {right_id}")
-    if right.status != "pending":
+    if right.status != RightStatus.PENDING.value:
         raise Conflict(f"right {right_id} is already {right.status}; only a pending right "
                        f"can be verified")
     note = note.strip()
@@ -294,7 +295,7 @@ def verify_right(session: Session, *, right_id: int, staff_id: int, approve: boo
                            field="note")
     now = utcnow()
     before = right.status
-    right.status = "verified" if approve else "rejected"
+    right.status = (RightStatus.VERIFIED if approve else RightStatus.REJECTED).value
     right.verified_by, right.verified_at = staff_id, now
     right.review_note, right.updated_at = note, now
     audit.record(session, actor=audit.actor_of(staff_id),
@@ -312,9 +313,9 @@ def usable_right(session: Session, *, right_id: int, organisation_id: int,
     if right is None or right.organisation_id != organisation_id:
         raise InvalidInput(f"no right {right_id} registered by your organisation",
                            field="right_id")
-    if right.status == "pending":
+    if right.status == RightStatus.PENDING.value:
         raise InvalidInput(f"right {right_id} is not verified yet", field="right_id")
-    if right.status != "verified":
+    if right.status != RightStatus.VERIFIED.value:
         raise InvalidInput(f"right {right_id} was {right.status}", field="right_id")
     if right.valid_from is not None and today < right.valid_from:
         raise InvalidInput(f"right {right_id} is valid only from {right.valid_from}",

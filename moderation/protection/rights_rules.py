@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.config import get_settings
+from moderation.domain import RightStatus, StatementCategory
 from moderation.tables import Right, utcnow
 from rules.datafiles import DataFiles
 from rules.errors import RulePackError
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 # Bump when the rules built below change shape: screenings record which rules judged them.
 TEMPLATE = "1"
-IP = "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS"
+IP = StatementCategory.INTELLECTUAL_PROPERTY.value
 # The negations of rules/packs/counterfeit.yaml ("oryginał, nie podróbka"); a test keeps
 # the two equal.
 NEGATIONS = ["nie", "ani", "żadna", "żadne", "żaden", "nigdy", "czy", "vs", "not", "never"]
@@ -42,7 +43,7 @@ def right_id_of(rule_id: str) -> int | None:
 
 
 def _in_force(right: Right, today: date) -> bool:
-    return (right.status == "verified"
+    return (right.status == RightStatus.VERIFIED.value
             and (right.valid_from is None or right.valid_from <= today)
             and (right.valid_until is None or today <= right.valid_until))
 
@@ -148,7 +149,7 @@ def current_rules(session: Session, *, today: date | None = None) -> tuple[str, 
     today = today or utcnow().date()
     count, latest = session.execute(
         select(func.count(Right.id), func.max(Right.updated_at))
-        .where(Right.status == "verified")).one()
+        .where(Right.status == RightStatus.VERIFIED.value)).one()
     fingerprint = (int(count), latest, today)
     built = _built
     if built is not None and built.fingerprint == fingerprint:
@@ -157,7 +158,7 @@ def current_rules(session: Session, *, today: date | None = None) -> tuple[str, 
         if _built is not None and _built.fingerprint == fingerprint:
             return _built.version, _built.rules
         rights = list(session.scalars(
-            select(Right).where(Right.status == "verified").order_by(Right.id)))
+            select(Right).where(Right.status == RightStatus.VERIFIED.value).order_by(Right.id)))
         in_force = [r for r in rights if _in_force(r, today)]
         rules = rules_for(in_force, today=today, data_dir=_data_dir())
         _built = _Built(fingerprint, _version(in_force), rules)

@@ -9,25 +9,20 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation import audit, outbox
+from moderation import audit, outbox, policy
 from moderation.cases import DecisionFollowups, claim, get_case, holds_lease, notices_behind
 from moderation.cases.reasons import check_reason
 from moderation.config import get_settings
 from moderation.domain import (
+    LEADS,
     Assessment,
     CaseStatus,
     DecisionAction,
     OfferStatus,
-    StaffRole,
 )
 from moderation.errors import CaseClosed, Forbidden, LeaseNotHeld, ModerationError
 from moderation.schemas import DecisionIn
 from moderation.tables import Decision, Offer, Screening, Seller, Staff, utcnow
-
-_ESCALATION_PRIORITY = 1
-
-
-LEADS = frozenset({StaffRole.LEAD.value, StaffRole.ADMIN.value})
 
 
 def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionIn,
@@ -60,7 +55,7 @@ def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionI
     offer_before = offer.status
     if action is DecisionAction.ESCALATE:
         case.status = CaseStatus.ESCALATED.value
-        case.priority = _ESCALATION_PRIORITY
+        case.priority = policy.ESCALATED_PRIORITY
     else:
         case.status = CaseStatus.CLOSED.value
         case.closed_at = now

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from moderation.domain import AlertStatus
 from moderation.safety.judge import AlertProfile, profile_of
 from moderation.tables import AlertCode, SafetyAlert
 
@@ -49,7 +50,7 @@ def _fingerprint(session: Session) -> tuple[Any, ...]:
     count, highest, latest = session.execute(
         select(func.count(SafetyAlert.id), func.max(SafetyAlert.id),
                func.max(SafetyAlert.updated_at))
-        .where(SafetyAlert.status == "active")).one()
+        .where(SafetyAlert.status == AlertStatus.ACTIVE.value)).one()
     # The database too: tests and evaluations point one process at several.
     return (str(session.get_bind().engine.url), int(count), highest, latest)
 
@@ -69,13 +70,14 @@ def current(session: Session) -> ActiveAlerts:
 
 
 def _build(session: Session, fingerprint: tuple[Any, ...]) -> ActiveAlerts:
-    alerts = list(session.scalars(select(SafetyAlert).where(SafetyAlert.status == "active")
+    alerts = list(session.scalars(select(SafetyAlert)
+                                  .where(SafetyAlert.status == AlertStatus.ACTIVE.value)
                                   .order_by(SafetyAlert.id)))
     gtins: dict[int, list[str]] = defaultdict(list)
     for alert_id, value in session.execute(
             select(AlertCode.alert_id, AlertCode.value)
             .join(SafetyAlert, SafetyAlert.id == AlertCode.alert_id)
-            .where(SafetyAlert.status == "active", AlertCode.kind == "gtin")):
+            .where(SafetyAlert.status == AlertStatus.ACTIVE.value, AlertCode.kind == "gtin")):
         gtins[alert_id].append(value)
     profiles = {a.id: profile_of(a, gtins[a.id]) for a in alerts}
     by_key: dict[str, set[int]] = defaultdict(set)

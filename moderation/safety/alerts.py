@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from moderation import audit
+from moderation.domain import AlertStatus
 from moderation.safety.keys import brand_key, model_key
 from moderation.tables import AlertCode, SafetyAlert, utcnow
 
@@ -81,7 +82,8 @@ def store_alerts(session: Session, alerts: Sequence[AlertIn], *, organisation_id
         values.update(brand_key=brand_key(alert.brand), model_key=model_key(alert.model),
                       raw=alert.raw)
         if row is None:
-            row = SafetyAlert(source=alert.source, number=alert.number, status="active",
+            row = SafetyAlert(source=alert.source, number=alert.number,
+                              status=AlertStatus.ACTIVE.value,
                               organisation_id=organisation_id, submitted_by=submitted_by,
                               received_at=now, due_at=due_at, updated_at=now, **values)
             session.add(row)

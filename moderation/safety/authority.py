@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from moderation import outbox, pending
 from moderation.cases import OPEN_STATES
+from moderation.domain import AlertStatus
 from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.safety import deadlines
 from moderation.safety.alerts import AUTHORITY, AlertIn, Code, codes_of, store_alerts
@@ -148,7 +149,7 @@ class Progress:
 
 
 def _state(alert: SafetyAlert, matched: int, open_cases: int) -> str:
-    if alert.status == "withdrawn":
+    if alert.status == AlertStatus.WITHDRAWN.value:
         return "withdrawn"
     if not matched:
         return "awaiting_matching" if alert.matched_at is None else "no_offers_found"

@@ -9,14 +9,15 @@ matcher's match an ordinary one for a person to judge.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from moderation import policy
 from moderation.cases import Origin, open_or_join
-from moderation.domain import CaseKind, SourceKind
+from moderation.domain import AlertStatus, CaseKind, CaseReason, SourceKind
 from moderation.safety.alerts import AUTHORITY
 from moderation.safety.index import model_keys_of, offers_with
 from moderation.safety.judge import (
@@ -41,8 +42,6 @@ __all__ = ["Match", "describe", "find_matches", "learned_matcher", "match_alert"
 # bare number ("n:250"): only the newest this many offers writing it are looked at.
 BRAND_BLOCK_LIMIT = 2_000
 WEAK_BLOCK_LIMIT = 2_000
-URGENT_PRIORITY = 1
-ORDINARY_PRIORITY = 3
 # Offers already off the marketplace need no case.
 _GONE = ("removed", "blocked")
 
@@ -81,13 +80,13 @@ def match_alert(session: Session, alert_id: int, *, now: datetime | None = None
     """Match one alert and open or join a case per new match; safe to run again."""
     now = now or utcnow()
     alert = session.get(SafetyAlert, alert_id, with_for_update=True)
-    if alert is None or alert.status != "active":
+    if alert is None or alert.status != AlertStatus.ACTIVE.value:
         return []
     matches = find_matches(session, alert)
     known = set(session.scalars(select(SafetyMatch.offer_id).where(
         SafetyMatch.alert_id == alert.id)))
     new = [m for m in matches if m.offer_id not in known]
-    for confidence, priority in (("high", URGENT_PRIORITY), ("medium", ORDINARY_PRIORITY)):
+    for confidence, priority in policy.SAFETY_MATCH_PRIORITY.items():
         group = [m for m in new if m.confidence == confidence]
         if group:
             _open_cases(session, alert, group, priority=priority, now=now)
@@ -98,8 +97,9 @@ def match_alert(session: Session, alert_id: int, *, now: datetime | None = None
 
 def _open_cases(session: Session, alert: SafetyAlert, matches: list[Match], *, priority: int,
                 now: datetime) -> None:
-    due_at = alert.due_at or now + timedelta(days=3)
-    reason = "AUTHORITY_ORDER" if alert.source == AUTHORITY else "SAFETY_ALERT"
+    due_at = alert.due_at or now + policy.SAFETY_DUE
+    reason = (CaseReason.AUTHORITY_ORDER if alert.source == AUTHORITY
+              else CaseReason.SAFETY_ALERT).value
     case_ids, _ = open_or_join(
         session, [m.offer_id for m in matches], kind=CaseKind.SAFETY.value,
         reason_code=reason, source=alert.source, priority=priority, due_at=due_at, now=now,

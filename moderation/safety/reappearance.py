@@ -18,13 +18,14 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from moderation.domain import CaseReason
 from moderation.safety import active_alerts
 from moderation.safety.judge import AlertProfile, Candidate, Match, judge
 from moderation.tables import Offer, OfferKey, SafetyMatch
 
-SAFETY_ALERT_MATCH = "SAFETY_ALERT_MATCH"
-SAFETY_ALERT_POSSIBLE = "SAFETY_ALERT_POSSIBLE"
-REMOVED_BEFORE = "REMOVED_BEFORE"
+SAFETY_ALERT_MATCH = CaseReason.SAFETY_ALERT_MATCH.value
+SAFETY_ALERT_POSSIBLE = CaseReason.SAFETY_ALERT_POSSIBLE.value
+REMOVED_BEFORE = CaseReason.REMOVED_BEFORE.value
 # Every reason a hold of this module gives (screening names their source "reappearance").
 REASONS = (SAFETY_ALERT_MATCH, SAFETY_ALERT_POSSIBLE, REMOVED_BEFORE)
 # Screening holds one offer for one reason: the surest alert match gives it.
