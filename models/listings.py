@@ -10,7 +10,6 @@ repository; the Flipkart titles are CC BY-SA 4.0 and their training half ships i
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,8 +91,3 @@ def read_flipkart(path: Path | str, *, rows: range | None = None) -> list[Listin
                 out.append(Listing(OfferText(title=title, brand=(row.get("brand") or None)),
                                    FLIPKART, row_number))
     return out
-
-
-def iter_offers(listings: list[Listing]) -> Iterator[OfferText]:
-    """The offers of some listings."""
-    return (item.offer for item in listings)

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score
+from sklearn.metrics import average_precision_score, roc_auc_score
 
 # Shares of real lawful listings a threshold may flag.
 LAWFUL_SHARE_TARGETS = (0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02)
@@ -70,13 +70,3 @@ def ranking_metrics(labels: np.ndarray, scores: np.ndarray) -> dict[str, Any]:
         out["roc_auc"] = float(roc_auc_score(labels, scores))
         out["average_precision"] = float(average_precision_score(labels, scores))
     return out
-
-
-def pr_curve(labels: np.ndarray, scores: np.ndarray, points: int = 50) -> dict[str, list[float]]:
-    """A thinned precision-recall curve (for the notebook's plot)."""
-    precision, recall, thresholds = precision_recall_curve(labels, scores)
-    keep = np.unique(np.linspace(0, len(thresholds) - 1, num=min(points, len(thresholds)),
-                                 dtype=int))
-    return {"precision": [float(precision[i]) for i in keep],
-            "recall": [float(recall[i]) for i in keep],
-            "threshold": [float(thresholds[i]) for i in keep]}

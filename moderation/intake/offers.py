@@ -217,11 +217,3 @@ def get_offer(session: Session, offer_id: int) -> Offer:
     if offer is None:
         raise NotFound(f"offer {offer_id} not found")
     return offer
-
-
-def find_offer(session: Session, marketplace_id: str) -> Offer:
-    """Return the offer with this marketplace id or raise NotFound."""
-    offer = session.scalar(select(Offer).where(Offer.marketplace_id == marketplace_id))
-    if offer is None:
-        raise NotFound(f"offer {marketplace_id} not found")
-    return offer

@@ -6,7 +6,6 @@ import codecs
 import json
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Any
 
 from moderation.errors import InvalidInput
@@ -114,8 +113,3 @@ def parse_bytes(data: bytes, *, suffix: str = "") -> ParseResult:
     if kind == ".xml":
         return parse_xml(data)
     raise UnreadableAlertFile("neither a JSON export nor an XML feed", field="file")
-
-
-def parse_file(path: Path) -> ParseResult:
-    """Alerts of one Safety Gate file (JSON export or XML feed)."""
-    return parse_bytes(path.read_bytes(), suffix=path.suffix)

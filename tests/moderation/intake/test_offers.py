@@ -12,6 +12,13 @@ from moderation.tables import Offer, OfferVersion, Seller
 from tests.factories import offer_event
 
 
+def find_offer(session: Session, marketplace_id: str) -> Offer:
+    """The stored offer with this marketplace id."""
+    offer = session.scalar(select(Offer).where(Offer.marketplace_id == marketplace_id))
+    assert offer is not None, marketplace_id
+    return offer
+
+
 def _ingest(session: Session, **kw: object) -> offers.IngestResult:
     return offers.ingest(session, OfferIn.model_validate(offer_event(**kw)))
 
@@ -47,7 +54,7 @@ def test_newer_version_updates_offer_and_asks_for_screening(session: Session) ->
 def test_late_older_version_is_kept_but_not_applied(session: Session) -> None:
     _ingest(session, marketplace_id="m-late", version=3, title="Wersja 3")
     late = _ingest(session, marketplace_id="m-late", version=2, title="Wersja 2")
-    offer = offers.find_offer(session, "m-late")
+    offer = find_offer(session, "m-late")
     assert late.outcome is IngestOutcome.STALE
     assert (offer.version, offer.title) == (3, "Wersja 3")
     assert _versions(session, offer.id) == [2, 3]
@@ -69,7 +76,7 @@ def test_batch_ingest_handles_duplicates_and_versions_within_the_batch(session: 
         IngestOutcome.STALE, IngestOutcome.CREATED, IngestOutcome.CREATED,
         IngestOutcome.DUPLICATE,
     ]
-    assert offers.find_offer(session, "b-1").title == "A v2"
+    assert find_offer(session, "b-1").title == "A v2"
     assert session.scalar(select(func.count()).select_from(Offer)
                           .where(Offer.marketplace_id.in_(["b-1", "b-2"]))) == 2
 

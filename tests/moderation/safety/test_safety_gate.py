@@ -10,11 +10,16 @@ import pytest
 
 from moderation.safety.alerts import Code
 from moderation.safety.safety_gate import parse_records, read_codes, read_counterfeit
-from moderation.safety.safety_gate_files import UnreadableAlertFile, parse_bytes, parse_file
+from moderation.safety.safety_gate_files import ParseResult, UnreadableAlertFile, parse_bytes
 
 DATA = Path(__file__).parents[2] / "data" / "safety_gate"
 SAMPLE = DATA / "alerts_sample.json"
 FEED = DATA / "weekly_feed.xml"
+
+
+def parse_file(path: Path) -> ParseResult:
+    """Alerts of one Safety Gate file, read as the importer reads it."""
+    return parse_bytes(path.read_bytes(), suffix=path.suffix)
 
 
 def gtin(value: str) -> Code:
