@@ -6,8 +6,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
-from api import errors
+from api import errors, openapi
 from api.limits import BodyLimit
 from api.pages import admin, audit, auth, case, lead, portal, queue, shadow
 from api.pages import authority as authority_pages
@@ -20,8 +21,14 @@ STATIC = Path(__file__).parent / "static"
 
 def create_app() -> FastAPI:
     """Build the application; the worker, if any, is started by the CLI, not here."""
-    app = FastAPI(title="Marketplace moderation", version="0.1.0")
+    # /docs and /redoc with the Swagger UI and ReDoc assets installed with fastapi-offline,
+    # so that they work with no network (the stock pages load them from a CDN); no online
+    # validator badge either (it would send the document's address to swagger.io).
+    app = FastAPIOffline(title="Marketplace moderation", version="0.1.0",
+                         swagger_ui_parameters={"validatorUrl": None,
+                                                "persistAuthorization": True})
     errors.install(app)
+    openapi.install(app)
     app.include_router(offers.router)
     app.include_router(cases.router)
     app.include_router(notices.router)

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
 from sqlalchemy.orm import Session
 
 from moderation.accounts import auth
@@ -20,6 +21,10 @@ SESSION_COOKIE = "moderation_session"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Declares the key in the OpenAPI document (the docs' Authorize button sends it); a missing
+# key is not refused here, since the console's pages and scripts come with a session cookie.
+API_KEY = APIKeyHeader(name="X-API-Key", scheme_name="ApiKey", auto_error=False,
+                       description="The API key of a staff or client account")
 
 
 def get_session() -> Iterator[Session]:
@@ -52,9 +57,9 @@ async def _form_csrf(request: Request) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _identify(request: Request, session: Session, form_csrf: str | None) -> Staff:
+def _identify(request: Request, session: Session, *, api_key: str | None,
+              form_csrf: str | None) -> Staff:
     """The caller by API key (no CSRF: nothing ambient) or by session cookie (CSRF-checked)."""
-    api_key = request.headers.get("x-api-key")
     if api_key:
         return staff_service.authenticate(session, api_key)
     web = auth.session_for_token(session, request.cookies.get(SESSION_COOKIE))
@@ -89,8 +94,9 @@ class Allow:
         self.roles = frozenset(roles)
 
     def __call__(self, request: Request, session: SessionDep,
+                 api_key: Annotated[str | None, Security(API_KEY)],
                  form_csrf: Annotated[str | None, Depends(_form_csrf)]) -> Staff:
-        staff = _identify(request, session, form_csrf)
+        staff = _identify(request, session, api_key=api_key, form_csrf=form_csrf)
         request.state.caller = Caller(staff.id, staff.name, staff.role, staff.locale)
         return staff_service.require_role(staff, *self.roles)
 

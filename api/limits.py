@@ -7,7 +7,9 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.schemas.problems import MEDIA_TYPE, body_of, problem_of
 from moderation.config import get_settings
+from moderation.errors import PayloadTooLarge
 
 # Rights holders upload proofs of their rights here (JSON API and portal): documents, not
 # small JSON, so these paths take a document plus the multipart framing around it.
@@ -71,9 +73,10 @@ class BodyLimit:
 
     @staticmethod
     async def _refuse(send: Send, limit: int) -> None:
-        body = json.dumps({"error": "payload_too_large",
-                           "message": f"request body exceeds {limit} bytes"}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
+        problem = problem_of(PayloadTooLarge.status_code, PayloadTooLarge.code,
+                             f"request body exceeds {limit} bytes")
+        body = json.dumps(body_of(problem)).encode()
+        await send({"type": "http.response.start", "status": problem.status,
+                    "headers": [(b"content-type", MEDIA_TYPE.encode()),
                                 (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
+from annotated_types import Ge, Le
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -21,6 +22,16 @@ from moderation.intake import barcodes
 
 M = TypeVar("M", bound=BaseModel)
 
+# PostgreSQL's BIGINT: an id, offset or count past it fails in the database (a 500), so it is
+# refused here (a 422 naming the field).
+BIGINT_MAX = 2**63 - 1
+Id = Annotated[int, Ge(1), Le(BIGINT_MAX)]
+Offset = Annotated[int, Ge(0), Le(BIGINT_MAX)]
+# PostgreSQL text cannot hold NUL: every string the service stores or looks up is Text, so a
+# NUL answers 422 naming the field. Narrow it with StringConstraints (a pattern of its own
+# replaces this one and must refuse NUL too).
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
 
 
 def _barcode_text(value: str) -> str:
@@ -32,18 +43,18 @@ def _barcode_text(value: str) -> str:
 
 # A barcode as the seller wrote it ("590 1234 123457", "5901-2341-23457", or junk): the offer
 # is kept whatever its barcodes look like, and moderation/intake/barcodes.py reads them.
-BarcodeText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+BarcodeText = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1,
                                                max_length=barcodes.MAX_BARCODE_CHARS),
                         AfterValidator(_barcode_text)]
 # An address the outbox can write to: one "@", a dot in the domain, no spaces.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+EMAIL_PATTERN = r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s.\x00]+$"
 Email = Annotated[str, StringConstraints(max_length=254, pattern=EMAIL_PATTERN)]
 
 
 class SellerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    id: Annotated[Text, StringConstraints(min_length=1, max_length=64)]
     account_created_at: datetime | None = None
     activated: bool = True
 
@@ -58,10 +69,10 @@ class OfferIn(BaseModel):
     ]
     version: int = Field(ge=1, le=2**31 - 1)
     seller: SellerIn
-    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-    description: Annotated[str, StringConstraints(max_length=20_000)] = ""
-    category: Annotated[str, StringConstraints(max_length=200)] | None = None
-    brand: Annotated[str, StringConstraints(max_length=120)] | None = None
+    title: Annotated[Text, StringConstraints(min_length=1, max_length=300)]
+    description: Annotated[Text, StringConstraints(max_length=20_000)] = ""
+    category: Annotated[Text, StringConstraints(max_length=200)] | None = None
+    brand: Annotated[Text, StringConstraints(max_length=120)] | None = None
     price: Decimal | None = Field(default=None, ge=0, le=Decimal("1e11"), decimal_places=2)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
     gtins: list[BarcodeText] = Field(default_factory=list, max_length=20)
@@ -81,27 +92,27 @@ class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Annotated[str, StringConstraints(pattern=r"^(remove|keep|escalate)$")]
-    reason_code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    note: Annotated[str, StringConstraints(max_length=5_000)] = ""
+    reason_code: Annotated[Text, StringConstraints(min_length=1, max_length=64)]
+    note: Annotated[Text, StringConstraints(max_length=5_000)] = ""
 
 
 class ReassignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    staff_id: int = Field(ge=1)
+    staff_id: Id
 
 
 class BulkDecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    case_ids: list[Annotated[int, Field(ge=1)]] = Field(min_length=1, max_length=500)
+    case_ids: list[Id] = Field(min_length=1, max_length=500)
     decision: DecisionIn
 
 
 class ClaimIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: str | None = None
+    kind: Text | None = None
 
 
 def parse(model: type[M], data: dict[str, Any]) -> M:

@@ -13,6 +13,7 @@ from moderation.accounts.staff import create_staff, ensure_organisation, list_st
 from moderation.delivery import outbox_state
 from moderation.domain import API_CLIENTS, PEOPLE, OrganisationKind, StaffRole
 from moderation.errors import InvalidInput
+from moderation.schemas import Text
 from moderation.screening.screener import get_screener
 
 router = APIRouter(include_in_schema=False)
@@ -33,11 +34,11 @@ def admin(request: Request, session: SessionDep, _caller: Admin) -> Response:
 
 @router.post("/admin/users")
 def create_user(request: Request, session: SessionDep, _caller: Admin,
-                name: Annotated[str, Form(min_length=1, max_length=120)],
+                name: Annotated[Text, Form(min_length=1, max_length=120)],
                 role: Annotated[str, Form()], password: Annotated[str, Form()] = "",
-                organisation: Annotated[str, Form(max_length=200)] = "",
+                organisation: Annotated[Text, Form(max_length=200)] = "",
                 locale: Annotated[str, Form()] = "pl",
-                email: Annotated[str, Form(max_length=254)] = "") -> Response:
+                email: Annotated[Text, Form(max_length=254)] = "") -> Response:
     try:
         staff_role = StaffRole(role)
     except ValueError:

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from api.deps import Lead, SessionDep
 from api.templating import WARSAW, render
 from moderation import audit
+from moderation.schemas import Id, Text
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 100
@@ -22,8 +23,8 @@ def _day_start(day: date | None) -> datetime | None:
 
 @router.get("/audit")
 def audit_log(request: Request, session: SessionDep, _caller: Lead,
-              actor: str | None = None, action: str | None = None, entity: str | None = None,
-              entity_id: int | None = None, since: date | None = None,
+              actor: Text | None = None, action: Text | None = None,
+              entity: Text | None = None, entity_id: Id | None = None, since: date | None = None,
               until: date | None = None, page: int = Query(1, ge=1, le=10_000)) -> Response:
     filters = audit.AuditFilter(
         actor=actor or None, action=action or None, entity=entity or None,

@@ -14,6 +14,7 @@ from api.templating import render
 from moderation.accounts import auth, staff
 from moderation.config import get_settings
 from moderation.domain import StaffRole
+from moderation.schemas import Text
 
 router = APIRouter(include_in_schema=False)
 # Before there is a session, the login form is protected by a double-submit cookie.
@@ -45,7 +46,7 @@ def login_form(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/login")
-def login(request: Request, session: SessionDep, name: Annotated[str, Form()],
+def login(request: Request, session: SessionDep, name: Annotated[Text, Form()],
           password: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "",
           next: Annotated[str, Form()] = "/queue") -> Response:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")

@@ -14,7 +14,7 @@ from api.templating import render
 from moderation.domain import StaffRole
 from moderation.safety import authority, deadlines
 from moderation.safety.authority import OrderIn
-from moderation.schemas import parse
+from moderation.schemas import Id, parse
 from moderation.tables import Staff
 
 router = APIRouter(include_in_schema=False)
@@ -64,7 +64,7 @@ def send_order(session: SessionDep, caller: Authority,
 
 
 @router.get("/authority/orders/{order_id}")
-def order_page(order_id: int, request: Request, session: SessionDep,
+def order_page(order_id: Id, request: Request, session: SessionDep,
                caller: Authority) -> Response:
     report = authority.order_report(session, order_id, organisation_id=caller.organisation_id)
     return render(request, "authority_order.html", {

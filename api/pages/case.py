@@ -15,14 +15,14 @@ from moderation.cases.reasons import reasons_for
 from moderation.config import get_settings
 from moderation.domain import LEADS
 from moderation.review import decisions, evidence
-from moderation.schemas import DecisionIn, parse
+from moderation.schemas import DecisionIn, Id, parse
 
 router = APIRouter(include_in_schema=False)
 
 
 
 @router.get("/cases/{case_id}")
-def case_page(case_id: int, request: Request, session: SessionDep,
+def case_page(case_id: Id, request: Request, session: SessionDep,
               caller: Moderator) -> Response:
     ev = evidence.case_evidence(session, case_id)
     is_lead = caller.role in LEADS
@@ -37,7 +37,7 @@ def case_page(case_id: int, request: Request, session: SessionDep,
 
 
 @router.post("/cases/{case_id}/claim")
-def claim(case_id: int, session: SessionDep, caller: Moderator) -> Response:
+def claim(case_id: Id, session: SessionDep, caller: Moderator) -> Response:
     cases.claim(session, case_id=case_id, staff_id=caller.id, lease=get_settings().lease,
                 may_take_escalated=caller.role in LEADS)
     session.commit()
@@ -45,7 +45,7 @@ def claim(case_id: int, session: SessionDep, caller: Moderator) -> Response:
 
 
 @router.post("/cases/{case_id}/lease")
-def renew(case_id: int, session: SessionDep, caller: Moderator) -> dict[str, Any]:
+def renew(case_id: Id, session: SessionDep, caller: Moderator) -> dict[str, Any]:
     """Called by the open page every minute; a lost lease answers 409 and the page says so."""
     case = cases.renew_lease(session, case_id=case_id, staff_id=caller.id,
                              lease=get_settings().lease)
@@ -54,7 +54,7 @@ def renew(case_id: int, session: SessionDep, caller: Moderator) -> dict[str, Any
 
 
 @router.post("/cases/{case_id}/decision")
-def decide(case_id: int, session: SessionDep, caller: Moderator,
+def decide(case_id: Id, session: SessionDep, caller: Moderator,
            action: Annotated[str, Form()], reason_code: Annotated[str, Form()],
            note: Annotated[str, Form(max_length=5_000)] = "") -> Response:
     body = parse(DecisionIn, {"action": action, "reason_code": reason_code, "note": note})
@@ -65,15 +65,15 @@ def decide(case_id: int, session: SessionDep, caller: Moderator,
 
 
 @router.post("/cases/{case_id}/release")
-def release(case_id: int, session: SessionDep, caller: Moderator) -> Response:
+def release(case_id: Id, session: SessionDep, caller: Moderator) -> Response:
     cases.release(session, case_id=case_id, staff_id=caller.id)
     session.commit()
     return RedirectResponse("/queue", status_code=303)
 
 
 @router.post("/cases/{case_id}/reassign")
-def reassign(case_id: int, session: SessionDep, caller: Lead,
-             staff_id: Annotated[int, Form()]) -> Response:
+def reassign(case_id: Id, session: SessionDep, caller: Lead,
+             staff_id: Annotated[Id, Form()]) -> Response:
     cases.reassign(session, case_id=case_id, to_staff_id=staff_id, by_staff_id=caller.id,
                    lease=get_settings().lease)
     session.commit()

@@ -16,7 +16,7 @@ from moderation.cases.reasons import reasons_for
 from moderation.config import get_settings
 from moderation.domain import CaseStatus
 from moderation.review import decisions, stats
-from moderation.schemas import DecisionIn, parse
+from moderation.schemas import DecisionIn, Id, parse
 from moderation.tables import utcnow
 
 router = APIRouter(include_in_schema=False)
@@ -33,7 +33,7 @@ def escalations(request: Request, session: SessionDep, _caller: Lead) -> Respons
 
 @router.post("/cases/bulk")
 def bulk(request: Request, session: SessionDep, caller: Lead,
-         case_ids: Annotated[list[int], Form(max_length=MAX_BULK)],
+         case_ids: Annotated[list[Id], Form(max_length=MAX_BULK)],
          action: Annotated[str, Form()], reason_code: Annotated[str, Form()],
          note: Annotated[str, Form(max_length=5_000)] = "") -> Response:
     body = parse(DecisionIn, {"action": action, "reason_code": reason_code, "note": note})

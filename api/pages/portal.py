@@ -11,7 +11,7 @@ from api.deps import Lead, RightsHolder, SessionDep
 from api.templating import render
 from moderation.protection import notices, notifiers, rights
 from moderation.protection.notices import NOTICE_KINDS, NoticeIn
-from moderation.schemas import parse
+from moderation.schemas import Text, parse
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,7 +59,7 @@ def send_notice(session: SessionDep, caller: RightsHolder,
 
 
 @router.get("/portal/notices/{reference}")
-def notice_page(reference: str, request: Request, session: SessionDep,
+def notice_page(reference: Text, request: Request, session: SessionDep,
                 caller: RightsHolder) -> Response:
     notice = notices.get_notice(session, reference, organisation_id=caller.organisation_id)
     return render(request, "notice.html", {

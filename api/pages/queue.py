@@ -15,6 +15,7 @@ from moderation import cases
 from moderation.cases.reasons import reasons_for
 from moderation.config import get_settings
 from moderation.domain import CaseKind
+from moderation.schemas import Text
 from moderation.tables import utcnow
 
 router = APIRouter(include_in_schema=False)
@@ -39,8 +40,8 @@ def home() -> Response:
 
 @router.get("/queue")
 def queue(request: Request, session: SessionDep, caller: Moderator,
-          kind: str | None = None, reason: str | None = None, category: str | None = None,
-          source: str | None = None, overdue: bool = False,
+          kind: Text | None = None, reason: Text | None = None, category: Text | None = None,
+          source: Text | None = None, overdue: bool = False,
           page: int = Query(1, ge=1, le=10_000)) -> Response:
     now = utcnow()
     filters = cases.CaseFilter(kind=kind or None, reason=reason or None,

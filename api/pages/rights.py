@@ -13,7 +13,7 @@ from api.templating import render
 from moderation.errors import Conflict, InvalidInput, PayloadTooLarge
 from moderation.protection import rights
 from moderation.protection.rights import DOCUMENT_KINDS, RIGHT_TYPES, RightIn
-from moderation.schemas import parse
+from moderation.schemas import Id, Text, parse
 
 router = APIRouter(include_in_schema=False)
 # What a holder or a lead can put right on the same page; anything else is an error page.
@@ -93,14 +93,14 @@ def _right_page(request: Request, session: SessionDep, right_id: int, organisati
 
 
 @router.get("/portal/rights/{right_id}")
-def right_page(right_id: int, request: Request, session: SessionDep,
+def right_page(right_id: Id, request: Request, session: SessionDep,
                caller: RightsHolder) -> Response:
     return _right_page(request, session, right_id, rights.holder_organisation(caller))
 
 
 @router.post("/portal/rights/{right_id}/documents")
-def upload(right_id: int, request: Request, session: SessionDep, caller: RightsHolder,
-           kind: Annotated[str, Form(max_length=64)], file: UploadFile) -> Response:
+def upload(right_id: Id, request: Request, session: SessionDep, caller: RightsHolder,
+           kind: Annotated[Text, Form(max_length=64)], file: UploadFile) -> Response:
     organisation_id = rights.holder_organisation(caller)
     try:
         rights.add_document(session, right_id=right_id, organisation_id=organisation_id,
@@ -134,7 +134,7 @@ def queue(request: Request, session: SessionDep, _caller: Lead) -> Response:
 
 
 @router.post("/rights/{right_id}/verification")
-def verify(right_id: int, request: Request, session: SessionDep, caller: Lead,
+def verify(right_id: Id, request: Request, session: SessionDep, caller: Lead,
            decision: Annotated[str, Form()] = "",
            note: Annotated[str, Form(max_length=5_000)] = "") -> Response:
     try:

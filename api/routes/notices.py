@@ -2,85 +2,79 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from api.deps import MODERATORS, Lead, SessionDep, allow
+from api.schemas.notices import (
+    CaughtOffer,
+    CaughtOfferList,
+    NoticeDetail,
+    NoticeList,
+    NoticeReceipt,
+    NoticeSummary,
+    NotifierStanding,
+    NotifierStandingList,
+)
+from api.schemas.problems import problems
 from moderation.accounts.staff import organisation_scope
 from moderation.domain import StaffRole
 from moderation.protection import notices, notifiers
-from moderation.tables import Notice, Staff
+from moderation.schemas import Offset, Text
+from moderation.tables import Staff
 
-router = APIRouter(tags=["notices"])
+router = APIRouter(tags=["notices"], responses=problems(401, 403))
 Notifier = Annotated[Staff, Depends(allow(StaffRole.RIGHTS_HOLDER))]
 NoticeReader = Annotated[Staff, Depends(allow(StaffRole.RIGHTS_HOLDER, *MODERATORS))]
 
 
-def notice_json(session: SessionDep, notice: Notice, *, with_items: bool) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "reference": notice.reference, "kind": notice.kind, "right_id": notice.right_id,
-        "status": notice.status, "fast_track": notice.fast_track,
-        "received_at": notice.received_at, "closed_at": notice.closed_at,
-        "notifier": {"name": notice.notifier_name, "email": notice.notifier_email},
-    }
-    if with_items:
-        body["items"] = [
-            {"offer": {"id": offer.id, "marketplace_id": offer.marketplace_id,
-                       "title": offer.title, "status": offer.status},
-             "case_id": item.case_id, "outcome": item.outcome, "decided_at": item.decided_at}
-            for item, offer in notices.items_of(session, notice.id)]
-    return body
-
-
-@router.post("/v1/notices", status_code=201)
+@router.post("/v1/notices", status_code=201, responses=problems(400, 404, 409, 413, 422))
 def submit_notice(body: notices.NoticeIn, session: SessionDep,
-                  caller: Notifier) -> dict[str, Any]:
-    """Take a notice; the receipt carries its reference and one case per offer."""
+                  caller: Notifier) -> NoticeReceipt:
+    """Take a notice; the receipt carries its reference and one case per offer.
+
+    409 when an offer is already reported by the caller's organisation and still under
+    review; 403 while the organisation is suspended for manifestly unfounded notices.
+    """
     assert caller.organisation_id is not None
     receipt = notices.submit(session, organisation_id=caller.organisation_id,
                              submitted_by=caller.id, data=body)
     session.commit()
-    return {**notice_json(session, receipt.notice, with_items=True),
-            "merged_into_open_cases": receipt.merged}
+    return NoticeReceipt.of_receipt(receipt.notice, notices.items_of(session, receipt.notice.id),
+                                    merged=receipt.merged)
 
 
-@router.get("/v1/notices")
+@router.get("/v1/notices", responses=problems(422))
 def list_notices(session: SessionDep, caller: NoticeReader,
                  limit: int = Query(100, ge=1, le=500),
-                 offset: int = Query(0, ge=0)) -> dict[str, Any]:
+                 offset: Offset = 0) -> NoticeList:
     """Notices, newest first: a rights holder's own, or all for staff."""
     found = notices.list_notices(session, organisation_id=organisation_scope(caller), limit=limit,
                                  offset=offset)
-    return {"items": [notice_json(session, n, with_items=False) for n in found]}
+    return NoticeList(items=[NoticeSummary.of(n) for n in found])
 
 
-@router.get("/v1/notices/{reference}")
-def get_notice(reference: str, session: SessionDep, caller: NoticeReader) -> dict[str, Any]:
+@router.get("/v1/notices/{reference}", responses=problems(404, 422))
+def get_notice(reference: Text, session: SessionDep, caller: NoticeReader) -> NoticeDetail:
     """One notice with what became of each offer."""
     notice = notices.get_notice(session, reference, organisation_id=organisation_scope(caller))
-    return notice_json(session, notice, with_items=True)
+    return NoticeDetail.with_items(notice, notices.items_of(session, notice.id))
 
 
-@router.get("/v1/caught-offers")
+@router.get("/v1/caught-offers", responses=problems(422))
 def caught_offers(session: SessionDep, caller: Notifier,
-                  limit: int = Query(100, ge=1, le=500)) -> dict[str, Any]:
+                  limit: int = Query(100, ge=1, le=500)) -> CaughtOfferList:
     """Offers the caller's verified brands caught at screening, before any notice."""
     assert caller.organisation_id is not None
-    return {"items": [
-        {"offer": {"id": offer.id, "marketplace_id": offer.marketplace_id,
-                   "title": offer.title, "status": offer.status},
-         "right_id": catch.right_id, "rule_id": catch.rule_id, "caught_at": catch.created_at}
+    return CaughtOfferList(items=[
+        CaughtOffer.of(catch, offer)
         for catch, offer in notices.caught_offers(session, organisation_id=caller.organisation_id,
-                                                  limit=limit)]}
+                                                  limit=limit)])
 
 
 @router.get("/v1/notifiers")
-def list_notifiers(session: SessionDep, _caller: Lead) -> dict[str, Any]:
+def list_notifiers(session: SessionDep, _caller: Lead) -> NotifierStandingList:
     """Every rights holder's accuracy, fast track and sanctions (leads)."""
-    return {"items": [
-        {"organisation_id": s.organisation_id, "name": s.name, "decided": s.decided,
-         "upheld": s.upheld, "accuracy": s.accuracy, "trusted": s.trusted,
-         "manifestly_unfounded": s.unfounded, "warned_at": s.warned_at,
-         "suspended_until": s.suspended_until}
-        for s in notifiers.standings(session)]}
+    return NotifierStandingList(items=[NotifierStanding.model_validate(s)
+                                       for s in notifiers.standings(session)])

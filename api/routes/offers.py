@@ -8,21 +8,32 @@ from fastapi import APIRouter, Response
 from sqlalchemy.exc import IntegrityError
 
 from api.deps import Intake, Reader, SessionDep
-from api.views import CaseView, DecisionView, OfferView, ScreeningView
+from api.schemas.evidence import OfferDetail
+from api.schemas.offers import OfferReceipt
+from api.schemas.problems import problems
 from moderation.intake import offers
 from moderation.intake.offers import IngestOutcome
 from moderation.review import evidence
-from moderation.schemas import OfferIn
+from moderation.schemas import Id, OfferIn
 
-router = APIRouter(prefix="/v1/offers", tags=["offers"])
+router = APIRouter(prefix="/v1/offers", tags=["offers"], responses=problems(401, 403))
+# The same answer for every outcome of an offer event; the status tells them apart.
+RECEIPTS: dict[int | str, dict[str, Any]] = {
+    200: {"model": OfferReceipt, "description": "This version was received before (duplicate), "
+                                                 "or a newer one was (stale): nothing changed"},
+    202: {"model": OfferReceipt, "description": "A newer version of a known offer: stored, "
+                                                 "queued for screening"},
+}
 
 
-@router.post("", status_code=202)
+@router.post("", status_code=201, response_description="A new offer: stored, queued for "
+             "screening", responses={**RECEIPTS, **problems(400, 409, 413, 422)})
 def post_offer(body: OfferIn, session: SessionDep, _caller: Intake,
-               response: Response) -> dict[str, Any]:
+               response: Response) -> OfferReceipt:
     """Create or update an offer; the same (marketplace id, version) twice stores one version.
 
-    Its screening goes out once the commit is made (a job the intake declared).
+    Its screening goes out once the commit is made (a job the intake declared). 409 when a
+    version is sent again with other content.
     """
     try:
         result = offers.ingest(session, body)
@@ -32,21 +43,14 @@ def post_offer(body: OfferIn, session: SessionDep, _caller: Intake,
         session.rollback()
         result = offers.ingest(session, body)
         session.commit()
-    if result.outcome is IngestOutcome.CREATED:
-        response.status_code = 201
+    if result.outcome is IngestOutcome.UPDATED:
+        response.status_code = 202
     elif result.outcome in (IngestOutcome.DUPLICATE, IngestOutcome.STALE):
         response.status_code = 200
-    return {"id": result.offer_id, "marketplace_id": result.marketplace_id,
-            "version": result.version, "outcome": result.outcome.value}
+    return OfferReceipt.model_validate(result)
 
 
-@router.get("/{offer_id}")
-def get_offer(offer_id: int, session: SessionDep, _caller: Reader) -> dict[str, Any]:
+@router.get("/{offer_id}", responses=problems(404, 422))
+def get_offer(offer_id: Id, session: SessionDep, _caller: Reader) -> OfferDetail:
     """The offer, its status, its screening history and its cases."""
-    history = evidence.offer_history(session, offer_id)
-    return {
-        "offer": OfferView.of(history.offer),
-        "screenings": [ScreeningView.of(s) for s in history.screenings],
-        "cases": [CaseView.of(c) for c in history.cases],
-        "decisions": [DecisionView.of(d) for d in history.decisions],
-    }
+    return OfferDetail.model_validate(evidence.offer_history(session, offer_id))

@@ -2,73 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Response, UploadFile
-from pydantic import BaseModel
 
 from api.deps import MODERATORS, Lead, RightsHolder, SessionDep, allow
+from api.schemas.problems import problems
+from api.schemas.rights import DocumentResult, DocumentView, RightDetail, RightList, RightResult
 from moderation.accounts.staff import organisation_scope
 from moderation.domain import StaffRole
 from moderation.protection import rights
-from moderation.protection.rights import RightIn, VerificationIn
-from moderation.tables import Right, RightDocument, Staff
+from moderation.protection.rights import CONTENT_TYPES, RightIn, VerificationIn
+from moderation.schemas import Id, Text
+from moderation.tables import RightDocument, Staff
 
-router = APIRouter(prefix="/v1/rights", tags=["rights"])
+router = APIRouter(prefix="/v1/rights", tags=["rights"], responses=problems(401, 403))
 # A rights holder sees its own organisation's rights; moderators, leads and admins all.
 RightsViewer = Annotated[Staff, Depends(allow(StaffRole.RIGHTS_HOLDER, *MODERATORS))]
-
-
-class DocumentView(BaseModel):
-    id: int
-    right_id: int
-    kind: str
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_by: int | None
-    created_at: datetime
-
-    @classmethod
-    def of(cls, d: RightDocument) -> DocumentView:
-        return cls(id=d.id, right_id=d.right_id, kind=d.kind, filename=d.filename,
-                   content_type=d.content_type, size=d.size, sha256=d.sha256,
-                   uploaded_by=d.uploaded_by, created_at=d.created_at)
-
-
-class RightView(BaseModel):
-    id: int
-    organisation_id: int
-    type: str
-    office: str
-    number: str
-    owner: str
-    territory: str
-    valid_from: date | None
-    valid_until: date | None
-    brands: list[str]
-    keywords: list[str]
-    reference_price: Decimal | None
-    agent: bool
-    status: str
-    verified_by: int | None
-    verified_at: datetime | None
-    review_note: str
-    created_at: datetime
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, r: Right) -> RightView:
-        return cls(id=r.id, organisation_id=r.organisation_id, type=r.type, office=r.office,
-                   number=r.number, owner=r.owner, territory=r.territory,
-                   valid_from=r.valid_from, valid_until=r.valid_until, brands=r.brands,
-                   keywords=r.keywords, reference_price=r.reference_price, agent=r.agent,
-                   status=r.status, verified_by=r.verified_by, verified_at=r.verified_at,
-                   review_note=r.review_note, created_at=r.created_at, updated_at=r.updated_at)
+DOCUMENT_CONTENT = {media: {"schema": {"type": "string", "format": "binary"}}
+                    for media in CONTENT_TYPES}
 
 
 def attachment(doc: RightDocument) -> Response:
@@ -80,56 +33,59 @@ def attachment(doc: RightDocument) -> Response:
         "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
 
 
-@router.post("", status_code=201)
-def register(body: RightIn, session: SessionDep, caller: RightsHolder) -> dict[str, Any]:
+@router.post("", status_code=201, responses=problems(400, 409, 413, 422))
+def register(body: RightIn, session: SessionDep, caller: RightsHolder) -> RightDetail:
     """Register a right of the caller's organisation; it waits for verification."""
     right = rights.register_right(session, organisation_id=rights.holder_organisation(caller),
                                   actor_id=caller.id, data=body)
     session.commit()
-    return {"right": RightView.of(right), "documents": []}
+    return RightDetail.model_validate({"right": right, "documents": []})
 
 
-@router.get("")
+@router.get("", responses=problems(422))
 def list_rights(session: SessionDep, caller: RightsViewer,
-                status: str | None = None) -> dict[str, Any]:
+                status: Text | None = None) -> RightList:
     """The caller's organisation's rights (staff: everyone's), pending first."""
     items = rights.list_rights(session, organisation_id=organisation_scope(caller), status=status)
-    return {"items": [RightView.of(r) for r in items]}
+    return RightList.model_validate({"items": items})
 
 
-@router.get("/{right_id}")
-def get_right(right_id: int, session: SessionDep, caller: RightsViewer) -> dict[str, Any]:
+@router.get("/{right_id}", responses=problems(404, 422))
+def get_right(right_id: Id, session: SessionDep, caller: RightsViewer) -> RightDetail:
     """One right with its documents' metadata."""
     right = rights.get_right(session, right_id, organisation_id=organisation_scope(caller))
-    return {"right": RightView.of(right),
-            "documents": [DocumentView.of(d) for d in rights.list_documents(session, right.id)]}
+    return RightDetail.model_validate(
+        {"right": right, "documents": rights.list_documents(session, right.id)})
 
 
-@router.post("/{right_id}/documents", status_code=201)
-def add_document(right_id: int, session: SessionDep, caller: RightsHolder,
-                 kind: Annotated[str, Form(max_length=64)], file: UploadFile) -> dict[str, Any]:
+@router.post("/{right_id}/documents", status_code=201,
+             responses=problems(400, 404, 409, 413, 422))
+def add_document(right_id: Id, session: SessionDep, caller: RightsHolder,
+                 kind: Annotated[Text, Form(max_length=64)], file: UploadFile) -> DocumentResult:
     """Attach a proof (PDF, PNG or JPEG) to a right not yet verified."""
     doc = rights.add_document(session, right_id=right_id,
                               organisation_id=rights.holder_organisation(caller),
                               actor_id=caller.id, kind=kind, filename=file.filename,
                               content_type=file.content_type or "", content=file.file.read())
     session.commit()
-    return {"document": DocumentView.of(doc)}
+    return DocumentResult(document=DocumentView.model_validate(doc))
 
 
-@router.get("/{right_id}/documents/{document_id}")
-def download(right_id: int, document_id: int, session: SessionDep,
+@router.get("/{right_id}/documents/{document_id}", response_class=Response,
+            responses={200: {"description": "The document as uploaded",
+                             "content": DOCUMENT_CONTENT}, **problems(404, 422)})
+def download(right_id: Id, document_id: Id, session: SessionDep,
              caller: RightsViewer) -> Response:
     """The document as uploaded."""
     return attachment(rights.get_document(session, right_id=right_id, document_id=document_id,
                                           organisation_id=organisation_scope(caller)))
 
 
-@router.post("/{right_id}/verification")
-def verify(right_id: int, body: VerificationIn, session: SessionDep,
-           caller: Lead) -> dict[str, Any]:
+@router.post("/{right_id}/verification", responses=problems(400, 404, 409, 413, 422))
+def verify(right_id: Id, body: VerificationIn, session: SessionDep,
+           caller: Lead) -> RightResult:
     """Accept or reject a pending right (leads)."""
     right = rights.verify_right(session, right_id=right_id, staff_id=caller.id,
                                 approve=body.approve, note=body.note)
     session.commit()
-    return {"right": RightView.of(right)}
+    return RightResult.model_validate({"right": right})

@@ -18,14 +18,17 @@ from fpdf.fonts import FontFace
 
 from api.deps import MODERATORS, SessionDep, allow
 from api.i18n import pick_locale, translations
+from api.schemas.problems import problems
+from api.schemas.safety import OrderList, OrderReportView, OrderView
 from moderation.accounts.staff import organisation_scope
 from moderation.domain import StaffRole
-from moderation.safety import authority, deadlines
-from moderation.safety.authority import OrderReport, Progress
+from moderation.safety import authority
+from moderation.safety.authority import OrderReport
 from moderation.safety.deadlines import WARSAW
-from moderation.tables import SafetyAlert, Staff, utcnow
+from moderation.schemas import Id, Offset
+from moderation.tables import Staff, utcnow
 
-router = APIRouter(tags=["safety"])
+router = APIRouter(tags=["safety"], responses=problems(401, 403))
 Authority = Annotated[Staff, Depends(allow(StaffRole.AUTHORITY))]
 OrderReader = Annotated[Staff, Depends(allow(StaffRole.AUTHORITY, *MODERATORS))]
 
@@ -60,69 +63,47 @@ OFFER_COLUMNS = (N_("Offer"), N_("Title"), N_("Seller"), N_("Offer status"), N_(
                  N_("Closed by the deadline"), N_("Action"), N_("Reason"), N_("Decided at"))
 
 
-def order_json(alert: SafetyAlert, progress: Progress, *, now: datetime) -> dict[str, Any]:
-    """An order as the authority sent it, with its deadline and how far it got."""
-    return {
-        "id": alert.id, "reference": authority.reference_of(alert), "kind": alert.kind,
-        "organisation_id": alert.organisation_id, "product": alert.name, "brand": alert.brand,
-        "model": alert.model, "barcodes": list(alert.raw.get("barcodes") or []),
-        "batch": alert.batch, "risk": alert.description, "risk_level": alert.risk_level or None,
-        "legal_basis": alert.legal_basis, "requested_measure": alert.measures,
-        "contact_email": alert.raw.get("contact_email"), "status": alert.status,
-        "state": progress.state, "matched_offers": progress.matched,
-        "open_cases": progress.open_cases, "received_at": alert.received_at,
-        "due_at": alert.due_at, "matched_at": alert.matched_at,
-        "time_left_seconds": (int(deadlines.working_time_left(alert.due_at, now)
-                                  .total_seconds()) if alert.due_at else None),
-    }
+@router.post("/v1/safety/orders", status_code=201,
+             responses=problems(400, 404, 409, 413, 422))
+def submit_order(body: authority.OrderIn, session: SessionDep, caller: Authority) -> OrderView:
+    """Take an order or notice; the answer carries its id, reference and deadline.
 
-
-def report_json(report: OrderReport, *, now: datetime) -> dict[str, Any]:
-    """The order with each matched offer and the actions taken on it."""
-    return {**order_json(report.order, report.progress, now=now), "matches": [
-        {"offer": {"id": m.offer_id, "marketplace_id": m.marketplace_id, "title": m.title,
-                   "seller": m.seller, "status": m.status},
-         "score": m.score, "confidence": m.confidence, "fields": list(m.fields),
-         "matched_at": m.matched_at,
-         "case": None if m.case is None else {
-             "id": m.case.id, "status": m.case.status, "opened_at": m.case.opened_at,
-             "closed_at": m.case.closed_at, "closed_in_time": m.case.in_time,
-             "actions": [{"action": a.action, "reason_code": a.reason_code,
-                          "decided_at": a.decided_at} for a in m.case.actions]}}
-        for m in report.matches]}
-
-
-@router.post("/v1/safety/orders", status_code=201)
-def submit_order(body: authority.OrderIn, session: SessionDep,
-                 caller: Authority) -> dict[str, Any]:
-    """Take an order or notice; the answer carries its id, reference and deadline."""
+    409 when the caller's organisation already sent an order with this reference.
+    """
     assert caller.organisation_id is not None
     alert = authority.submit_order(session, organisation_id=caller.organisation_id,
                                    submitted_by=caller.id, data=body)
     session.commit()  # the matching the order declared goes out now
-    return order_json(alert, authority.progress_of(session, [alert])[alert.id], now=utcnow())
+    return OrderView.of(alert, authority.progress_of(session, [alert])[alert.id], now=utcnow())
 
 
-@router.get("/v1/safety/orders")
+@router.get("/v1/safety/orders", responses=problems(422))
 def list_orders(session: SessionDep, caller: OrderReader,
                 limit: int = Query(100, ge=1, le=500),
-                offset: int = Query(0, ge=0)) -> dict[str, Any]:
+                offset: Offset = 0) -> OrderList:
     """Orders, newest first: an authority's own, or every authority's for staff."""
     found = authority.list_orders(session, organisation_id=organisation_scope(caller), limit=limit,
                                   offset=offset)
     progress, now = authority.progress_of(session, found), utcnow()
-    return {"items": [order_json(a, progress[a.id], now=now) for a in found]}
+    return OrderList(items=[OrderView.of(a, progress[a.id], now=now) for a in found])
 
 
-@router.get("/v1/safety/orders/{order_id}")
-def get_order(order_id: int, session: SessionDep, caller: OrderReader) -> dict[str, Any]:
+@router.get("/v1/safety/orders/{order_id}", responses=problems(404, 422))
+def get_order(order_id: Id, session: SessionDep, caller: OrderReader) -> OrderReportView:
     """One order with the offers matched and the actions taken, with their times."""
     report = authority.order_report(session, order_id, organisation_id=organisation_scope(caller))
-    return report_json(report, now=utcnow())
+    return OrderReportView.of_report(report, now=utcnow())
 
 
-@router.get("/v1/safety/orders/{order_id}/report.csv")
-def report_csv(order_id: int, session: SessionDep, caller: OrderReader) -> Response:
+def _download_of(media_type: str, what: str) -> dict[int | str, dict[str, Any]]:
+    """The documentation of a report download: its media type, and the errors it can answer."""
+    return {200: {"description": what, "content": {
+        media_type: {"schema": {"type": "string", "format": "binary"}}}}, **problems(404, 422)}
+
+
+@router.get("/v1/safety/orders/{order_id}/report.csv", response_class=Response,
+            responses=_download_of("text/csv", "The report: UTF-8 with a BOM, semicolons"))
+def report_csv(order_id: Id, session: SessionDep, caller: OrderReader) -> Response:
     """The report as CSV for Excel: UTF-8 with a BOM, semicolons."""
     report = authority.order_report(session, order_id, organisation_id=organisation_scope(caller))
     locale = pick_locale(caller.locale, None)
@@ -130,8 +111,9 @@ def report_csv(order_id: int, session: SessionDep, caller: OrderReader) -> Respo
                      "text/csv; charset=utf-8", f"{_file_stem(report)}.csv")
 
 
-@router.get("/v1/safety/orders/{order_id}/report.pdf")
-def report_pdf(order_id: int, session: SessionDep, caller: OrderReader) -> Response:
+@router.get("/v1/safety/orders/{order_id}/report.pdf", response_class=Response,
+            responses=_download_of("application/pdf", "The report on A4 landscape pages"))
+def report_pdf(order_id: Id, session: SessionDep, caller: OrderReader) -> Response:
     """The report as a PDF for the authority's file."""
     report = authority.order_report(session, order_id, organisation_id=organisation_scope(caller))
     locale = pick_locale(caller.locale, None)

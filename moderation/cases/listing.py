@@ -72,7 +72,9 @@ def list_cases(
         query = query.where(Case.due_at < (now or utcnow()))
     if f.category:
         query = query.join(Offer, Offer.id == Case.offer_id).where(
-            or_(Offer.category == f.category, Offer.category.startswith(f.category + " > ")))
+            or_(Offer.category == f.category,
+                # A category's own % or _ match themselves, not any text.
+                Offer.category.startswith(f.category + " > ", autoescape=True)))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = session.scalars(
         query.options(joinedload(Case.offer))

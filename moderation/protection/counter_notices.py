@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,7 @@ from moderation.domain import (
 )
 from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.protection import strikes
-from moderation.schemas import Email
+from moderation.schemas import Email, Id, Text
 from moderation.tables import Case, CounterNotice, Decision, NoticeItem, Offer, Seller
 
 REASON_CODE = CaseReason.COUNTER_NOTICE.value
@@ -35,8 +35,8 @@ class CounterNoticeIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    decision_id: int = Field(ge=1)
-    statement: Annotated[str, StringConstraints(min_length=20, max_length=5_000)]
+    decision_id: Id
+    statement: Annotated[Text, StringConstraints(min_length=20, max_length=5_000)]
     contact_email: Email
 
 

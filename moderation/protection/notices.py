@@ -20,7 +20,7 @@ from moderation.domain import CaseKind, NoticeOutcome, NoticeStatus, SourceKind
 from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.protection.notifiers import check_not_suspended, standing_of
 from moderation.protection.rights import usable_right
-from moderation.schemas import Email
+from moderation.schemas import Email, Id, Text
 from moderation.tables import (
     Notice,
     NoticeItem,
@@ -36,7 +36,7 @@ NOTICE_KINDS = ("counterfeit", "logo", "copyright", "design", "patent", "other")
 class NotifierIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
     email: Email
 
 
@@ -45,11 +45,11 @@ class NoticeIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    right_id: int = Field(ge=1)
+    right_id: Id
     kind: Literal["counterfeit", "logo", "copyright", "design", "patent", "other"]
-    offers: list[Annotated[str, StringConstraints(min_length=1, max_length=500)]] = Field(
+    offers: list[Annotated[Text, StringConstraints(min_length=1, max_length=500)]] = Field(
         min_length=1)
-    explanation: Annotated[str, StringConstraints(min_length=20, max_length=10_000)]
+    explanation: Annotated[Text, StringConstraints(min_length=20, max_length=10_000)]
     notifier: NotifierIn
     good_faith: bool
 

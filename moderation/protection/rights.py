@@ -26,6 +26,7 @@ from moderation import audit
 from moderation.config import get_settings
 from moderation.domain import RightStatus, StaffRole
 from moderation.errors import Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge
+from moderation.schemas import Text
 from moderation.tables import Organisation, Right, RightDocument, Staff, utcnow
 from rules.brands import brand_key
 
@@ -44,8 +45,8 @@ CONTENT_TYPES: dict[str, tuple[bytes, ...]] = {
 OPEN_FOR_DOCUMENTS = (RightStatus.PENDING.value, RightStatus.REJECTED.value)
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/]+')
 
-Text64 = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Term = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
+Text64 = Annotated[Text, StringConstraints(min_length=1, max_length=64)]
+Term = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
 
 
 def _terms(values: list[str], what: str) -> list[str]:
@@ -67,7 +68,7 @@ class RightIn(BaseModel):
     type: RightType
     office: Text64  # the registry: EUIPO, UPRP, WIPO; "copyright" for unregistered works
     number: Text64
-    owner: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    owner: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
     territory: Text64  # "EU", "PL", ...
     valid_from: date | None = None
     valid_until: date | None = None
@@ -106,7 +107,7 @@ class VerificationIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     approve: StrictBool
-    note: Annotated[str, StringConstraints(max_length=5_000)] = ""
+    note: Annotated[Text, StringConstraints(max_length=5_000)] = ""
 
 
 def holder_organisation(staff: Staff) -> int:

@@ -25,7 +25,7 @@ from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.safety import deadlines
 from moderation.safety.alerts import AUTHORITY, AlertIn, Code, codes_of, store_alerts
 from moderation.safety.keys import gtin14
-from moderation.schemas import Email
+from moderation.schemas import Email, Text
 from moderation.tables import Case, Decision, Offer, Organisation, SafetyAlert, SafetyMatch, utcnow
 
 ORDER_KINDS = ("order", "notice", "consumer")
@@ -36,8 +36,8 @@ _ONE_LINE = r"^[^\x00-\x1f\x7f]+$"  # references end up in file names and e-mail
 
 
 Reference = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_ONE_LINE)]
-Statement = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-Barcode = Annotated[str, StringConstraints(min_length=1, max_length=50)]
+Statement = Annotated[Text, StringConstraints(min_length=1, max_length=2000)]
+Barcode = Annotated[Text, StringConstraints(min_length=1, max_length=50)]
 
 
 class OrderIn(BaseModel):
@@ -47,11 +47,11 @@ class OrderIn(BaseModel):
 
     kind: Literal["order", "notice", "consumer"]
     reference: Reference  # the sender's case number
-    product: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-    brand: Annotated[str, StringConstraints(max_length=200)] = ""
-    model: Annotated[str, StringConstraints(max_length=300)] = ""
+    product: Annotated[Text, StringConstraints(min_length=1, max_length=300)]
+    brand: Annotated[Text, StringConstraints(max_length=200)] = ""
+    model: Annotated[Text, StringConstraints(max_length=300)] = ""
     barcodes: list[Barcode] = Field(default_factory=list, max_length=50)
-    batch: Annotated[str, StringConstraints(max_length=300)] = ""
+    batch: Annotated[Text, StringConstraints(max_length=300)] = ""
     risk: Statement  # what makes the product dangerous
     risk_level: Literal["serious", "high", "medium", "low"] | None = None
     legal_basis: Statement  # e.g. "art. 22 GPSR"

@@ -62,7 +62,9 @@ def test_a_removal_without_a_notice_cannot_be_contested_here(
     answer = client.post("/v1/counter-notices", json=body(decision.id),
                          headers=auth(keys["admin"]))
     assert answer.status_code == 422
-    assert answer.json() == {"error": "invalid_input", "message": NOT_CONTESTABLE,
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json() == {"type": "/problems/invalid_input", "title": "Invalid input",
+                             "status": 422, "detail": NOT_CONTESTABLE, "error": "invalid_input",
                              "field": "decision_id"}
 
 
@@ -75,7 +77,7 @@ def test_a_second_counter_notice_on_one_removal_is_a_conflict(
     again = client.post("/v1/counter-notices", json=body(removed.decision.id),
                         headers=integration)
     assert first.status_code == 201 and again.status_code == 409
-    assert first.json()["reference"] in again.json()["message"]
+    assert first.json()["reference"] in again.json()["detail"]
 
 
 @pytest.mark.parametrize("role", ["moderator", "lead", "rights_holder"])

@@ -212,7 +212,7 @@ def test_organisations_never_see_each_others_rights(session: Session, client: Te
         assert response.json()["error"] == "not_found"
     unknown = client.get("/v1/rights/999999999", headers=other).json()
     hidden = client.get(base, headers=other).json()
-    assert hidden["message"].replace(str(right["id"]), "N") == unknown["message"].replace(
+    assert hidden["detail"].replace(str(right["id"]), "N") == unknown["detail"].replace(
         "999999999", "N")  # a foreign right reads exactly like a missing one
     assert [r["id"] for r in client.get("/v1/rights", headers=other).json()["items"]] == [
         theirs["id"]]

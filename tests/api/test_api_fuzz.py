@@ -1,0 +1,123 @@
+"""Schemathesis over every operation with each role's key: no 5xx, every answer as documented."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import APIOperation, Case, GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from sqlalchemy.orm import Session
+
+from api.app import create_app
+from moderation.accounts.staff import ensure_organisation
+from moderation.domain import ORGANISATION_KIND_OF, StaffRole
+from moderation.protection import counter_notices, rights
+from moderation.protection.counter_notices import CounterNoticeIn
+from moderation.safety import authority
+from moderation.tables import utcnow
+from tests.api.test_access_matrix import DESIGN
+from tests.factories import make_case, make_staff
+from tests.notice_builders import remove_on_notice
+from tests.rights_builders import rights_holder, send_notice, verified_right
+
+# Not negative_data_rejection: unknown query parameters are ignored, as HTTP APIs do.
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
+# Few examples, always the same ones: the whole run takes a minute or two on CI's two cores.
+ALLOWED_EXAMPLES = 12
+REFUSED_EXAMPLES = 2
+SETTINGS = settings(max_examples=ALLOWED_EXAMPLES, derandomize=True, database=None,
+                    deadline=None, suppress_health_check=list(HealthCheck))
+PDF = b"%PDF-1.4\n% a proof\n%%EOF\n"
+
+
+def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
+    """One key per role, and records for path parameters to name (a reference by its path)."""
+    keys = {role: make_staff(session, role).api_key or ""
+            for role in StaffRole if role is not StaffRole.RIGHTS_HOLDER}
+    org, member = rights_holder(session)
+    keys[StaffRole.RIGHTS_HOLDER] = member.api_key or ""
+    case = make_case(session)
+    right = verified_right(session, org)
+    notice = send_notice(session, org, right, [case.offer]).notice
+    pending = verified_right(session, org, brands=("Veltrano",), status="pending")
+    document = rights.add_document(session, right_id=pending.id, organisation_id=org.id,
+                                   actor_id=member.staff.id, kind="registration_certificate",
+                                   filename="proof.pdf", content_type="application/pdf",
+                                   content=PDF)
+    removed = remove_on_notice(session)
+    filed = counter_notices.file_counter_notice(session, data=CounterNoticeIn(
+        decision_id=removed.decision.id, contact_email="sklep@example.pl",
+        statement="The goods are genuine: bought from the brand's distributor."), now=utcnow())
+    # make_staff gave the authority's account the default authority organisation.
+    surveillance = ensure_organisation(session, f"Default {StaffRole.AUTHORITY.value}",
+                                       ORGANISATION_KIND_OF[StaffRole.AUTHORITY])
+    order = authority.submit_order(session, organisation_id=surveillance.id, submitted_by=None,
+                                   data=authority.OrderIn(
+                                       kind="order", reference="UOKiK/FUZZ/1",
+                                       product="Czajnik elektryczny", risk="Porażenie prądem",
+                                       legal_basis="art. 22 GPSR", requested_measure="Usunięcie",
+                                       contact_email="dnr@uokik.example"))
+    session.flush()
+    return keys, {"case_id": case.id, "offer_id": case.offer_id, "right_id": pending.id,
+                  "document_id": document.id, "order_id": order.id,
+                  "/v1/notices/{reference}": notice.reference,
+                  "/v1/counter-notices/{reference}": filed.reference}
+
+
+def _known_parameters(operation: APIOperation, known: dict[str, Any]) -> dict[str, Any]:
+    """Path parameters naming seeded records, so that examples reach past the 404."""
+    return {p.name: known[operation.path if p.name == "reference" else p.name]
+            for p in operation.path_parameters}
+
+
+def _run(strategy: Any, examples: int, check: Callable[[Case], None]) -> None:
+    @given(case=strategy)
+    @settings(SETTINGS, max_examples=examples)
+    def examples_of(case: Case) -> None:
+        check(case)
+
+    examples_of()
+
+
+def test_every_operation_answers_as_documented_to_every_role(session: Session) -> None:
+    keys, known = _seed(session)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
+    failures: list[str] = []
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+        allowed = DESIGN[(operation.method.upper(), operation.path)] or set()
+        for role, key in keys.items():
+            def check(case: Case, key: str = key) -> None:
+                case.call_and_validate(headers={"X-API-Key": key}, checks=CHECKS)
+
+            runs: list[tuple[str, Any, int]] = [
+                ("positive", operation.as_strategy(GenerationMode.POSITIVE),
+                 ALLOWED_EXAMPLES if role in allowed else REFUSED_EXAMPLES)]
+            if role in allowed:
+                runs.append(("negative", operation.as_strategy(GenerationMode.NEGATIVE),
+                             ALLOWED_EXAMPLES))
+                named = _known_parameters(operation, known)
+                if named:
+                    runs.append(("seeded", operation.as_strategy(
+                        GenerationMode.POSITIVE, path_parameters=named), ALLOWED_EXAMPLES))
+            for mode, strategy, examples in runs:
+                try:
+                    _run(strategy, examples, check)
+                except Unsatisfiable:
+                    continue  # nothing to make invalid: the operation takes no input
+                except (Exception, BaseExceptionGroup) as exc:  # all listed, not the first
+                    failures.append(f"{operation.label} as {role} ({mode}): {exc}")
+    assert operations == sum(1 for method, path in DESIGN if path.startswith("/v1/"))
+    assert not failures, "\n\n".join(failures)
