@@ -15,18 +15,23 @@ from api.pages import authority as authority_pages
 from api.pages import rights as rights_pages
 from api.routes import cases, counter_notices, notices, offers, rights, safety
 from moderation.config import get_settings
+from moderation.runtime import Runtime
 
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app() -> FastAPI:
-    """Build the application; the worker, if any, is started by the CLI, not here."""
+def create_app(runtime: Runtime | None = None) -> FastAPI:
+    """Build the application on this runtime (by default one of its own, from the settings);
+    the worker, if any, is started by the CLI, not here."""
     # /docs and /redoc with the Swagger UI and ReDoc assets installed with fastapi-offline,
     # so that they work with no network (the stock pages load them from a CDN); no online
     # validator badge either (it would send the document's address to swagger.io).
     app = FastAPIOffline(title="Marketplace moderation", version="0.1.0",
                          swagger_ui_parameters={"validatorUrl": None,
                                                 "persistAuthorization": True})
+    # Read by the dependencies (api/deps.py) from each request; the page caches are the app's.
+    app.state.runtime = runtime if runtime is not None else Runtime.build(get_settings())
+    app.state.queue_facets = queue.FacetsCache()
     errors.install(app)
     openapi.install(app)
     app.include_router(offers.router)

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from moderation.accounts import auth
 from moderation.accounts import staff as staff_service
-from moderation.db import get_sessionmaker
 from moderation.domain import LEADS, StaffRole
 from moderation.errors import Unauthenticated
+from moderation.runtime import Runtime
 from moderation.tables import Staff
 
 SESSION_COOKIE = "moderation_session"
@@ -27,9 +27,18 @@ API_KEY = APIKeyHeader(name="X-API-Key", scheme_name="ApiKey", auto_error=False,
                        description="The API key of a staff or client account")
 
 
-def get_session() -> Iterator[Session]:
+def get_runtime(request: Request) -> Runtime:
+    """The runtime the application was built on (create_app)."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_session(runtime: RuntimeDep) -> Iterator[Session]:
     """One session per request; the route commits, anything uncommitted is rolled back."""
-    session = get_sessionmaker()()
+    session = runtime.sessionmaker()
     try:
         yield session
     finally:

@@ -70,12 +70,13 @@ def main() -> None:
     engine = create_engine(DB_URL)
     try:
         time.sleep(3)  # workers load the rule pack and the model before the clock starts
-        from moderation.cli import freeze_loaded
         from moderation.intake.importer import import_offers
+        from moderation.runtime import Runtime, freeze_loaded
 
+        runtime = Runtime.build()
         freeze_loaded()  # as `moderation import-offers` does before its bulk run
         start = time.perf_counter()
-        summary = import_offers(path)
+        summary = import_offers(runtime.sessionmaker, path)
         imported = time.perf_counter() - start
         while True:
             with engine.connect() as conn:

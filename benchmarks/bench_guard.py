@@ -24,7 +24,6 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from sqlalchemy import text  # noqa: E402
-from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from benchmarks.bench_e2e import reset_database  # noqa: E402
 from benchmarks.offer_gen import offers  # noqa: E402
@@ -46,6 +45,7 @@ def main() -> None:
     from moderation.db import make_engine
     from moderation.intake.offers import ingest
     from moderation.migrate import upgrade
+    from moderation.runtime import Runtime
     from moderation.schemas import OfferIn
     from moderation.screening import batches
     from moderation.screening.screener import Screener
@@ -53,7 +53,7 @@ def main() -> None:
 
     upgrade(DB_URL)
     engine = make_engine(DB_URL)
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    factory = Runtime.build(bind=engine).sessionmaker
     shadow_dir = Path(tempfile.mkdtemp()) / "rules"
     shutil.copytree(DEFAULT_PACKS_DIR, shadow_dir / "packs")
     shutil.copytree(DEFAULT_PACKS_DIR.parent / "data", shadow_dir / "data")

@@ -47,9 +47,11 @@ def main() -> None:
     from moderation.accounts.staff import create_staff, ensure_organisation
     from moderation.db import session_scope
     from moderation.domain import OrganisationKind, StaffRole
+    from moderation.runtime import Runtime
     from moderation.tables import Right, utcnow
 
-    with session_scope() as session:
+    runtime = Runtime.build()
+    with session_scope(runtime.sessionmaker) as session:
         org = ensure_organisation(session, "Lumora", OrganisationKind.RIGHTS_HOLDER)
         key = create_staff(session, name="bench-rh", role=StaffRole.RIGHTS_HOLDER,
                            organisation_id=org.id).api_key or ""
@@ -60,7 +62,7 @@ def main() -> None:
         session.add(right)
         session.flush()
         right_id = right.id
-    client = TestClient(create_app(), headers={"X-API-Key": key})
+    client = TestClient(create_app(runtime), headers={"X-API-Key": key})
     samples = []
     for run in range(args.repeat + 1):
         ids = [f"n-{run * args.offers + i + 1}" for i in range(args.offers)]

@@ -75,10 +75,12 @@ def main() -> None:
     from moderation.accounts.staff import create_staff
     from moderation.db import session_scope
     from moderation.domain import StaffRole
+    from moderation.runtime import Runtime
 
-    with session_scope() as session:
+    runtime = Runtime.build()
+    with session_scope(runtime.sessionmaker) as session:
         key = create_staff(session, name="bench", role=StaffRole.LEAD).api_key or ""
-    client = TestClient(create_app(), headers={"X-API-Key": key})
+    client = TestClient(create_app(runtime), headers={"X-API-Key": key})
     print(f"open cases: {args.cases:,}; {args.repeat} requests each; ms median / p90")
     for label, url in [("queue, first page", "/queue"),
                        ("queue, page 500", "/queue?page=500"),

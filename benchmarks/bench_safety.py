@@ -25,7 +25,6 @@ import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.orm import Session
 
 from benchmarks.bench_e2e import DB_URL, reset_database
 from moderation.safety.keys import offer_keys
@@ -139,12 +138,15 @@ def main() -> None:
         conn.execute(text("DELETE FROM alert_codes"))
         conn.execute(text("DELETE FROM safety_alerts"))
 
+    from moderation.runtime import Runtime
     from moderation.safety.alerts import AlertIn, Code, store_alerts
     from moderation.safety.keys import gtin14
-    from moderation.safety.matching import learned_matcher, match_alert
+    from moderation.safety.matching import match_alert
 
-    learned_matcher()  # a worker loads it once; the timings are of matching, not loading
-    with Session(engine) as session:
+    runtime = Runtime.build(bind=engine)
+    learned = runtime.screener.matcher
+    learned.get()  # a worker loads it once; the timings are of matching, not loading
+    with runtime.sessionmaker() as session:
         specs = alerts(args.alerts, args.offers)
         summary = store_alerts(session, [
             AlertIn(source="safety_gate", number=f"B/{k:05d}/26", brand=str(a["brand"]),
@@ -159,9 +161,9 @@ def main() -> None:
     for _ in range(args.repeat):
         week_start = time.perf_counter()
         for alert_id in ids:
-            with Session(engine) as session:
+            with runtime.sessionmaker() as session:
                 t0 = time.perf_counter()
-                matched += len(match_alert(session, alert_id))
+                matched += len(match_alert(session, alert_id, learned=learned))
                 per_alert.append((time.perf_counter() - t0) * 1000)
                 session.rollback()
         weekly.append(time.perf_counter() - week_start)

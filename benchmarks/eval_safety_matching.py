@@ -38,10 +38,13 @@ from collections import Counter, defaultdict  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
+
+if TYPE_CHECKING:
+    from moderation.runtime import Runtime
 
 from benchmarks.safety_offers import (  # noqa: E402
     FORMS,
@@ -104,14 +107,12 @@ def _ingest(factory: sessionmaker[Session], offers: Sequence[BuiltOffer]) -> dic
     return ids
 
 
-def _screen(factory: sessionmaker[Session]) -> None:
+def _screen(runtime: Runtime) -> None:
     from moderation.screening.batches import screen_pending
-    from moderation.screening.screener import Screener
 
-    screener = Screener()
     while True:
-        with factory() as session:
-            done = screen_pending(session, screener, limit=500).screened
+        with runtime.sessionmaker() as session:
+            done = screen_pending(session, runtime.screener, limit=500).screened
             session.commit()
         if not done:
             return
@@ -135,13 +136,14 @@ def _matches(factory: sessionmaker[Session]) -> list[tuple[int, int, str]]:
             select(SafetyMatch.alert_id, SafetyMatch.offer_id, SafetyMatch.confidence))]
 
 
-def _database(url: str | None, name: str, folder: Path) -> sessionmaker[Session]:
+def _database(url: str | None, name: str, folder: Path) -> Runtime:
     from moderation.db import make_engine
     from moderation.migrate import upgrade
+    from moderation.runtime import Runtime
 
     url = url or f"sqlite:///{folder / name}.db"
     upgrade(url)
-    return sessionmaker(bind=make_engine(url), expire_on_commit=False)
+    return Runtime.build(bind=make_engine(url))
 
 
 def run_direction(direction: str, *, alerts_path: Path, offers: Sequence[BuiltOffer],
@@ -149,22 +151,23 @@ def run_direction(direction: str, *, alerts_path: Path, offers: Sequence[BuiltOf
     """Run one direction on a fresh database; the (alert number, marketplace id) matches."""
     from moderation.safety.matching import match_alert
 
-    factory = _database(url, f"direction_{direction}", folder)
+    runtime = _database(url, f"direction_{direction}", folder)
+    factory = runtime.sessionmaker
     started = time.perf_counter()
     if direction == "A":
         numbers = _import_alerts(factory, alerts_path)
         ids = _ingest(factory, offers)
         t0 = time.perf_counter()
-        _screen(factory)
+        _screen(runtime)
         matching_s = time.perf_counter() - t0
     else:
         ids = _ingest(factory, offers)
-        _screen(factory)
+        _screen(runtime)
         numbers = _import_alerts(factory, alerts_path)
         t0 = time.perf_counter()
         for alert_id in sorted(numbers):
             with factory() as session:
-                match_alert(session, alert_id)
+                match_alert(session, alert_id, learned=runtime.screener.matcher)
                 session.commit()
         matching_s = time.perf_counter() - t0
     by_id = {oid: mid for mid, oid in ids.items()}

@@ -1,13 +1,20 @@
-"""The `moderation` command."""
+"""The domain's commands: schema, imports, dry runs, training, rule packs, accounts, evaluations.
+
+The `moderation` command puts these together with `serve` (api/cli.py) and `worker`
+(workers/cli.py) in moderation_cli.py, which sees every package; so a command here that
+needs the queue worked off in this process (the embedded queue has no other worker) is
+handed a worker by that composition (`InProcessWorker`), never reaches for one itself.
+"""
 
 from __future__ import annotations
 
-import gc
-import importlib
 import json
 import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,7 +24,10 @@ from rich.table import Table
 from moderation.cli_eval import eval_app
 from moderation.config import get_settings
 
-app = typer.Typer(help="Marketplace moderation service.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from moderation.runtime import Runtime
+
+app = typer.Typer(no_args_is_help=True)
 rules_app = typer.Typer(help="Rule packs.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts: people (password) and API clients (key).",
                         no_args_is_help=True)
@@ -26,33 +36,29 @@ app.add_typer(users_app, name="users")
 app.add_typer(eval_app, name="eval")
 console = Console(stderr=True)
 
-APP_FACTORY = "api.app:create_app"
-WORKER_RUN = "workers.main:run"
-IN_PROCESS_WORKER = "workers.main:start_in_process_worker"
-BURST_WORKER = "workers.main:make_worker"
+
+@dataclass(frozen=True, slots=True)
+class InProcessWorker:
+    """How a command runs the queue's jobs in its own process (the embedded default)."""
+
+    work_off: Callable[[Runtime], None]  # until the queue is empty
+    start: Callable[[Runtime], threading.Event]  # in daemon threads, until the event is set
 
 
-def freeze_loaded() -> None:
-    """Hide what the process has loaded so far from the cyclic GC, before a long bulk run.
-
-    Every full collection would walk the libraries' and the loaded models' objects again:
-    an import of 20k offers spent 1.2 s of 8.5 s in them, 0.2 s once frozen.
-    """
-    gc.collect()
-    gc.freeze()
-
-
-def _load(path: str) -> Any:
-    """Import an attribute by "module:name", like Uvicorn's import strings.
-
-    The domain package never imports the transports; the command line reaches them by name.
-    """
-    module, name = path.split(":")
-    return getattr(importlib.import_module(module), name)
+def in_process_worker(ctx: typer.Context) -> InProcessWorker:
+    """The worker the composed command line handed down (its context's object)."""
+    worker = ctx.find_object(InProcessWorker)
+    if worker is None:
+        raise RuntimeError("no in-process worker: run the composed `moderation` command "
+                           "(moderation_cli.py)")
+    return worker
 
 
-def _embedded() -> bool:
-    return not get_settings().redis_url
+def build_runtime() -> Runtime:
+    """The runtime of this command's process, from the settings."""
+    from moderation.runtime import Runtime
+
+    return Runtime.build(get_settings())
 
 
 @app.command()
@@ -64,45 +70,22 @@ def migrate() -> None:
     console.print(f"schema up to date: {get_settings().database_url}")
 
 
-@app.command()
-def serve(
-    host: str = "127.0.0.1", port: int = 8000,
-    worker: Annotated[bool, typer.Option(help="Run a worker in-process.")] = False,
-) -> None:
-    """Serve the API; without REDIS_URL an in-process worker runs the queue."""
-    import uvicorn
-
-    if worker or _embedded():
-        _load(IN_PROCESS_WORKER)()
-        console.print("in-process worker started"
-                      + (" (embedded queue: no REDIS_URL)" if _embedded() else ""))
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, log_level="info")
-
-
-@app.command()
-def worker(burst: Annotated[bool, typer.Option(help="Stop when the queue is empty.")] = False
-           ) -> None:
-    """Run an RQ worker on REDIS_URL (any number, on any hosts)."""
-    if _embedded():
-        console.print("[red]worker needs REDIS_URL; without it `serve` runs its own worker")
-        raise typer.Exit(2)
-    _load(WORKER_RUN)(burst=burst)
-
-
 @app.command("import-offers")
-def import_offers_cmd(file: Path, chunk: int = 500) -> None:
+def import_offers_cmd(ctx: typer.Context, file: Path, chunk: int = 500) -> None:
     """Import offer events from an NDJSON file and enqueue their screening."""
     from moderation.intake.importer import import_offers
+    from moderation.runtime import freeze_loaded
 
+    runtime = build_runtime()
     total = sum(1 for line in file.open(encoding="utf-8") if line.strip())
     freeze_loaded()
     with Progress(console=console) as progress:
         task = progress.add_task(f"importing {file.name}", total=total)
-        summary = import_offers(file, chunk=chunk,
+        summary = import_offers(runtime.sessionmaker, file, chunk=chunk,
                                 on_progress=lambda n: progress.advance(task, n))
-    if _embedded():
+    if runtime.embedded:
         # The embedded queue lives in this process: work it off before exiting.
-        _load(BURST_WORKER)(thread=True).work(burst=True, logging_level="WARNING")
+        in_process_worker(ctx).work_off(runtime)
     table = Table(title=f"import of {file}")
     table.add_column("outcome")
     table.add_column("lines", justify="right")
@@ -121,7 +104,7 @@ def import_offers_cmd(file: Path, chunk: int = 500) -> None:
 
 
 @app.command("import-safety-gate")
-def import_safety_gate_cmd(file: Path) -> None:
+def import_safety_gate_cmd(ctx: typer.Context, file: Path) -> None:
     """Import EU Safety Gate alerts (the JSON export or the weekly XML feed) and match them."""
     from moderation.db import session_scope
     from moderation.errors import ModerationError
@@ -129,8 +112,10 @@ def import_safety_gate_cmd(file: Path) -> None:
     from moderation.safety.alerts import NOTICE
     from moderation.safety.importer import import_safety_gate
 
+    runtime = build_runtime()
     try:
-        with Progress(console=console) as progress, session_scope() as session:
+        with (Progress(console=console) as progress,
+              session_scope(runtime.sessionmaker) as session):
             task = progress.add_task(f"importing {file.name}", total=None)
             summary = import_safety_gate(
                 session, file, due_at=lambda received: deadlines.due_for(NOTICE, received),
@@ -139,8 +124,8 @@ def import_safety_gate_cmd(file: Path) -> None:
     except ModerationError as exc:
         console.print(f"[red]{file}: {exc.message}")
         raise typer.Exit(1) from None
-    if _embedded():
-        _load(BURST_WORKER)(thread=True).work(burst=True, logging_level="WARNING")
+    if runtime.embedded:
+        in_process_worker(ctx).work_off(runtime)
     table = Table(title=f"import of {file}")
     table.add_column("alerts")
     table.add_column("count", justify="right")
@@ -334,7 +319,7 @@ def users_create(
         password = (sys.stdin.readline().rstrip("\n") if password_stdin
                     else typer.prompt("password", hide_input=True, confirmation_prompt=True))
     try:
-        with session_scope() as session:
+        with session_scope(build_runtime().sessionmaker) as session:
             org_id = None
             if staff_role in API_CLIENTS:
                 kind = ORGANISATION_KIND_OF[staff_role]
@@ -349,23 +334,3 @@ def users_create(
         raise typer.Exit(1) from None
     typer.echo(created.api_key)
 
-
-@app.command()
-def demo(host: str = "127.0.0.1", port: int = 8000,
-         serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True) -> None:
-    """Load demo data (staff, offers) into the database, screen it, and serve."""
-    from moderation.demo import DEMO_PASSWORD, load_demo
-
-    migrate()
-    keys = load_demo()
-    if _embedded():
-        _load(BURST_WORKER)(thread=True).work(burst=True, logging_level="WARNING")
-    console.print(f"demo accounts (console: http://{host}:{port}/login, password "
-                  f"{DEMO_PASSWORD!r}; JSON API: header X-API-Key):")
-    for role, key in keys.items():
-        login = f"demo-{role}" if role != "integration" else "(API client only)"
-        login += {"rights_holder": " (/portal)", "authority": " (/authority)"}.get(role, "")
-        console.print(f"  {role:<14} login {login:<28} key {key}")
-    console.print(f"try: curl -H 'X-API-Key: {keys['moderator']}' http://{host}:{port}/v1/cases")
-    if serve_after:
-        serve(host=host, port=port, worker=False)

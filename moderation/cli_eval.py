@@ -26,14 +26,19 @@ def eval_matching(
     """Precision, recall and F1 of a product matcher on labelled pairs (DeepMatcher format)."""
     from models.matching.evaluate import evaluate_file
     from models.matching.records import dataset_name, read_pairs
+    from moderation.config import get_settings
     from moderation.safety.evaluation import evaluate_rules
+    from moderation.safety.judge import LearnedMatcher
+
+    learned = LearnedMatcher(signing_key=get_settings().model_signing_key.encode())
 
     table = Table(title=f"{matcher} matcher")
     for column in ("file", "pairs", "precision", "recall", "F1"):
         table.add_column(column, justify="left" if column == "file" else "right")
     for path in files:
         if matcher == "rules":
-            result = evaluate_rules(read_pairs(path, source=dataset_name(path)))
+            result = evaluate_rules(read_pairs(path, source=dataset_name(path)),
+                                    learned=learned)
         elif matcher == "learned":
             result = evaluate_file(path, bundle)
         else:

@@ -1,4 +1,7 @@
-"""Engine and session factory; SQLite pragmas; session_scope() for jobs and the CLI."""
+"""The engine and its SQLite pragmas; session_scope() for jobs and the CLI.
+
+The process's engine and session factory are its runtime's (moderation/runtime.py).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,6 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
-
-from moderation.config import get_settings
-
-_engine: Engine | None = None
-_sessionmaker: sessionmaker[Session] | None = None
 
 
 def make_engine(url: str) -> Engine:
@@ -34,33 +32,10 @@ def make_engine(url: str) -> Engine:
                          paramstyle="format")
 
 
-def get_engine() -> Engine:
-    """Return the process-wide engine for DATABASE_URL."""
-    global _engine
-    if _engine is None:
-        _engine = make_engine(get_settings().database_url)
-    return _engine
-
-
-def get_sessionmaker() -> sessionmaker[Session]:
-    """Return the process-wide session factory."""
-    global _sessionmaker
-    if _sessionmaker is None:
-        _sessionmaker = sessionmaker(bind=get_engine(), expire_on_commit=False)
-    return _sessionmaker
-
-
-def configure(factory: sessionmaker[Session] | None, engine: Engine | None = None) -> None:
-    """Replace the process-wide session factory (tests bind it to a rolled-back transaction)."""
-    global _sessionmaker, _engine
-    _sessionmaker = factory
-    _engine = engine
-
-
 @contextmanager
-def session_scope() -> Iterator[Session]:
+def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     """Give a session for one job or command: commit at the edge, roll back on error."""
-    session = get_sessionmaker()()
+    session = factory()
     try:
         yield session
         session.commit()

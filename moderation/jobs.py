@@ -5,7 +5,8 @@ A domain function that stores work for a job (an offer to screen, an alert to ma
 job it declared goes to the queue; when it (or the savepoint a job was declared in) rolls
 back, the job is dropped, as Polar's services collect jobs during a request and flush them
 after the commit. A job that cannot be sent (Redis down) is logged and left to the sweep
-(pending.py), which finds its work by the marker the same transaction wrote.
+(pending.py), which finds its work by the marker the same transaction wrote. The jobs go to
+the Redis of the runtime whose sessionmaker made the session (its `info`, under REDIS).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
+from redis import Redis
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -23,6 +25,8 @@ from moderation import queue
 log = logging.getLogger(__name__)
 
 _DECLARED = "moderation.jobs"
+# The session's `info` key of the connection its declared jobs are sent on.
+REDIS = "moderation.redis"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,9 @@ def new_job_id(kind: str) -> str:
 
 def declare(session: Session, job: Declared) -> None:
     """Send this job once the session's current transaction commits (never before)."""
+    if REDIS not in session.info:
+        raise RuntimeError("a job declared on a session with no queue to send it to: "
+                           "take sessions from the runtime's sessionmaker")
     transaction = (session.get_nested_transaction() or session.get_transaction()
                    or session.begin())
     session.info.setdefault(_DECLARED, []).append((transaction, job))
@@ -63,19 +70,19 @@ def declared(session: Session) -> list[Declared]:
     return [job for _, job in session.info.get(_DECLARED, [])]
 
 
-def send(job: Declared) -> None:
+def send(redis: Redis, job: Declared) -> None:
     """Put one job on its queue."""
     if isinstance(job, WindowedScreening):
-        queue.request_screening(job.offer_id, window=job.window)
+        queue.request_screening(redis, job.offer_id, window=job.window)
     else:
-        queue.enqueue(job.func, *job.args, job_id=job.job_id, lane=job.lane)
+        queue.enqueue(redis, job.func, *job.args, job_id=job.job_id, lane=job.lane)
 
 
 @event.listens_for(Session, "after_commit")
 def _send_declared(session: Session) -> None:
     for _, job in session.info.pop(_DECLARED, []):
         try:
-            send(job)
+            send(session.info[REDIS], job)
         except Exception:
             # Committed but not queued: the sweep finds the work by its marker.
             log.exception("could not queue %s after commit; the sweep will", job)

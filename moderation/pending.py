@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from redis import Redis
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -98,8 +99,8 @@ def match_later(session: Session, alert_ids: Sequence[int], *, now: datetime) ->
     queue_work(session, MATCHING, list(dict.fromkeys(alert_ids)), now=now)
 
 
-def lost(session: Session, kind: PendingKind, *, now: datetime, grace: timedelta,
-         limit: int) -> list[int]:
+def lost(session: Session, kind: PendingKind, *, redis: Redis, now: datetime,
+         grace: timedelta, limit: int) -> list[int]:
     """Ids of pending work of one kind whose job will not do it.
 
     Work marked within the grace period is trusted without asking; older marks are checked
@@ -112,17 +113,17 @@ def lost(session: Session, kind: PendingKind, *, now: datetime, grace: timedelta
         .where(kind.waiting,
                or_(and_(marked.is_(None), kind.since <= cutoff), marked <= cutoff))
         .order_by(kind.since).limit(limit)).all()
-    still_queued = queue.alive(job for _, job in rows if job)
+    still_queued = queue.alive(redis, (job for _, job in rows if job))
     return [item_id for item_id, job in rows if job not in still_queued]
 
 
-def sweep(session: Session, *, now: datetime, grace: timedelta, limit: int = 50_000
-          ) -> dict[str, int]:
+def sweep(session: Session, *, redis: Redis, now: datetime, grace: timedelta,
+          limit: int = 50_000) -> dict[str, int]:
     """Queue again every kind of pending work whose job is gone; how many of each."""
     chunk = get_settings().screen_batch_size
     requeued = {}
     for kind in KINDS:
-        ids = lost(session, kind, now=now, grace=grace, limit=limit)
+        ids = lost(session, kind, redis=redis, now=now, grace=grace, limit=limit)
         for start in range(0, len(ids), chunk):
             queue_work(session, kind, ids[start:start + chunk], now=now)
         requeued[kind.name] = len(ids)

@@ -3,6 +3,7 @@
 Jobs are enqueued by dotted path ("workers.tasks.screen_offers"), so nothing here imports the
 workers package. Without REDIS_URL the same RQ code runs against fakeredis, and a worker
 thread in the serving process (see `workers.main.start_in_process_worker`) executes the jobs.
+The connection is the process's runtime's (moderation/runtime.py), handed to each call.
 
 Work runs on three lanes, each its own RQ queue, which every worker takes in this order:
 interactive (an offer sent through the API, an authority's order), periodic (sweep, outbox,
@@ -13,7 +14,6 @@ Domain code does not enqueue: it declares jobs that follow its commit (jobs.py).
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterable
 from enum import StrEnum
@@ -50,55 +50,39 @@ class Lane(StrEnum):
     PERIODIC = "periodic"
     BULK = "bulk"
 
-_lock = threading.Lock()
-_redis: Redis | None = None
+
+def connect(url: str | None) -> Redis:
+    """A connection to Redis at this URL; without one, to a new in-process stand-in."""
+    if url:
+        return Redis.from_url(url)
+    import fakeredis
+
+    return fakeredis.FakeRedis(server=fakeredis.FakeServer())
 
 
-def get_redis() -> Redis:
-    """Return the process-wide Redis connection (fakeredis when REDIS_URL is unset)."""
-    global _redis
-    with _lock:
-        if _redis is None:
-            url = get_settings().redis_url
-            if url:
-                _redis = Redis.from_url(url)
-            else:
-                import fakeredis
-
-                _redis = fakeredis.FakeRedis(server=fakeredis.FakeServer())
-        return _redis
-
-
-def set_redis(connection: Redis | None) -> None:
-    """Point the queue at another connection (tests; the in-process default)."""
-    global _redis
-    with _lock:
-        _redis = connection
-
-
-def get_queue(lane: Lane = Lane.BULK) -> Queue:
+def get_queue(redis: Redis, lane: Lane = Lane.BULK) -> Queue:
     """Return the RQ queue of one lane."""
-    return Queue(f"{get_settings().queue_name}-{lane.value}", connection=get_redis())
+    return Queue(f"{get_settings().queue_name}-{lane.value}", connection=redis)
 
 
-def get_queues() -> list[Queue]:
+def get_queues(redis: Redis) -> list[Queue]:
     """Every lane's queue, in the order workers take them."""
-    return [get_queue(lane) for lane in Lane]
+    return [get_queue(redis, lane) for lane in Lane]
 
 
-def enqueue(func: str, *args: Any, job_id: str | None = None, lane: Lane = Lane.BULK,
-            **kwargs: Any) -> str:
+def enqueue(redis: Redis, func: str, *args: Any, job_id: str | None = None,
+            lane: Lane = Lane.BULK, **kwargs: Any) -> str:
     """Enqueue a job by dotted path on one lane, with retries; return its id."""
-    job = get_queue(lane).enqueue(func, *args, job_id=job_id, retry=RETRY, **kwargs)
+    job = get_queue(redis, lane).enqueue(func, *args, job_id=job_id, retry=RETRY, **kwargs)
     return job.id
 
 
-def alive(job_ids: Iterable[str]) -> set[str]:
+def alive(redis: Redis, job_ids: Iterable[str]) -> set[str]:
     """The ids among these whose jobs are still waiting or running (one round trip)."""
     ids = sorted(set(job_ids))
     if not ids:
         return set()
-    jobs = Job.fetch_many(ids, connection=get_redis())
+    jobs = Job.fetch_many(ids, connection=redis)
     return {job.id for job in jobs if job is not None and job.get_status(refresh=False) in ALIVE}
 
 
@@ -112,7 +96,7 @@ def window_job_id(window: int) -> str:
     return f"screen-window-{window}"
 
 
-def request_screening(offer_id: int, *, window: int | None = None) -> str:
+def request_screening(redis: Redis, offer_id: int, *, window: int | None = None) -> str:
     """Ask for one offer to be screened, coalesced with others arriving in the same window.
 
     Single-offer jobs would cap screening at the queue's job rate (about 30 a second per
@@ -120,7 +104,6 @@ def request_screening(offer_id: int, *, window: int | None = None) -> str:
     """
     window = current_window() if window is None else window
     key = WINDOW_KEY.format(window)
-    redis = get_redis()
     pipe = redis.pipeline()
     pipe.rpush(key, offer_id)
     pipe.expire(key, WINDOW_TTL_SECONDS)
@@ -129,13 +112,13 @@ def request_screening(offer_id: int, *, window: int | None = None) -> str:
     _, _, first = pipe.execute()
     job_id = window_job_id(window)
     if first:
-        enqueue(SCREEN_WINDOW, window, job_id=job_id, lane=Lane.INTERACTIVE)
+        enqueue(redis, SCREEN_WINDOW, window, job_id=job_id, lane=Lane.INTERACTIVE)
     return job_id
 
 
-def window_ids(window: int) -> list[int]:
+def window_ids(redis: Redis, window: int) -> list[int]:
     """Offer ids collected in one window."""
-    return [int(x) for x in get_redis().lrange(WINDOW_KEY.format(window), 0, -1)]
+    return [int(x) for x in redis.lrange(WINDOW_KEY.format(window), 0, -1)]
 
 
 def window_end(window: int) -> float:

@@ -1,24 +1,30 @@
-"""Fixtures: real PostgreSQL and Redis; each test gets a rolled-back transaction, a clean Redis."""
+"""Fixtures: real PostgreSQL and Redis; each test gets a rolled-back transaction, a clean Redis,
+and a runtime of its own on both (the screener alone is shared: its artifacts take seconds
+to load)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
-from redis import Redis
+from redis import ConnectionPool, Redis
 from sqlalchemy import Connection, Engine, create_engine, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from api.app import create_app
-from moderation import db, queue
-from moderation.config import get_settings
+from moderation.config import Settings, get_settings
 from moderation.migrate import upgrade
-from moderation.screening.screener import reset_screener
+from moderation.runtime import Runtime
+from moderation.screening.screener import Screener
+from tests.factories import RUNTIME
+from workers.context import running
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+DEAD_REDIS = "redis://127.0.0.1:1/0"
 
 
 def reset_schema(engine: Engine) -> None:
@@ -50,11 +56,21 @@ def _settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def redis() -> Iterator[Redis]:
     conn = Redis.from_url(REDIS_URL)
     conn.flushdb()
-    queue.set_redis(conn)
     yield conn
-    queue.set_redis(None)
     conn.flushdb()
     conn.close()
+
+
+@contextmanager
+def redis_down(conn: Redis) -> Iterator[None]:
+    """Every call on this connection fails for a while, as when the server is down."""
+    pool = conn.connection_pool
+    conn.connection_pool = ConnectionPool.from_url(DEAD_REDIS, socket_connect_timeout=0.2)
+    try:
+        yield
+    finally:
+        conn.connection_pool.disconnect()
+        conn.connection_pool = pool
 
 
 @pytest.fixture
@@ -66,31 +82,52 @@ def connection(pg_engine: Engine) -> Iterator[Connection]:
     conn.close()
 
 
+@pytest.fixture(scope="session")
+def live_screener() -> Screener:
+    """The shipped rule pack and model, loaded once for the whole run."""
+    return Screener(Settings())
+
+
 @pytest.fixture
-def session(connection: Connection, redis: Redis) -> Iterator[Session]:
+def screener(live_screener: Screener) -> Screener:
+    """The screener of the test's runtime; a module needing other settings overrides it."""
+    return live_screener
+
+
+def runtime_on(connection: Connection, redis: Redis, screener: Screener) -> Runtime:
+    """A runtime on the test's transaction (commits become savepoints) and this Redis."""
+    return Runtime.build(get_settings(), bind=connection, redis=redis, screener=screener,
+                         join_transaction_mode="create_savepoint")
+
+
+@pytest.fixture
+def runtime(connection: Connection, redis: Redis, screener: Screener) -> Runtime:
+    """The test's runtime: what routes, jobs and commands get their sessions and queue from."""
+    return runtime_on(connection, redis, screener)
+
+
+@pytest.fixture
+def as_worker(runtime: Runtime) -> Iterator[Runtime]:
+    """Jobs called by the test run as in a worker of the test's runtime."""
+    with running(runtime):
+        yield runtime
+
+
+@pytest.fixture
+def session(runtime: Runtime) -> Iterator[Session]:
     """A session inside a transaction that is rolled back; commits become savepoints.
 
-    Routes, jobs and CLI code get sessions from the same factory, so they all see (and
+    Routes, jobs and CLI code get sessions from the same runtime, so they all see (and
     undo) the same data.
     """
-    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
-                           expire_on_commit=False)
-    db.configure(factory)
-    s = factory()
+    s = runtime.sessionmaker()
+    s.info[RUNTIME] = runtime  # for the factories that screen, and for logged-in clients
     yield s
     s.close()
-    db.configure(None)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _fresh_screener() -> Iterator[None]:
-    reset_screener()
-    yield
-    reset_screener()
 
 
 @pytest.fixture
-def client(session: Session) -> Iterator[TestClient]:
+def client(runtime: Runtime, session: Session) -> Iterator[TestClient]:
     """The application in process, on the test's transaction."""
-    with TestClient(create_app()) as c:
+    with TestClient(create_app(runtime)) as c:
         yield c

@@ -12,12 +12,16 @@ from moderation import cases
 from moderation.accounts.staff import NewStaff, create_staff, ensure_organisation
 from moderation.domain import API_CLIENTS, ORGANISATION_KIND_OF, StaffRole
 from moderation.intake import offers
+from moderation.runtime import Runtime
+from moderation.safety.judge import LearnedMatcher
 from moderation.schemas import OfferIn
 from moderation.screening import batches
-from moderation.screening.screener import get_screener
+from moderation.screening.screener import Screener
 from moderation.tables import Case, Offer, utcnow
 
 _seq = itertools.count(1)
+# Where the session fixture puts the test's runtime (runtime_of).
+RUNTIME = "tests.runtime"
 
 COUNTERFEIT_TITLE = "Torebka Louis Vuitton Neverfull replika 1:1 jakość AAA"
 BENIGN_TITLE = "Rower górski Kross Hexagon 7.0 rama 19 cali"
@@ -63,9 +67,22 @@ def make_staff(session: Session, role: StaffRole = StaffRole.MODERATOR, *,
                         password=password, organisation_id=org, locale=locale)
 
 
-def screen_all(session: Session) -> batches.ScreenSummary:
-    """Screen every pending offer in the test transaction."""
-    return batches.screen_pending(session, get_screener(), limit=10_000)
+def runtime_of(session: Session) -> Runtime:
+    """The runtime the test's session came from (the session fixture's)."""
+    runtime: Runtime = session.info[RUNTIME]
+    return runtime
+
+
+def learned(session: Session) -> LearnedMatcher:
+    """The learned product matcher of the test's runtime (loaded once for the run)."""
+    return runtime_of(session).screener.matcher
+
+
+def screen_all(session: Session, screener: Screener | None = None) -> batches.ScreenSummary:
+    """Screen every pending offer in the test transaction, with the test's screener unless
+    told another."""
+    return batches.screen_pending(session, screener or runtime_of(session).screener,
+                                  limit=10_000)
 
 
 def make_case(session: Session, *, priority: int = 3, due_in_hours: float = 24) -> Case:

@@ -20,6 +20,7 @@ PACKAGES: tuple[frozenset[str], ...] = (
     frozenset({"models"}),
     frozenset({"moderation"}),
     frozenset({"api", "workers"}),  # peers: neither imports the other
+    frozenset({"moderation_cli"}),  # the command line, composing them all
 )
 PEER_PACKAGES = frozenset({frozenset({"api", "workers"})})
 
@@ -43,6 +44,8 @@ FLOORS: dict[str, frozenset[str]] = {
     "programmes": frozenset({"protection", "safety", "review"}),
     # Screening routes offers into every programme.
     "screening": frozenset({"screening"}),
+    # What a process builds once at start and hands down: engine, Redis, the screener.
+    "runtime": frozenset({"runtime"}),
     # What composes the rest.
     "top": frozenset({"cli", "cli_eval", "demo", "programmes", "migrations"}),
 }
@@ -60,7 +63,8 @@ def modules_under(root: Path, packages: frozenset[str]) -> dict[str, str]:
     """Every Python module of these packages by its dotted name, with its source."""
     found = {}
     for package in sorted(packages):
-        for path in sorted((root / package).rglob("*.py")):
+        module = root / f"{package}.py"  # a package of one module
+        for path in [module] if module.is_file() else sorted((root / package).rglob("*.py")):
             parts = path.relative_to(root).with_suffix("").parts
             name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
             found[name] = path.read_text(encoding="utf-8")

@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any
 
 from redis import Redis
-from rq import SimpleWorker
+from rq import Queue, SimpleWorker
+from rq.job import Job
 from rq.timeouts import TimerDeathPenalty
 
 from moderation import queue
-from moderation.cli import freeze_loaded
 from moderation.config import get_settings
-from moderation.screening.screener import get_screener
+from moderation.runtime import Runtime, freeze_loaded
+from workers.context import running
 from workers.threads import limit_threads
 
 log = logging.getLogger(__name__)
@@ -26,8 +28,20 @@ LAST_RUN = "moderation:periodic:{}"
 PRUNE_FLOOD_COUNTS = "workers.tasks.prune_flood_counts"
 
 
-class ThreadWorker(SimpleWorker):
-    """A SimpleWorker that can run in a thread (signals belong to the main thread)."""
+class RuntimeWorker(SimpleWorker):
+    """A SimpleWorker whose jobs run with its runtime current (workers.context)."""
+
+    def __init__(self, queues: list[Queue], *, runtime: Runtime, **kwargs: Any) -> None:
+        super().__init__(queues, connection=runtime.redis, **kwargs)
+        self.runtime = runtime
+
+    def execute_job(self, job: Job, job_queue: Queue) -> None:
+        with running(self.runtime):
+            super().execute_job(job, job_queue)
+
+
+class ThreadWorker(RuntimeWorker):
+    """A worker that can run in a thread (signals belong to the main thread)."""
 
     # Job timeouts by a timer thread instead of SIGALRM, which only the main thread may set.
     death_penalty_class = TimerDeathPenalty
@@ -45,79 +59,87 @@ def tick(connection: Redis, interval: int) -> None:
     only when its previous run is neither waiting nor running."""
     period = int(time.time()) // interval
     last_runs = connection.mget([LAST_RUN.format(job) for job in PERIODIC])
-    still_running = queue.alive(r.decode() for r in last_runs if r)
+    still_running = queue.alive(connection, (r.decode() for r in last_runs if r))
     for job, last in zip(PERIODIC, last_runs, strict=True):
         if last is not None and last.decode() in still_running:
             continue
         # Whoever sets the lock first for this period enqueues; the others do nothing.
         if connection.set(TICK_LOCK.format(job, period), 1, nx=True, ex=interval * 2):
-            job_id = queue.enqueue(job, job_id=f"{job.rsplit('.', 1)[1]}-{period}",
+            job_id = queue.enqueue(connection, job,
+                                   job_id=f"{job.rsplit('.', 1)[1]}-{period}",
                                    lane=queue.Lane.PERIODIC)
             connection.set(LAST_RUN.format(job), job_id, ex=max(interval * 20, 3600))
 
 
-def _ticker(stop: threading.Event, interval: int) -> None:
+def _ticker(stop: threading.Event, connection: Redis, interval: int) -> None:
     while not stop.wait(interval / 2):
         try:
-            tick(queue.get_redis(), interval)
+            tick(connection, interval)
         except Exception:  # the ticker must outlive a Redis blip
             log.exception("periodic enqueue failed")
 
 
-def start_ticker(interval: int | None = None) -> threading.Event:
+def start_ticker(runtime: Runtime, interval: int | None = None) -> threading.Event:
     """Start the periodic-job ticker in a daemon thread; set the event to stop it."""
     stop = threading.Event()
     threading.Thread(
-        target=_ticker, args=(stop, interval or get_settings().sweep_interval_seconds),
+        target=_ticker,
+        args=(stop, runtime.redis, interval or get_settings().sweep_interval_seconds),
         daemon=True, name="moderation-ticker",
     ).start()
     return stop
 
 
-def make_worker(*, thread: bool = False) -> SimpleWorker:
+def make_worker(runtime: Runtime, *, thread: bool = False) -> RuntimeWorker:
     """Build a worker on every lane's queue, taken in order (interactive, periodic, bulk).
 
     SimpleWorker, not the forking Worker: a fork per job costs ~30 ms here, and the rule
     pack and model stay loaded between jobs (they reload themselves when they change).
     """
-    cls = ThreadWorker if thread else SimpleWorker
-    return cls(queue.get_queues(), connection=queue.get_redis())
+    cls = ThreadWorker if thread else RuntimeWorker
+    return cls(queue.get_queues(runtime.redis), runtime=runtime)
 
 
-def settle_heap() -> None:
+def work_off(runtime: Runtime) -> None:
+    """Run the queue's jobs in this process until it is empty (the embedded queue's
+    commands: nothing else will run what they queued)."""
+    make_worker(runtime, thread=True).work(burst=True, logging_level="WARNING")
+
+
+def settle_heap(runtime: Runtime) -> None:
     """Load the rule pack and the model, then hide what is loaded from the cyclic GC.
 
     Screening batches allocate enough to set off full collections, and each would walk the
     rules' and the model's objects again: about 6% of a worker's time, measured on 10k
     offers (0.6 s of gen-2 collections, 0.04 s once frozen).
     """
-    get_screener().current()
+    runtime.screener.current()
     freeze_loaded()
 
 
-def run(*, burst: bool = False) -> None:
+def run(runtime: Runtime, *, burst: bool = False) -> None:
     """Run a worker in this process until stopped (or until the queue is empty, in burst)."""
     limit_threads()  # jobs run in this thread: its pools, and the process's BLAS
-    settle_heap()
-    stop = None if burst else start_ticker()
+    settle_heap(runtime)
+    stop = None if burst else start_ticker(runtime)
     try:
-        make_worker().work(burst=burst, with_scheduler=True, logging_level="INFO")
+        make_worker(runtime).work(burst=burst, with_scheduler=True, logging_level="INFO")
     finally:
         if stop is not None:
             stop.set()
 
 
-def start_in_process_worker() -> threading.Event:
+def start_in_process_worker(runtime: Runtime) -> threading.Event:
     """Run a worker and the ticker in daemon threads: the embedded default of `serve`."""
-    stop = start_ticker()
+    stop = start_ticker(runtime)
 
     def _loop() -> None:
         limit_threads()  # OpenMP's cap is per thread: the jobs' thread sets its own
         while not stop.is_set():
             # A fresh worker per pass: one that failed may still be registered as alive.
             try:
-                make_worker(thread=True).work(burst=True, with_scheduler=True,
-                                              logging_level="WARNING")
+                make_worker(runtime, thread=True).work(burst=True, with_scheduler=True,
+                                                       logging_level="WARNING")
             except Exception:
                 log.exception("in-process worker failed")
                 stop.wait(1.0)

@@ -1,6 +1,7 @@
 """RQ jobs: thin. Each takes ids, opens a session, calls the domain, commits once.
 
-RQ delivers at least once, so every job re-reads state and is safe to run twice.
+RQ delivers at least once, so every job re-reads state and is safe to run twice. A job's
+database, queue and screener are the runtime of the worker running it (context.py).
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from datetime import timedelta
 
 from moderation import delivery, pending, queue
 from moderation.config import get_settings
-from moderation.db import get_sessionmaker, session_scope
+from moderation.db import session_scope
 from moderation.protection import strikes
 from moderation.safety import deadline_warnings, deadlines, importer, matching
 from moderation.safety.alerts import NOTICE
 from moderation.screening import batches, flood
-from moderation.screening.screener import get_screener
 from moderation.tables import utcnow
+from workers.context import current
 
 log = logging.getLogger(__name__)
 
@@ -28,13 +29,14 @@ WINDOW_MARGIN_SECONDS = 0.05
 
 def screen_offers(offer_ids: Sequence[int]) -> dict[str, int]:
     """Screen these offers at their current versions (already screened ones are skipped)."""
+    runtime = current()
     batch = get_settings().screen_batch_size
     total: dict[str, int] = {"screened": 0}
     ids = list(offer_ids)
     for start in range(0, len(ids), batch):
-        with session_scope() as session:
+        with session_scope(runtime.sessionmaker) as session:
             summary = batches.screen_pending(
-                session, get_screener(), offer_ids=ids[start:start + batch], limit=batch
+                session, runtime.screener, offer_ids=ids[start:start + batch], limit=batch
             )
         total["screened"] += summary.screened
         for route, n in summary.routes.items():
@@ -47,14 +49,16 @@ def screen_window(window: int) -> dict[str, int]:
     wait = queue.window_end(window) + WINDOW_MARGIN_SECONDS - time.time()
     if wait > 0:
         time.sleep(wait)
-    return screen_offers(queue.window_ids(window))
+    return screen_offers(queue.window_ids(current().redis, window))
 
 
 def sweep() -> dict[str, int]:
     """Queue again the pending work whose job is gone (Redis refused it, or it failed)."""
-    with session_scope() as session:
+    runtime = current()
+    with session_scope(runtime.sessionmaker) as session:
         requeued = pending.sweep(
-            session, now=utcnow(), grace=timedelta(seconds=get_settings().sweep_grace_seconds))
+            session, redis=runtime.redis, now=utcnow(),
+            grace=timedelta(seconds=get_settings().sweep_grace_seconds))
     for kind, n in requeued.items():
         if n:
             log.warning("sweep: %d %s jobs were lost; queued again", n, kind)
@@ -63,32 +67,35 @@ def sweep() -> dict[str, int]:
 
 def expire_strikes() -> int:
     """Recount sellers whose strikes ran out."""
-    with session_scope() as session:
+    with session_scope(current().sessionmaker) as session:
         return strikes.expire_strikes(session, now=utcnow())
 
 
 def match_alerts(alert_ids: Sequence[int]) -> dict[str, int]:
     """Match safety alerts against offers; each alert in its own transaction."""
+    runtime = current()
     found = 0
     for alert_id in alert_ids:
-        with session_scope() as session:
-            found += len(matching.match_alert(session, alert_id))
+        with session_scope(runtime.sessionmaker) as session:
+            found += len(matching.match_alert(session, alert_id,
+                                              learned=runtime.screener.matcher))
     return {"alerts": len(alert_ids), "matches": found}
 
 
 def warn_deadlines() -> int:
     """Tell leads about safety cases close to their legal deadline."""
-    with session_scope() as session:
+    with session_scope(current().sessionmaker) as session:
         return deadline_warnings.warn_leads(session, now=utcnow())
 
 
 def import_safety_feed() -> dict[str, int]:
     """Import new Safety Gate exports dropped into SAFETY_FEED_DIR, then match them."""
+    runtime = current()
     directory = get_settings().safety_feed_dir
     if directory is None:
         return {"files": 0}
     summaries = importer.import_feed_directory(
-        get_sessionmaker(), directory, now=utcnow(),
+        runtime.sessionmaker, directory, now=utcnow(),
         due_at=lambda received: deadlines.due_for(NOTICE, received))
     ids = [i for s in summaries for i in s.alert_ids]  # their matching followed each commit
     for s in summaries:
@@ -99,11 +106,11 @@ def import_safety_feed() -> dict[str, int]:
 
 def deliver_outbox() -> int:
     """Deliver the notifications that are due (e-mail, the sellers' webhook, or the log)."""
-    with session_scope() as session:
+    with session_scope(current().sessionmaker) as session:
         return delivery.deliver_pending(session)
 
 
 def prune_flood_counts() -> int:
     """Drop the flood guard's counts once nothing reads them any more."""
-    with session_scope() as session:
+    with session_scope(current().sessionmaker) as session:
         return flood.prune(session, now=utcnow())

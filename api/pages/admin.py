@@ -7,20 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from api.deps import Admin, SessionDep
+from api.deps import Admin, SessionDep, get_runtime
 from api.templating import render
 from moderation.accounts.staff import create_staff, ensure_organisation, list_staff
 from moderation.delivery import outbox_state
 from moderation.domain import API_CLIENTS, PEOPLE, OrganisationKind, StaffRole
 from moderation.errors import InvalidInput
 from moderation.schemas import Text
-from moderation.screening.screener import get_screener
 
 router = APIRouter(include_in_schema=False)
 
 
 def _page(request: Request, session: SessionDep, **extra: object) -> Response:
-    artifacts = get_screener().current()
+    artifacts = get_runtime(request).screener.current()
     return render(request, "admin.html", {
         "accounts": list_staff(session), "roles": [r.value for r in StaffRole],
         "rules_version": artifacts.ruleset.version, "rules": artifacts.ruleset.rules,

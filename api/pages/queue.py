@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -23,14 +24,21 @@ PAGE_SIZE = 50
 # The counts over all open cases take one pass over them (~80 ms at 100,000 here); a page
 # every few seconds from each of many moderators need not repeat it. The rows are live.
 FACETS_TTL = timedelta(seconds=10)
-_facets_cache: tuple[datetime, cases.QueueFacets] | None = None
 
 
-def _facets(session: Session, now: datetime) -> cases.QueueFacets:
-    global _facets_cache
-    if _facets_cache is None or now - _facets_cache[0] > FACETS_TTL:
-        _facets_cache = (now, cases.queue_facets(session, now=now))
-    return _facets_cache[1]
+class FacetsCache:
+    """The queue's counts, recounted at most once per FACETS_TTL by one request thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counted: tuple[datetime, cases.QueueFacets] | None = None
+
+    def get(self, session: Session, now: datetime) -> cases.QueueFacets:
+        """The counts of at most FACETS_TTL ago; others wait while one thread recounts."""
+        with self._lock:
+            if self._counted is None or now - self._counted[0] > FACETS_TTL:
+                self._counted = (now, cases.queue_facets(session, now=now))
+            return self._counted[1]
 
 
 @router.get("/")
@@ -49,7 +57,7 @@ def queue(request: Request, session: SessionDep, caller: Moderator,
                                overdue=overdue, status="open")
     result = cases.list_cases(session, filters=filters, limit=PAGE_SIZE,
                               offset=(page - 1) * PAGE_SIZE, now=now)
-    facets = _facets(session, now)
+    facets: cases.QueueFacets = request.app.state.queue_facets.get(session, now)
     params = {k: v for k, v in {"kind": kind, "reason": reason, "category": category,
                                 "source": source, "overdue": "true" if overdue else None
                                 }.items() if v}

@@ -9,13 +9,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import Lead, SessionDep
+from api.deps import Lead, SessionDep, get_runtime
 from api.templating import render
 from moderation.config import get_settings
 from moderation.errors import InvalidInput
 from moderation.screening import flood, shadow
 from moderation.screening.compare import ROUTES
-from moderation.screening.screener import get_screener
 from moderation.tables import utcnow
 
 router = APIRouter(include_in_schema=False)
@@ -46,7 +45,7 @@ def shadow_page(request: Request, session: SessionDep, _caller: Lead,
     rates = flood.rates(session, now=now, settings=settings)
     watched = sorted((r for r in rates.values() if r.recent_flagged),
                      key=lambda r: -r.recent_rate / r.threshold(settings))[:WATCHED]
-    candidate = get_screener().shadow()
+    candidate = get_runtime(request).screener.shadow()
     return render(request, "shadow.html", {
         "comparison": comparison, "capped": capped, "routes": ROUTES, "runs": runs,
         "filters": filters, "hours": hours, "hour_choices": HOUR_CHOICES,

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from moderation.accounts.staff import create_staff, ensure_organisation
 from moderation.db import session_scope
@@ -31,9 +32,9 @@ DEMO_BRAND = "Lumora Fashion"
 DEMO_PASSWORD = "demo-password"
 
 
-def load_demo() -> dict[str, str]:
+def load_demo(session_factory: sessionmaker[Session]) -> dict[str, str]:
     """Create the demo accounts (once) and import the demo offers (idempotent)."""
-    with session_scope() as session:
+    with session_scope(session_factory) as session:
         orgs = {StaffRole.INTEGRATION: ensure_organisation(session, "Marketplace",
                                                            OrganisationKind.MARKETPLACE),
                 StaffRole.RIGHTS_HOLDER: ensure_organisation(session, DEMO_BRAND,
@@ -56,5 +57,5 @@ def load_demo() -> dict[str, str]:
                               status=RightStatus.VERIFIED.value, review_note="demo",
                               verified_at=now,
                               created_at=now, updated_at=now))
-    import_offers(OFFERS)
+    import_offers(session_factory, OFFERS)
     return {role.value: key for role, key in DEMO_KEYS.items()}

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from moderation.db import session_scope
 from moderation.intake import offers
 from moderation.intake.files import Rejected, read_offer_events
@@ -28,7 +30,8 @@ class ImportSummary:
 
 
 def import_offers(
-    path: Path, *, chunk: int = CHUNK, on_progress: Callable[[int], None] | None = None
+    session_factory: sessionmaker[Session], path: Path, *, chunk: int = CHUNK,
+    on_progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Import an NDJSON file; each chunk commits, then its screening job goes out."""
     summary = ImportSummary()
@@ -37,7 +40,7 @@ def import_offers(
     def flush() -> None:
         if not batch:
             return
-        with session_scope() as session:
+        with session_scope(session_factory) as session:
             results = offers.ingest_many(session, [e for _, e in batch])
         to_screen = []
         for (number, _), result in zip(batch, results, strict=True):

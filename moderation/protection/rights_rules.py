@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderation.config import get_settings
 from moderation.domain import RightStatus, StatementCategory
 from moderation.tables import Right, utcnow
 from rules.datafiles import DataFiles
@@ -125,48 +124,45 @@ class _Built:
     rules: list[Rule]
 
 
-_lock = threading.Lock()
-_built: _Built | None = None
-
-
-def _data_dir() -> Path | None:
+def _data_dir(rules_dir: Path | None) -> Path | None:
     """Beside a custom RULES_DIR, its own data directory, as the screener reads it."""
-    rules_dir = get_settings().rules_dir
     if rules_dir is None or Path(rules_dir) == DEFAULT_PACKS_DIR:
         return None
     sibling = Path(rules_dir).parent / "data"
     return sibling if sibling.is_dir() else None
 
 
-def current_rules(session: Session, *, today: date | None = None) -> tuple[str, list[Rule]]:
-    """The version and rules of the rights in force; one small query while nothing changed.
+class RightsRulesCache:
+    """The rules of the rights in force, last built; shared by a process's screening threads."""
 
-    Every change to a verified right sets its updated_at, so the count and the latest
-    updated_at of verified rights (and the date, for rights starting or expiring) tell
-    whether the rules built last time still hold.
-    """
-    global _built
-    today = today or utcnow().date()
-    count, latest = session.execute(
-        select(func.count(Right.id), func.max(Right.updated_at))
-        .where(Right.status == RightStatus.VERIFIED.value)).one()
-    fingerprint = (int(count), latest, today)
-    built = _built
-    if built is not None and built.fingerprint == fingerprint:
-        return built.version, built.rules
-    with _lock:
-        if _built is not None and _built.fingerprint == fingerprint:
-            return _built.version, _built.rules
-        rights = list(session.scalars(
-            select(Right).where(Right.status == RightStatus.VERIFIED.value).order_by(Right.id)))
-        in_force = [r for r in rights if _in_force(r, today)]
-        rules = rules_for(in_force, today=today, data_dir=_data_dir())
-        _built = _Built(fingerprint, _version(in_force), rules)
-        return _built.version, _built.rules
+    def __init__(self, *, rules_dir: Path | None = None) -> None:
+        self._data_dir = _data_dir(rules_dir)
+        self._lock = threading.Lock()
+        self._built: _Built | None = None
 
+    def current(self, session: Session, *, today: date | None = None
+                ) -> tuple[str, list[Rule]]:
+        """The version and rules of the rights in force; one small query while nothing changed.
 
-def forget_rules() -> None:
-    """Drop the built rules (tests; the fingerprint notices changes by itself)."""
-    global _built
-    with _lock:
-        _built = None
+        Every change to a verified right sets its updated_at, so the count and the latest
+        updated_at of verified rights (and the date, for rights starting or expiring) tell
+        whether the rules built last time still hold.
+        """
+        today = today or utcnow().date()
+        count, latest = session.execute(
+            select(func.count(Right.id), func.max(Right.updated_at))
+            .where(Right.status == RightStatus.VERIFIED.value)).one()
+        fingerprint = (int(count), latest, today)
+        built = self._built
+        if built is not None and built.fingerprint == fingerprint:
+            return built.version, built.rules
+        with self._lock:
+            if self._built is not None and self._built.fingerprint == fingerprint:
+                return self._built.version, self._built.rules
+            rights = list(session.scalars(
+                select(Right).where(Right.status == RightStatus.VERIFIED.value)
+                .order_by(Right.id)))
+            in_force = [r for r in rights if _in_force(r, today)]
+            rules = rules_for(in_force, today=today, data_dir=self._data_dir)
+            self._built = _Built(fingerprint, _version(in_force), rules)
+            return self._built.version, self._built.rules

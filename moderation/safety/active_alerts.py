@@ -1,9 +1,10 @@
 """The active alerts in memory, by lookup key: what a screening batch checks its offers against.
 
 Active alerts are few (hundreds to a few thousand) and change rarely, while screening runs
-thousands of offers a second; so each worker keeps their profiles (judge.AlertProfile) and
-a map from every lookup key to the alerts it finds. One small query per batch - the count,
-the highest id and the latest change of active alerts - tells whether the map still holds:
+thousands of offers a second; so each worker's screener keeps their profiles
+(judge.AlertProfile) and a map from every lookup key to the alerts it finds, in an
+ActiveAlertsCache. One small query per batch - the count, the highest id and the latest
+change of active alerts - tells whether the map still holds:
 every change to an alert (store_alerts, a status change) sets its updated_at, so a worker
 sees another's import or withdrawal at its next batch.
 """
@@ -42,10 +43,6 @@ class ActiveAlerts:
         return found
 
 
-_lock = threading.Lock()
-_built: ActiveAlerts | None = None
-
-
 def _fingerprint(session: Session) -> tuple[Any, ...]:
     count, highest, latest = session.execute(
         select(func.count(SafetyAlert.id), func.max(SafetyAlert.id),
@@ -55,18 +52,24 @@ def _fingerprint(session: Session) -> tuple[Any, ...]:
     return (str(session.get_bind().engine.url), int(count), highest, latest)
 
 
-def current(session: Session) -> ActiveAlerts:
-    """The active alerts as of this session; rebuilt only when they changed."""
-    global _built
-    fingerprint = _fingerprint(session)
-    built = _built
-    if built is not None and built.fingerprint == fingerprint:
-        return built
-    with _lock:
-        if _built is not None and _built.fingerprint == fingerprint:
-            return _built
-        _built = _build(session, fingerprint)
-        return _built
+class ActiveAlertsCache:
+    """The active alerts last built, shared by a process's screening threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._built: ActiveAlerts | None = None
+
+    def current(self, session: Session) -> ActiveAlerts:
+        """The active alerts as of this session; rebuilt only when they changed."""
+        fingerprint = _fingerprint(session)
+        built = self._built
+        if built is not None and built.fingerprint == fingerprint:
+            return built
+        with self._lock:
+            if self._built is not None and self._built.fingerprint == fingerprint:
+                return self._built
+            self._built = _build(session, fingerprint)
+            return self._built
 
 
 def _build(session: Session, fingerprint: tuple[Any, ...]) -> ActiveAlerts:
@@ -86,10 +89,3 @@ def _build(session: Session, fingerprint: tuple[Any, ...]) -> ActiveAlerts:
             for key in keys:
                 by_key[key].add(alert_id)
     return ActiveAlerts(fingerprint, profiles, {k: frozenset(v) for k, v in by_key.items()})
-
-
-def forget() -> None:
-    """Drop the built map (tests; the fingerprint notices changes by itself)."""
-    global _built
-    with _lock:
-        _built = None

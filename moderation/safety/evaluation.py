@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from models.matching.records import Pair
-from moderation.safety.judge import AlertProfile, Candidate, judge
+from moderation.safety.judge import AlertProfile, Candidate, LearnedMatcher, judge
 from moderation.safety.keys import offer_keys
 
 
-def rules_decide(pair: Pair) -> bool:
+def rules_decide(pair: Pair, *, learned: LearnedMatcher) -> bool:
     """Whether the production decision would match the right record to the left as an alert."""
     left, right = pair.left, pair.right
     alert = AlertProfile.of(alert_id=0, brand=left.brand or "", model=left.model or "",
@@ -24,15 +24,15 @@ def rules_decide(pair: Pair) -> bool:
     title = " ".join(x for x in (right.title, right.model) if x)
     candidate = Candidate(0, title, right.brand,
                           frozenset(offer_keys(title=title, brand=right.brand, gtins=())))
-    return judge([(alert, candidate)])[0] is not None
+    return judge([(alert, candidate)], learned=learned)[0] is not None
 
 
-def evaluate_rules(pairs: Sequence[Pair]) -> dict[str, Any]:
+def evaluate_rules(pairs: Sequence[Pair], *, learned: LearnedMatcher) -> dict[str, Any]:
     """Precision, recall and F1 of the production rules, overall and per source."""
     def measure(group: Sequence[Pair]) -> dict[str, Any]:
         tp = fp = fn = 0
         for pair in group:
-            decided, label = rules_decide(pair), bool(pair.label)
+            decided, label = rules_decide(pair, learned=learned), bool(pair.label)
             tp += decided and label
             fp += decided and not label
             fn += label and not decided

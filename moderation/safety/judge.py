@@ -27,7 +27,6 @@ from rapidfuzz import fuzz
 
 from models.matching.model import MatcherBundle, load_matcher
 from models.matching.records import Pair, ProductRecord
-from moderation.config import get_settings
 from moderation.safety import model_numbers
 from moderation.safety.keys import brand_key, brand_keys
 from moderation.tables import SafetyAlert
@@ -43,17 +42,21 @@ LEARNED_LIMIT = 100
 # from this length on.
 PREFIX_MIN = 4
 
-_matcher_lock = threading.Lock()
-_matcher: MatcherBundle | None = None
 
+class LearnedMatcher:
+    """The product matcher bundle (models/matching), loaded on first use, verified on load."""
 
-def learned_matcher() -> MatcherBundle:
-    """The product matcher bundle (models/matching), loaded once and verified on load."""
-    global _matcher
-    with _matcher_lock:
-        if _matcher is None:
-            _matcher = load_matcher(signing_key=get_settings().model_signing_key.encode())
-        return _matcher
+    def __init__(self, *, signing_key: bytes) -> None:
+        self._signing_key = signing_key
+        self._lock = threading.Lock()
+        self._bundle: MatcherBundle | None = None
+
+    def get(self) -> MatcherBundle:
+        """The bundle, loaded by the first caller (the others wait for it)."""
+        with self._lock:
+            if self._bundle is None:
+                self._bundle = load_matcher(signing_key=self._signing_key)
+            return self._bundle
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +213,8 @@ def named_alike(alert: AlertProfile, candidate: Candidate) -> bool:
     return _similarity(alert, candidate) >= BRAND_PREFILTER
 
 
-def judge(pairs: Sequence[tuple[AlertProfile, Candidate]]) -> list[Match | None]:
+def judge(pairs: Sequence[tuple[AlertProfile, Candidate]], *, learned: LearnedMatcher
+          ) -> list[Match | None]:
     """Judge (alert, offer) pairs: the sure rules, then the learned matcher for the rest,
     at most LEARNED_LIMIT pairs per alert (a code shared first, then by name)."""
     out: list[Match | None] = [None] * len(pairs)
@@ -226,7 +230,7 @@ def judge(pairs: Sequence[tuple[AlertProfile, Candidate]]) -> list[Match | None]
               for p in sorted(group, key=lambda p: (p.rank, p.index))[:LEARNED_LIMIT]]
     if not chosen:
         return out
-    matcher = learned_matcher()
+    matcher = learned.get()
     scores = matcher.score([Pair(pairs[p.index][0].record,
                                  ProductRecord(title=pairs[p.index][1].title,
                                                brand=pairs[p.index][1].brand))

@@ -22,9 +22,9 @@ from moderation.safety.alerts import AUTHORITY
 from moderation.safety.index import model_keys_of, offers_with
 from moderation.safety.judge import (
     Candidate,
+    LearnedMatcher,
     Match,
     judge,
-    learned_matcher,
     named_alike,
     profile_of,
 )
@@ -36,7 +36,7 @@ from moderation.tables import (
     utcnow,
 )
 
-__all__ = ["Match", "describe", "find_matches", "learned_matcher", "match_alert"]
+__all__ = ["LearnedMatcher", "Match", "describe", "find_matches", "match_alert"]
 
 # Offers of one brand are many; only the newest this many are compared by name. So for a
 # bare number ("n:250"): only the newest this many offers writing it are looked at.
@@ -46,7 +46,8 @@ WEAK_BLOCK_LIMIT = 2_000
 _GONE = ("removed", "blocked")
 
 
-def find_matches(session: Session, alert: SafetyAlert) -> list[Match]:
+def find_matches(session: Session, alert: SafetyAlert, *, learned: LearnedMatcher
+                 ) -> list[Match]:
     """Every offer the alert matches, best first; nothing is written."""
     codes = list(session.scalars(select(AlertCode).where(AlertCode.alert_id == alert.id)))
     profile = profile_of(alert, [c.value for c in codes if c.kind == "gtin"])
@@ -71,18 +72,19 @@ def find_matches(session: Session, alert: SafetyAlert) -> list[Match]:
         more = model_keys_of(session, sorted(unsure)) if unsure else {}
         candidates = [replace(c, keys=c.keys | more[c.offer_id]) if c.offer_id in more else c
                       for c in candidates]
-    matches = [m for m in judge([(profile, c) for c in candidates]) if m is not None]
+    matches = [m for m in judge([(profile, c) for c in candidates], learned=learned)
+               if m is not None]
     return sorted(matches, key=lambda m: (-m.score, m.offer_id))
 
 
-def match_alert(session: Session, alert_id: int, *, now: datetime | None = None
-                ) -> list[Match]:
+def match_alert(session: Session, alert_id: int, *, learned: LearnedMatcher,
+                now: datetime | None = None) -> list[Match]:
     """Match one alert and open or join a case per new match; safe to run again."""
     now = now or utcnow()
     alert = session.get(SafetyAlert, alert_id, with_for_update=True)
     if alert is None or alert.status != AlertStatus.ACTIVE.value:
         return []
-    matches = find_matches(session, alert)
+    matches = find_matches(session, alert, learned=learned)
     known = set(session.scalars(select(SafetyMatch.offer_id).where(
         SafetyMatch.alert_id == alert.id)))
     new = [m for m in matches if m.offer_id not in known]

@@ -19,8 +19,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from moderation.domain import CaseReason
-from moderation.safety import active_alerts
-from moderation.safety.judge import AlertProfile, Candidate, Match, judge
+from moderation.safety.active_alerts import ActiveAlertsCache
+from moderation.safety.judge import AlertProfile, Candidate, LearnedMatcher, Match, judge
 from moderation.tables import Offer, OfferKey, SafetyMatch
 
 SAFETY_ALERT_MATCH = CaseReason.SAFETY_ALERT_MATCH.value
@@ -55,30 +55,30 @@ class Hold:
         return self.matches[0].match if self.matches else None
 
 
-def check(session: Session, rows: Sequence[Any], keys: Mapping[int, Sequence[str]]
-          ) -> dict[int, Hold]:
+def check(session: Session, rows: Sequence[Any], keys: Mapping[int, Sequence[str]], *,
+          alerts: ActiveAlertsCache, learned: LearnedMatcher) -> dict[int, Hold]:
     """Holds for offers of a screening batch (rows with id, title, brand)."""
-    holds = alert_holds(session, rows, keys)
+    holds = alert_holds(session, rows, keys, alerts=alerts, learned=learned)
     for offer_id, hold in _removal_holds(session, keys).items():
         holds.setdefault(offer_id, hold)
     return holds
 
 
-def alert_holds(session: Session, rows: Sequence[Any], keys: Mapping[int, Sequence[str]]
-                ) -> dict[int, Hold]:
+def alert_holds(session: Session, rows: Sequence[Any], keys: Mapping[int, Sequence[str]], *,
+                alerts: ActiveAlertsCache, learned: LearnedMatcher) -> dict[int, Hold]:
     """The offers matching active alerts, each with every alert it matches."""
-    alerts = active_alerts.current(session)
-    if not alerts.profiles:
+    active = alerts.current(session)
+    if not active.profiles:
         return {}
     pairs: list[tuple[AlertProfile, Candidate]] = []
     for row in rows:
         offer_keys = frozenset(keys.get(row.id, ()))
-        found = alerts.alerts_for(offer_keys)
+        found = active.alerts_for(offer_keys)
         if found:
             candidate = Candidate(row.id, row.title, row.brand, offer_keys)
-            pairs.extend((alerts.profiles[a], candidate) for a in sorted(found))
+            pairs.extend((active.profiles[a], candidate) for a in sorted(found))
     by_offer: dict[int, list[AlertMatch]] = {}
-    for (profile, candidate), match in zip(pairs, judge(pairs), strict=True):
+    for (profile, candidate), match in zip(pairs, judge(pairs, learned=learned), strict=True):
         if match is not None:
             by_offer.setdefault(candidate.offer_id, []).append(AlertMatch(profile.alert_id,
                                                                           match))

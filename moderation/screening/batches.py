@@ -84,13 +84,14 @@ def screen_pending(
     if not rows:
         return summary
     keys = index.update_keys(session, rows)
-    found = reappearance.check(session, rows, keys)
+    found = reappearance.check(session, rows, keys, alerts=screener.alerts,
+                               learned=screener.matcher)
     holds = [found[r.id].reason if r.id in found
              else HELD_SELLER_REASON if strikes.held_for_review(r, now) else None for r in rows]
     # Under the flood guard, with any shadow run beside it (see guarded.py).
     artifacts, assessments = guarded.assess_batch(
         session, screener, rows, [snapshot(r, now) for r in rows], holds=holds,
-        extra=rights_rules.current_rules(session), now=now)
+        extra=screener.rights.current(session), now=now)
     screening_rows = [
         {
             "offer_id": r.id, "offer_version": r.version, "route": a.route.value,

@@ -1,4 +1,5 @@
-"""The current rule pack and model bundle, and any shadow ones, reloaded when they change."""
+"""The current rule pack and model bundle, and any shadow ones, reloaded when they change;
+beside them, what screening reads from the database, rebuilt when that changes."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from models.train import DEFAULT_BUNDLE_DIR
 from moderation.config import Settings, get_settings
 from moderation.domain import Assessment
 from moderation.policy import Policy
+from moderation.protection.rights_rules import RightsRulesCache
+from moderation.safety.active_alerts import ActiveAlertsCache
+from moderation.safety.judge import LearnedMatcher
 from moderation.screening.pipeline import assess_many
 from rules.engine import RuleSet
 from rules.loader import DEFAULT_PACKS_DIR, load_ruleset
@@ -117,6 +121,9 @@ class Screener:
     Workers on many hosts share nothing but the database and Redis, so each one watches the
     files it was pointed at and swaps in a new version between batches, without a restart.
     With SHADOW_RULES_DIR or SHADOW_MODEL_DIR it watches a candidate pack or bundle too.
+    It keeps what a batch reads from the database as well, each checked by one small query
+    per batch: the rules of the rights in force (`rights`) and the active safety alerts
+    (`alerts`), with the learned product matcher that judges offers against them (`matcher`).
     """
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -132,6 +139,9 @@ class Screener:
         self._shadow_model = (_watch_model(settings.shadow_model_dir, key, live=False)
                               if settings.shadow_model_dir else None)
         self._extended: OrderedDict[tuple[str, str], RuleSet] = OrderedDict()
+        self.rights = RightsRulesCache(rules_dir=settings.rules_dir)
+        self.alerts = ActiveAlertsCache()
+        self.matcher = LearnedMatcher(signing_key=key)
 
     def current(self) -> Artifacts:
         """Return the live artifacts, reloading whichever changed on disk."""
@@ -210,19 +220,3 @@ def _watch_model(directory: Path, key: bytes, *, live: bool) -> _Watched[Model]:
     return _Watched("model bundle" if live else "shadow model bundle", [directory],
                     lambda: _load_model(directory, key), live=live)
 
-
-_screener: Screener | None = None
-
-
-def get_screener() -> Screener:
-    """Return the process-wide screener."""
-    global _screener
-    if _screener is None:
-        _screener = Screener()
-    return _screener
-
-
-def reset_screener() -> None:
-    """Forget the process-wide screener (settings changed)."""
-    global _screener
-    _screener = None

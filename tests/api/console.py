@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from api.app import create_app
+from tests.factories import runtime_of
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]*)"')
 
@@ -18,9 +20,10 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
-def logged_in(name: str, password: str) -> TestClient:
-    """A fresh browser-like client with a session for this account."""
-    client = TestClient(create_app())
+def logged_in(session: Session, name: str, password: str) -> TestClient:
+    """A fresh browser-like client with a session for this account, on the runtime of the
+    test's session."""
+    client = TestClient(create_app(runtime_of(session)))
     form = client.get("/login")
     response = client.post("/login", data={"name": name, "password": password,
                                            "csrf_token": csrf_of(form.text), "next": "/queue"},

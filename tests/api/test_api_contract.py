@@ -15,7 +15,7 @@ from api.app import create_app
 from tests.api.conftest import auth
 from tests.api.test_counter_notices_api import body as counter_notice
 from tests.api.test_rights_api import PDF, register, upload
-from tests.factories import make_case, offer_event
+from tests.factories import make_case, offer_event, runtime_of
 from tests.notice_builders import remove_on_notice
 from tests.rights_builders import notice_body, rights_holder, verified_right
 
@@ -132,7 +132,7 @@ def test_the_answers_fuzzing_seldom_reaches_match_their_schemas(
         session: Session, client: TestClient, keys: dict[str, str]) -> None:
     """Successes that need a coherent body and state: a decision, a notice, a counter-notice,
     a proof and its download, each checked against what the document declares."""
-    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(runtime_of(session)))
     moderator = auth(keys["moderator"])
     case = make_case(session)
     org, member = rights_holder(session)

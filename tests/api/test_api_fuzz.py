@@ -25,7 +25,7 @@ from moderation.protection.counter_notices import CounterNoticeIn
 from moderation.safety import authority
 from moderation.tables import utcnow
 from tests.api.test_access_matrix import DESIGN
-from tests.factories import make_case, make_staff
+from tests.factories import make_case, make_staff, runtime_of
 from tests.notice_builders import remove_on_notice
 from tests.rights_builders import rights_holder, send_notice, verified_right
 
@@ -91,7 +91,7 @@ def _run(strategy: Any, examples: int, check: Callable[[Case], None]) -> None:
 
 def test_every_operation_answers_as_documented_to_every_role(session: Session) -> None:
     keys, known = _seed(session)
-    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(runtime_of(session)))
     failures: list[str] = []
     operations = 0
     for result in schema.get_all_operations():

@@ -26,7 +26,7 @@ def test_the_portal_lists_the_organisations_orders_with_deadlines(session: Sessi
     other, _ = authority_org(session)
     mine = submit(session, org, reference="DIH.1.2026")
     theirs = submit(session, other, reference="DIH.2.2026")
-    browser = logged_in(member.staff.name, TEST_PASSWORD)
+    browser = logged_in(session, member.staff.name, TEST_PASSWORD)
     page = browser.get("/authority")
     assert page.status_code == 200
     assert f'data-order="{mine.id}"' in page.text and "DIH.1.2026" in page.text
@@ -38,7 +38,7 @@ def test_the_portal_lists_the_organisations_orders_with_deadlines(session: Sessi
 
 def test_the_form_sends_an_order(session: Session) -> None:
     _, member = authority_org(session)
-    browser = logged_in(member.staff.name, TEST_PASSWORD)
+    browser = logged_in(session, member.staff.name, TEST_PASSWORD)
     form = browser.get("/authority/orders/new")
     assert form.status_code == 200 and 'name="requested_measure"' in form.text
     sent = browser.post("/authority/orders", data={**FORM, "csrf_token": csrf_of(form.text)},
@@ -70,7 +70,7 @@ def test_a_wrong_form_is_refused_and_stores_nothing(session: Session, change: di
                                                     status: int) -> None:
     org, member = authority_org(session)
     submit(session, org, reference="TAKEN")
-    browser = logged_in(member.staff.name, TEST_PASSWORD)
+    browser = logged_in(session, member.staff.name, TEST_PASSWORD)
     token = csrf_of(browser.get("/authority/orders/new").text)
     refused = browser.post("/authority/orders", data={**FORM, **change, "csrf_token": token})
     assert refused.status_code == status
@@ -79,7 +79,7 @@ def test_a_wrong_form_is_refused_and_stores_nothing(session: Session, change: di
 
 def test_the_form_needs_its_csrf_token(session: Session) -> None:
     _, member = authority_org(session)
-    browser = logged_in(member.staff.name, TEST_PASSWORD)
+    browser = logged_in(session, member.staff.name, TEST_PASSWORD)
     assert browser.post("/authority/orders", data=FORM).status_code == 403
     assert session.query(SafetyAlert).count() == 0
 
@@ -92,7 +92,7 @@ def test_the_order_page_shows_matched_offers_and_actions(session: Session) -> No
     matched(session, alert, offer, status="closed", closed_at=decided,
             decisions=[("remove", "UNSAFE_PRODUCT", decided)])
     offer.status = "removed"
-    browser = logged_in(member.staff.name, TEST_PASSWORD)
+    browser = logged_in(session, member.staff.name, TEST_PASSWORD)
     page = browser.get(f"/authority/orders/{alert.id}")
     assert page.status_code == 200
     assert f'data-offer="{offer.marketplace_id}"' in page.text
@@ -104,7 +104,7 @@ def test_another_authoritys_order_page_is_not_found(session: Session) -> None:
     _, member = authority_org(session)
     other, _ = authority_org(session)
     theirs = submit(session, other)
-    browser = logged_in(member.staff.name, TEST_PASSWORD)
+    browser = logged_in(session, member.staff.name, TEST_PASSWORD)
     assert browser.get(f"/authority/orders/{theirs.id}").status_code == 404
     assert browser.get(f"/v1/safety/orders/{theirs.id}/report.pdf").status_code == 404
 
@@ -112,6 +112,6 @@ def test_another_authoritys_order_page_is_not_found(session: Session) -> None:
 @pytest.mark.parametrize("role", [StaffRole.MODERATOR, StaffRole.LEAD, StaffRole.RIGHTS_HOLDER])
 def test_the_portal_is_for_authorities(session: Session, role: StaffRole) -> None:
     account = make_staff(session, role, password=TEST_PASSWORD).staff
-    browser = logged_in(account.name, TEST_PASSWORD)
+    browser = logged_in(session, account.name, TEST_PASSWORD)
     assert browser.get("/authority").status_code == 403
     assert browser.get("/authority/orders/new").status_code == 403

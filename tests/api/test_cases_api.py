@@ -5,7 +5,7 @@ from redis import Redis
 from sqlalchemy.orm import Session
 
 from tests.api.conftest import auth
-from tests.factories import make_case, offer_event
+from tests.factories import make_case, offer_event, runtime_of
 from workers.main import make_worker
 
 
@@ -14,7 +14,7 @@ def test_review_flow_from_intake_to_removed_offer(client: TestClient, keys: dict
     event = offer_event(title="Bluza Supreme replika AAA tanio", brand=None,
                         category="Odzież > Męska", price="89.00")
     offer_id = client.post("/v1/offers", json=event, headers=auth(keys["integration"])).json()["id"]
-    make_worker().work(burst=True)
+    make_worker(runtime_of(session)).work(burst=True)
 
     mod = auth(keys["moderator"])
     listed = client.get("/v1/cases", params={"status": "open"}, headers=mod).json()

@@ -82,7 +82,7 @@ def test_a_success_resets_the_failure_count(session: Session, client: TestClient
 def test_form_posts_without_the_csrf_token_are_refused(session: Session) -> None:
     mod = make_staff(session, password=TEST_PASSWORD).staff
     case = make_case(session)
-    browser = logged_in(mod.name, TEST_PASSWORD)
+    browser = logged_in(session, mod.name, TEST_PASSWORD)
     for token in (None, "not-the-token"):
         data = {"csrf_token": token} if token else {}
         refused = browser.post("/queue/next", data=data, follow_redirects=False)
@@ -95,7 +95,7 @@ def test_form_posts_without_the_csrf_token_are_refused(session: Session) -> None
 
 def test_logout_ends_the_session(session: Session) -> None:
     mod = make_staff(session, password=TEST_PASSWORD).staff
-    browser = logged_in(mod.name, TEST_PASSWORD)
+    browser = logged_in(session, mod.name, TEST_PASSWORD)
     token = csrf_of(browser.get("/queue").text)
     assert browser.post("/logout", data={"csrf_token": token},
                         follow_redirects=False).status_code == 303

@@ -35,7 +35,7 @@ def test_queue_lists_cases_in_order_with_deadline_colours(session: Session) -> N
     later = make_case(session, priority=3, due_in_hours=30)
     urgent = make_case(session, priority=1, due_in_hours=0.5)
     soon = make_case(session, priority=3, due_in_hours=2)
-    browser = logged_in(_person(session).name, TEST_PASSWORD)
+    browser = logged_in(session, _person(session).name, TEST_PASSWORD)
     html = browser.get("/queue").text
     order = [int(x) for x in re.findall(r'<tr data-case="(\d+)">', html)]
     assert order.index(urgent.id) < order.index(soon.id) < order.index(later.id)
@@ -52,7 +52,7 @@ def test_next_case_claims_the_best_and_the_case_page_shows_the_evidence(session:
     case = _review_case(session)
     case.priority = 1
     session.flush()
-    browser = logged_in(_person(session).name, TEST_PASSWORD)
+    browser = logged_in(session, _person(session).name, TEST_PASSWORD)
     token = csrf_of(browser.get("/queue").text)
     claimed = browser.post("/queue/next", data={"csrf_token": token}, follow_redirects=False)
     assert claimed.headers["location"] == f"/cases/{case.id}"
@@ -67,7 +67,7 @@ def test_next_case_claims_the_best_and_the_case_page_shows_the_evidence(session:
 def test_a_decision_from_the_form_removes_the_offer_and_is_audited(session: Session) -> None:
     case = _review_case(session)
     mod = _person(session)
-    browser = logged_in(mod.name, TEST_PASSWORD)
+    browser = logged_in(session, mod.name, TEST_PASSWORD)
     cases.claim(session, case_id=case.id, staff_id=mod.id, lease=timedelta(minutes=5))
     token = csrf_of(browser.get(f"/cases/{case.id}").text)
     done = browser.post(f"/cases/{case.id}/decision", data={
@@ -88,7 +88,8 @@ def test_a_decision_from_the_form_removes_the_offer_and_is_audited(session: Sess
 def test_a_moderator_who_lost_the_lease_is_told_not_overwritten(session: Session) -> None:
     case = make_case(session)
     first, second = _person(session), _person(session)
-    a, b = logged_in(first.name, TEST_PASSWORD), logged_in(second.name, TEST_PASSWORD)
+    a, b = (logged_in(session, first.name, TEST_PASSWORD),
+            logged_in(session, second.name, TEST_PASSWORD))
     cases.claim(session, case_id=case.id, staff_id=first.id, lease=timedelta(minutes=5))
     page_a = a.get(f"/cases/{case.id}").text
     assert 'data-holds-lease="true"' in page_a
@@ -116,7 +117,7 @@ def test_a_decision_with_a_reason_that_does_not_fit_names_the_field(session: Ses
     case = make_case(session)
     mod = _person(session)
     cases.claim(session, case_id=case.id, staff_id=mod.id, lease=timedelta(minutes=5))
-    browser = logged_in(mod.name, TEST_PASSWORD)
+    browser = logged_in(session, mod.name, TEST_PASSWORD)
     token = csrf_of(browser.get(f"/cases/{case.id}").text)
     bad = browser.post(f"/cases/{case.id}/decision", data={
         "csrf_token": token, "action": "keep", "reason_code": "COUNTERFEIT"})
@@ -138,9 +139,9 @@ def test_leads_see_escalations_and_decide_many_at_once(session: Session) -> None
                          decision=DecisionIn(action="escalate", reason_code="UNSURE"),
                          followups=decision_followups())
         escalated.append(case)
-    moderator = logged_in(mod.name, TEST_PASSWORD)
+    moderator = logged_in(session, mod.name, TEST_PASSWORD)
     assert moderator.get("/escalations").status_code == 403
-    browser = logged_in(lead.name, TEST_PASSWORD)
+    browser = logged_in(session, lead.name, TEST_PASSWORD)
     page = browser.get("/escalations").text
     assert all(f'value="{c.id}" form="bulk"' in page for c in escalated)
     result = browser.post("/cases/bulk", data={
@@ -161,7 +162,7 @@ def test_dashboard_shows_figures_and_a_chart(session: Session) -> None:
     decisions.decide(session, case_id=case.id, staff_id=mod.id,
                      decision=DecisionIn(action="keep", reason_code="LAWFUL"),
                      followups=decision_followups())
-    page = logged_in(lead.name, TEST_PASSWORD).get("/dashboard").text
+    page = logged_in(session, lead.name, TEST_PASSWORD).get("/dashboard").text
     svg = page[page.index("<svg"):page.index("</svg>") + len("</svg>")]
     bars = [el for el in ET.fromstring(svg).iter() if el.tag.endswith("rect")
             and el.get("class") == "bar"]
@@ -174,7 +175,7 @@ def test_audit_log_filters_by_who_and_what(session: Session) -> None:
     mod, lead = _person(session), _person(session, StaffRole.LEAD)
     cases.claim(session, case_id=case.id, staff_id=mod.id, lease=timedelta(minutes=5))
     session.flush()
-    browser = logged_in(lead.name, TEST_PASSWORD)
+    browser = logged_in(session, lead.name, TEST_PASSWORD)
     page = browser.get(f"/audit?actor=staff:{mod.id}&action=case").text
     assert "case.claimed" in page and "case.opened" not in page
     page = browser.get(f"/audit?entity=case&entity_id={case.id}").text
@@ -183,7 +184,7 @@ def test_audit_log_filters_by_who_and_what(session: Session) -> None:
 
 def test_an_admin_creates_an_account_and_sees_its_key_once(session: Session) -> None:
     admin = _person(session, StaffRole.ADMIN)
-    browser = logged_in(admin.name, TEST_PASSWORD)
+    browser = logged_in(session, admin.name, TEST_PASSWORD)
     page = browser.get("/admin").text
     assert "Rule packs" in page
     created = browser.post("/admin/users", data={
@@ -191,7 +192,8 @@ def test_an_admin_creates_an_account_and_sees_its_key_once(session: Session) -> 
         "password": "a long enough password", "locale": "pl"})
     key = re.search(r'<code class="api-key">([^<]+)</code>', created.text)
     assert created.status_code == 200 and key
-    assert logged_in("new-lead", "a long enough password").get("/dashboard").status_code == 200
+    new_lead = logged_in(session, "new-lead", "a long enough password")
+    assert new_lead.get("/dashboard").status_code == 200
     refused = browser.post("/admin/users", data={
         "csrf_token": csrf_of(page), "name": "no-password", "role": "moderator"})
     assert refused.status_code == 422 and session.query(Staff).filter_by(
@@ -206,7 +208,7 @@ def test_an_admin_sets_an_address_for_notifications_and_sees_failed_deliveries(
                               payload={}, status="failed", attempts=1,
                               last_error="no e-mail address for organisation:999"))
     admin = _person(session, StaffRole.ADMIN)
-    browser = logged_in(admin.name, TEST_PASSWORD)
+    browser = logged_in(session, admin.name, TEST_PASSWORD)
     page = browser.get("/admin").text
     assert "no e-mail address for organisation:999" in page
     form = {"csrf_token": csrf_of(page), "name": "lead-with-mail", "role": "lead",
@@ -229,7 +231,7 @@ def test_a_notice_case_shows_the_notice_and_a_counter_notice_case_the_statement(
         decision_id=removed.decision.id, contact_email="seller@example.com",
         statement="These are genuine goods bought from the brand's distributor."), now=utcnow())
     session.flush()
-    browser = logged_in(_person(session).name, TEST_PASSWORD)
+    browser = logged_in(session, _person(session).name, TEST_PASSWORD)
     original = browser.get(f"/cases/{removed.case.id}").text
     assert removed.notice.reference in original and removed.notice.explanation in original
     contested = browser.get(f"/cases/{filed.case_id}").text
@@ -241,7 +243,7 @@ def test_the_case_page_shows_a_barcode_with_a_wrong_check_digit(session: Session
                        gtins=["590 1234 123457", "5901234123458"])
     screen_all(session)
     case = session.query(Case).filter_by(offer_id=offer.id).one()
-    page = logged_in(_person(session).name, TEST_PASSWORD).get(f"/cases/{case.id}").text
+    page = logged_in(session, _person(session).name, TEST_PASSWORD).get(f"/cases/{case.id}").text
     barcodes = page[page.index('class="barcodes"'):]
     barcodes = barcodes[:barcodes.index("</dd>")]
     assert "5901234123457" in barcodes

@@ -101,7 +101,7 @@ def test_translations_of_queue(locale: str, expected: str) -> None:
 def test_the_queue_page_is_in_the_accounts_language_and_it_can_be_switched(
         session: Session) -> None:
     mod = make_staff(session, StaffRole.MODERATOR, password=TEST_PASSWORD, locale="pl").staff
-    browser = logged_in(mod.name, TEST_PASSWORD)
+    browser = logged_in(session, mod.name, TEST_PASSWORD)
     page = browser.get("/queue")
     assert page.status_code == 200
     html = page.text

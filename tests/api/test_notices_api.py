@@ -80,7 +80,7 @@ def test_organisations_never_see_each_others_notices(session: Session,
     foreign = client.post("/v1/notices", headers=_key(a),
                           json=notice_body(verified_right(session, b_org), offers(session, 1)))
     assert foreign.status_code == 422 and foreign.json()["field"] == "right_id"
-    portal = logged_in(a.staff.name, "correct horse battery")
+    portal = logged_in(session, a.staff.name, "correct horse battery")
     assert portal.get(f"/portal/notices/{reference}").status_code == 404
 
 
@@ -88,7 +88,7 @@ def test_the_portal_form_sends_a_notice(session: Session) -> None:
     org, member = rights_holder(session)
     right = verified_right(session, org)
     named = offers(session, 2)
-    portal = logged_in(member.staff.name, "correct horse battery")
+    portal = logged_in(session, member.staff.name, "correct horse battery")
     form = portal.get("/portal/notices/new")
     assert f'value="{right.id}"' in form.text
     sent = portal.post("/portal/notices", data={

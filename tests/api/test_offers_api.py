@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from moderation.tables import Offer, OfferKey, OfferVersion, Seller
 from tests.api.conftest import auth
-from tests.factories import COUNTERFEIT_TITLE, offer_event
+from tests.factories import COUNTERFEIT_TITLE, offer_event, runtime_of
 from workers.main import make_worker
 
 
@@ -25,7 +25,7 @@ def test_intake_is_idempotent_and_screens_once(client: TestClient, keys: dict[st
     again = client.post("/v1/offers", json=event, headers=auth(keys["integration"]))
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["outcome"] == "duplicate"
-    make_worker().work(burst=True)
+    make_worker(runtime_of(session)).work(burst=True)
     body = client.get(f"/v1/offers/{first.json()['id']}", headers=auth(keys["moderator"])).json()
     assert body["offer"]["screened_version"] == 1
     assert len(body["screenings"]) == 1 and body["screenings"][0]["route"] in ("review", "block")
@@ -111,7 +111,7 @@ def test_barcodes_are_read_as_written_and_bad_ones_flagged_not_refused(
     event = offer_event(gtins=["590 1234 123457", "5901234123458", "brak"])
     created = client.post("/v1/offers", json=event, headers=auth(keys["integration"]))
     assert created.status_code == 201
-    make_worker().work(burst=True)
+    make_worker(runtime_of(session)).work(burst=True)
     offer = client.get(f"/v1/offers/{created.json()['id']}",
                        headers=auth(keys["moderator"])).json()["offer"]
     assert offer["gtins"] == ["5901234123457"]

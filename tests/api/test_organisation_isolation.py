@@ -41,7 +41,7 @@ def test_every_rights_holder_route_keeps_b_out_of_a_s_reach(session: Session) ->
     params = {"right_id": str(b["right"].id), "document_id": str(b["document"].id),
               "reference": b["notice"].reference}
     secrets = [b["right"].number, b["notice"].reference, "Quexalt"]
-    browser = logged_in(a_member.staff.name, PASSWORD)
+    browser = logged_in(session, a_member.staff.name, PASSWORD)
     token = csrf_of(browser.get("/portal").text)
     key = {"X-API-Key": a_member.api_key or ""}
     routes = [(m, p) for (m, p), roles in DESIGN.items()

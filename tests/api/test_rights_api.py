@@ -15,8 +15,9 @@ from api.app import create_app
 from moderation.accounts.staff import create_staff, ensure_organisation
 from moderation.config import get_settings
 from moderation.domain import OrganisationKind, StaffRole
+from moderation.runtime import Runtime
 from moderation.tables import AuditEntry, Right, RightDocument
-from tests.factories import make_staff
+from tests.factories import make_staff, runtime_of
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -34,8 +35,8 @@ def right_body(**overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def client(session: Session) -> Iterator[TestClient]:
-    with TestClient(create_app()) as c:
+def client(runtime: Runtime, session: Session) -> Iterator[TestClient]:
+    with TestClient(create_app(runtime)) as c:
         yield c
 
 
@@ -157,7 +158,7 @@ def test_bad_uploads_are_refused_precisely_and_store_nothing(
         session: Session, small_documents: int, name: str, overrides: dict[str, Any],
         status: int, field: str) -> None:
     holder = key(session, StaffRole.RIGHTS_HOLDER)
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(runtime_of(session))) as client:
         right = register(client, holder)
         response = upload(client, holder, right["id"], **overrides)
     assert response.status_code == status, response.text
@@ -182,7 +183,7 @@ def test_uploads_may_be_larger_than_other_requests(session: Session,
     get_settings.cache_clear()
     holder = key(session, StaffRole.RIGHTS_HOLDER)
     big = PDF + b"0" * 200_000  # over MAX_BODY_BYTES (64 KiB), under the document limit
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(runtime_of(session))) as client:
         right = register(client, holder)
         assert upload(client, holder, right["id"], content=big).status_code == 201
         huge = upload(client, holder, right["id"], content=PDF + b"0" * 400_000)

@@ -15,7 +15,7 @@ from moderation.domain import OrganisationKind, StaffRole
 from moderation.tables import AuditEntry, Right, RightDocument, Staff
 from tests.api.console import csrf_of, logged_in
 from tests.api.test_rights_api import PDF
-from tests.factories import TEST_PASSWORD, make_staff
+from tests.factories import TEST_PASSWORD, make_staff, runtime_of
 
 FORM = {"type": "trademark", "office": "UPRP", "number": "Z.512345", "owner": "Wittchenx S.A.",
         "territory": "PL", "valid_from": "2020-01-01", "valid_until": "",
@@ -26,9 +26,9 @@ def person(session: Session, role: StaffRole) -> Staff:
     return make_staff(session, role, password=TEST_PASSWORD).staff
 
 
-def browser(name: str) -> TestClient:
+def browser(session: Session, name: str) -> TestClient:
     """A logged-in browser."""
-    return logged_in(name, TEST_PASSWORD)
+    return logged_in(session, name, TEST_PASSWORD)
 
 
 def register(client: TestClient, **overrides: str) -> int:
@@ -51,7 +51,7 @@ def upload(client: TestClient, right_id: int, content: bytes = PDF,
 
 
 def test_a_holder_registers_and_proves_a_right_and_a_lead_approves_it(session: Session) -> None:
-    holder = browser(person(session, StaffRole.RIGHTS_HOLDER).name)
+    holder = browser(session, person(session, StaffRole.RIGHTS_HOLDER).name)
     right_id = register(holder, agent="true")
     right = session.get(Right, right_id)
     assert right is not None
@@ -68,7 +68,7 @@ def test_a_holder_registers_and_proves_a_right_and_a_lead_approves_it(session: S
     assert f'href="/v1/rights/{right_id}/documents/{doc_id}"' in detail
     assert holder.get(f"/v1/rights/{right_id}/documents/{doc_id}").content == PDF
 
-    lead = browser(person(session, StaffRole.LEAD).name)
+    lead = browser(session, person(session, StaffRole.LEAD).name)
     queue = lead.get("/rights").text
     assert f'data-right="{right_id}"' in queue and "świadectwo.pdf" in queue
     # An agent's right needs a power of attorney: the approval is refused on the page.
@@ -92,7 +92,7 @@ def test_a_holder_registers_and_proves_a_right_and_a_lead_approves_it(session: S
 
 
 def test_the_portal_form_is_shown_again_with_the_error(session: Session) -> None:
-    holder = browser(person(session, StaffRole.RIGHTS_HOLDER).name)
+    holder = browser(session, person(session, StaffRole.RIGHTS_HOLDER).name)
     token = csrf_of(holder.get("/portal/rights").text)
     cases = [
         ({"brands": "", "keywords": ""}, 422, "brands"),
@@ -112,7 +112,7 @@ def test_the_portal_form_is_shown_again_with_the_error(session: Session) -> None
 
 
 def test_a_bad_upload_is_explained_on_the_page(session: Session) -> None:
-    holder = browser(person(session, StaffRole.RIGHTS_HOLDER).name)
+    holder = browser(session, person(session, StaffRole.RIGHTS_HOLDER).name)
     right_id = register(holder)
     page = upload(holder, right_id, content=b"<html>", content_type="text/html")
     assert page.status_code == 422
@@ -121,21 +121,21 @@ def test_a_bad_upload_is_explained_on_the_page(session: Session) -> None:
 
 
 def test_forms_need_the_csrf_token(session: Session) -> None:
-    holder = browser(person(session, StaffRole.RIGHTS_HOLDER).name)
+    holder = browser(session, person(session, StaffRole.RIGHTS_HOLDER).name)
     refused = holder.post("/portal/rights", data=FORM, follow_redirects=False)
     assert refused.status_code == 403
     assert session.scalar(select(func.count()).select_from(Right)) == 0
 
 
 def test_another_organisation_never_sees_the_right(session: Session) -> None:
-    mine = browser(person(session, StaffRole.RIGHTS_HOLDER).name)
+    mine = browser(session, person(session, StaffRole.RIGHTS_HOLDER).name)
     right_id = register(mine)
     assert upload(mine, right_id).status_code == 303
     [doc_id] = session.scalars(select(RightDocument.id)).all()
     org = ensure_organisation(session, "Other brand", OrganisationKind.RIGHTS_HOLDER)
     stranger = create_staff(session, name="other-brand-person", role=StaffRole.RIGHTS_HOLDER,
                             password=TEST_PASSWORD, organisation_id=org.id).staff
-    theirs = browser(stranger.name)
+    theirs = browser(session, stranger.name)
     token = csrf_of(theirs.get("/portal/rights").text)
     assert f'data-right="{right_id}"' not in theirs.get("/portal/rights").text
     for response in (
@@ -150,23 +150,24 @@ def test_another_organisation_never_sees_the_right(session: Session) -> None:
 
 
 def test_who_may_open_the_pages(session: Session) -> None:
-    moderator = browser(person(session, StaffRole.MODERATOR).name)
+    moderator = browser(session, person(session, StaffRole.MODERATOR).name)
     assert moderator.get("/rights").status_code == 403
     assert moderator.get("/portal/rights").status_code == 403
-    holder = browser(person(session, StaffRole.RIGHTS_HOLDER).name)
+    holder = browser(session, person(session, StaffRole.RIGHTS_HOLDER).name)
     assert holder.get("/rights").status_code == 403
-    lead = browser(person(session, StaffRole.LEAD).name)
+    lead = browser(session, person(session, StaffRole.LEAD).name)
     assert lead.get("/portal/rights").status_code == 403
-    anonymous = TestClient(create_app()).get("/rights", follow_redirects=False)
+    anonymous = TestClient(create_app(runtime_of(session))).get("/rights",
+                                                                follow_redirects=False)
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
 
 
 def test_approving_from_the_queue_is_audited(session: Session) -> None:
-    holder = browser(person(session, StaffRole.RIGHTS_HOLDER).name)
+    holder = browser(session, person(session, StaffRole.RIGHTS_HOLDER).name)
     right_id = register(holder)
     upload(holder, right_id)
     lead_account = person(session, StaffRole.LEAD)
-    lead = browser(lead_account.name)
+    lead = browser(session, lead_account.name)
     token = csrf_of(lead.get("/rights").text)
     done = lead.post(f"/rights/{right_id}/verification",
                      data={"decision": "approve", "note": "OK", "csrf_token": token},

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from moderation.config import get_settings
 from moderation.domain import StaffRole
 from moderation.screening import flood
-from moderation.screening.screener import reset_screener
+from moderation.screening.screener import Screener
 from moderation.tables import AuditEntry, Case, FloodTrip, Offer, Staff
 from tests.api.console import csrf_of, logged_in
-from tests.factories import TEST_PASSWORD, make_offer, make_staff, screen_all
+from tests.factories import TEST_PASSWORD, make_offer, make_staff, runtime_of, screen_all
 from tests.moderation.screening.guard_packs import PLAIN_TITLE, rule, write_pack
 
 STEADY, CANDIDATE = "test.steady", "test.candidate"
@@ -29,9 +29,16 @@ def shadowed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("SHADOW_RULES_DIR", str(write_pack(tmp_path / "candidate",
                                                           rule(CANDIDATE, "zzcand"))))
     get_settings.cache_clear()
-    reset_screener()
     yield
-    reset_screener()
+
+
+@pytest.fixture
+def screener(request: pytest.FixtureRequest, live_screener: Screener) -> Screener:
+    """A test using `shadowed` screens (and shows) with its packs; the others, live."""
+    if "shadowed" not in request.fixturenames:
+        return live_screener
+    request.getfixturevalue("shadowed")
+    return Screener(get_settings())
 
 
 def _lead(session: Session, locale: str = "en") -> Staff:
@@ -64,7 +71,7 @@ def test_the_page_shows_what_the_shadow_pack_would_change(session: Session,
     dropped = _offers(session, "zzsteady", 2)
     _offers(session, "", 4)
     screen_all(session)
-    browser = logged_in(_lead(session).name, TEST_PASSWORD)
+    browser = logged_in(session, _lead(session).name, TEST_PASSWORD)
     page = browser.get("/shadow")
     assert page.status_code == 200
     html = page.text
@@ -90,7 +97,7 @@ def test_the_page_shows_what_the_shadow_pack_would_change(session: Session,
 def test_a_lead_lifts_a_trip_from_the_page_and_it_is_audited(session: Session) -> None:
     trip = _trip(session)
     lead = _lead(session)
-    browser = logged_in(lead.name, TEST_PASSWORD)
+    browser = logged_in(session, lead.name, TEST_PASSWORD)
     html = browser.get("/shadow").text
     row = html[html.index(f'data-trip="{trip.id}"'):]
     assert "test.sudden" in row and "66.7%" in row and "in shadow" in row[:row.index("</tr>")]
@@ -109,7 +116,7 @@ def test_a_lead_lifts_a_trip_from_the_page_and_it_is_audited(session: Session) -
 
 def test_lifting_without_the_csrf_token_is_refused(session: Session) -> None:
     trip = _trip(session)
-    browser = logged_in(_lead(session).name, TEST_PASSWORD)
+    browser = logged_in(session, _lead(session).name, TEST_PASSWORD)
     refused = browser.post(f"/shadow/trips/{trip.id}/lift", data={"note": "x"})
     assert refused.status_code == 403
     session.refresh(trip)
@@ -133,7 +140,7 @@ def test_bad_input_is_refused_naming_the_field(session: Session, method: str, ur
 
     from api.app import create_app
 
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(runtime_of(session))) as client:
         response = client.request(method, url.format(trip=trip.id), data=data,
                                   headers={"X-API-Key": key, "accept": "application/json"})
     assert response.status_code == 422, response.text
@@ -143,7 +150,7 @@ def test_bad_input_is_refused_naming_the_field(session: Session, method: str, ur
 
 
 def test_the_page_speaks_polish(session: Session) -> None:
-    browser = logged_in(_lead(session, locale="pl").name, TEST_PASSWORD)
+    browser = logged_in(session, _lead(session, locale="pl").name, TEST_PASSWORD)
     html = browser.get("/shadow").text
     assert "<h1>Przebiegi w cieniu i ochrona przed zalewem</h1>" in html
     assert "Ochrona przed zalewem" in html and "Shadow runs" not in html

@@ -21,9 +21,13 @@ import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 from redis import Redis
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from moderation.config import get_settings
 from moderation.migrate import upgrade
+from moderation.runtime import Runtime
+from moderation.screening.screener import Screener
+from tests.factories import RUNTIME
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent / "moderation"
@@ -83,17 +87,22 @@ def base_url(browser_db: Engine, tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 @pytest.fixture
-def db(browser_db: Engine) -> Iterator[Session]:
-    """A session on the server's database; tables emptied first, commits are real."""
+def db(browser_db: Engine, live_screener: Screener) -> Iterator[Session]:
+    """A session on the server's database and queue; tables emptied first, commits are real."""
     with browser_db.begin() as conn:
         tables = conn.execute(text(
             "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
             "WHERE schemaname = 'public' AND tablename <> 'alembic_version'")).scalar_one()
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    Redis.from_url(REDIS_URL).flushdb()
-    session = sessionmaker(bind=browser_db, expire_on_commit=False)()
+    redis = Redis.from_url(REDIS_URL)
+    redis.flushdb()
+    runtime = Runtime.build(get_settings(), bind=browser_db, redis=redis,
+                            screener=live_screener)
+    session = runtime.sessionmaker()
+    session.info[RUNTIME] = runtime
     yield session
     session.close()
+    redis.close()
 
 
 @pytest.fixture(scope="session")

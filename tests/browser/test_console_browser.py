@@ -14,9 +14,8 @@ from moderation.domain import StaffRole
 from moderation.intake import offers
 from moderation.schemas import OfferIn
 from moderation.screening import batches
-from moderation.screening.screener import get_screener
 from moderation.tables import Case, Offer, utcnow
-from tests.factories import TEST_PASSWORD, offer_event
+from tests.factories import TEST_PASSWORD, offer_event, runtime_of
 
 REVIEW_TITLE = "Bluza Supreme replika AAA tanio"
 
@@ -31,7 +30,7 @@ def _review_case(db: Session) -> Case:
     result = offers.ingest(db, OfferIn.model_validate(offer_event(
         title=REVIEW_TITLE, brand=None, category="Odzież > Męska", price="89.00",
         description="Bluza jak oryginał, metka AAA.")))
-    batches.screen_pending(db, get_screener(), limit=100)
+    batches.screen_pending(db, runtime_of(db).screener, limit=100)
     return db.query(Case).filter_by(offer_id=result.offer_id).one()
 
 

@@ -7,6 +7,7 @@ from redis import Redis
 from sqlalchemy.orm import Session
 
 from moderation import jobs, queue
+from tests.conftest import redis_down
 from tests.factories import make_offer
 
 INTERACTIVE = queue.Lane.INTERACTIVE
@@ -17,7 +18,7 @@ def _job(name: str) -> jobs.Job:
 
 
 def _queued(redis: Redis) -> list[str]:
-    return queue.get_queue(INTERACTIVE).get_job_ids()
+    return queue.get_queue(redis, INTERACTIVE).get_job_ids()
 
 
 def test_a_declared_job_goes_out_only_when_the_transaction_commits(
@@ -57,10 +58,7 @@ def test_a_rolled_back_savepoint_drops_only_its_own_jobs(session: Session, redis
 def test_a_job_redis_refuses_is_logged_and_the_commit_stands(
         session: Session, redis: Redis, caplog: pytest.LogCaptureFixture) -> None:
     offer = make_offer(session)
-    queue.set_redis(Redis(port=1, socket_connect_timeout=0.2))
-    try:
+    with redis_down(redis):
         session.commit()
-    finally:
-        queue.set_redis(redis)
     assert offer.id is not None and offer.queued_job  # stored, marked, for the sweep
     assert any("the sweep will" in r.getMessage() for r in caplog.records)

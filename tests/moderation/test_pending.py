@@ -16,13 +16,15 @@ from sqlalchemy.orm import Session
 from moderation import pending, queue
 from moderation.config import get_settings
 from moderation.intake.importer import import_offers
+from moderation.runtime import Runtime
 from moderation.tables import Case, SafetyAlert, Screening, utcnow
+from tests.conftest import redis_down
 from tests.factories import make_offer, offer_event
 from tests.moderation.safety.test_authority import authority_org, order_body
 from workers import tasks
 from workers.main import make_worker
 
-DEAD_REDIS = "redis://127.0.0.1:1/0"
+pytestmark = pytest.mark.usefixtures("as_worker")
 
 
 @pytest.fixture
@@ -35,25 +37,23 @@ def no_grace(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_an_order_taken_while_redis_is_down_is_matched_once_it_returns(
-        session: Session, client: TestClient, redis: Redis, no_grace: None) -> None:
+        session: Session, runtime: Runtime, client: TestClient, redis: Redis,
+        no_grace: None) -> None:
     offer = make_offer(session, title="Hulajnoga elektryczna Żwawa ZW-200 dla dzieci",
                        brand="Żwawa")
     session.commit()
-    make_worker().work(burst=True)  # screened and indexed
+    make_worker(runtime).work(burst=True)  # screened and indexed
     _, member = authority_org(session)
     session.commit()
-    queue.set_redis(Redis.from_url(DEAD_REDIS, socket_connect_timeout=0.2))
-    try:
+    with redis_down(redis):
         response = client.post("/v1/safety/orders", headers={"X-API-Key": member.api_key},
                                json=order_body(reference="DIH.7231.404.2026"))
-    finally:
-        queue.set_redis(redis)
     assert response.status_code == 201, response.text  # stored: the authority is done
     order_id = response.json()["id"]
-    assert all(len(q) == 0 for q in queue.get_queues()), "nothing reached the queue"
+    assert all(len(q) == 0 for q in queue.get_queues(redis)), "nothing reached the queue"
 
     assert tasks.sweep()["match"] == 1  # Redis is back: the next tick's sweep finds it
-    make_worker().work(burst=True)
+    make_worker(runtime).work(burst=True)
     alert = session.get(SafetyAlert, order_id, populate_existing=True)
     assert alert is not None and alert.matched_at is not None
     assert session.scalar(select(Case.id).where(Case.offer_id == offer.id,
@@ -65,18 +65,19 @@ def test_an_order_taken_while_redis_is_down_is_matched_once_it_returns(
 
 
 def test_an_import_waiting_behind_one_slow_worker_is_not_queued_twice(
-        session: Session, redis: Redis, no_grace: None, tmp_path: Path) -> None:
+        session: Session, runtime: Runtime, redis: Redis, no_grace: None,
+        tmp_path: Path) -> None:
     total = 20_000
     path = tmp_path / "offers.ndjson"
     with path.open("w", encoding="utf-8") as out:
         for _ in range(total):
             out.write(json.dumps(offer_event()) + "\n")
-    summary = import_offers(path, chunk=1_000)
+    summary = import_offers(runtime.sessionmaker, path, chunk=1_000)
     assert summary.accepted == total
-    worker = make_worker()
+    worker = make_worker(runtime)
     requeued = 0
     # One job at a time, a sweep after each: every mark is old enough to be checked.
-    while any(len(q) for q in queue.get_queues()):
+    while any(len(q) for q in queue.get_queues(redis)):
         requeued += tasks.sweep()["screen"]
         worker.work(burst=True, max_jobs=1)
     requeued += tasks.sweep()["screen"]
@@ -94,9 +95,9 @@ def test_unmarked_work_is_found_only_after_the_grace_period(session: Session,
     offer.queued_job = offer.queued_at = None  # stored before the queue knew of it
     session.flush()
     grace = timedelta(minutes=1)
-    assert offer.id not in pending.lost(session, pending.SCREENING, now=utcnow(), grace=grace,
-                                        limit=100)
+    assert offer.id not in pending.lost(session, pending.SCREENING, redis=redis, now=utcnow(),
+                                        grace=grace, limit=100)
     offer.updated_at = utcnow() - timedelta(minutes=5)
     session.flush()
-    assert offer.id in pending.lost(session, pending.SCREENING, now=utcnow(), grace=grace,
-                                    limit=100)
+    assert offer.id in pending.lost(session, pending.SCREENING, redis=redis, now=utcnow(),
+                                    grace=grace, limit=100)

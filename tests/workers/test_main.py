@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from moderation.screening.screener import get_screener
+from moderation.runtime import Runtime
 from workers.main import settle_heap
 
 
@@ -18,10 +18,11 @@ def unfrozen() -> Iterator[None]:
     gc.unfreeze()  # the test process keeps collecting as usual
 
 
-def test_settle_heap_loads_the_artifacts_and_freezes_them(unfrozen: None) -> None:
+def test_settle_heap_loads_the_artifacts_and_freezes_them(unfrozen: None, runtime: Runtime
+                                                         ) -> None:
     assert gc.get_freeze_count() == 0
-    settle_heap()
-    artifacts = get_screener().current()
+    settle_heap(runtime)
+    artifacts = runtime.screener.current()
     assert artifacts.ruleset.rules and artifacts.classifier.version
     assert gc.get_freeze_count() > 0
     assert not gc.is_tracked(artifacts) or all(  # loaded objects sit in the permanent generation

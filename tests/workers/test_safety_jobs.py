@@ -12,17 +12,20 @@ from redis import Redis
 from sqlalchemy.orm import Session
 
 from moderation.config import get_settings
+from moderation.runtime import Runtime
 from moderation.tables import Case, OutboxMessage, SafetyAlert, SafetyMatch, utcnow
 from tests.factories import make_offer, screen_all
 from tests.moderation.safety.test_authority import authority_org, order_body
 from workers import tasks
 from workers.main import make_worker
 
+pytestmark = pytest.mark.usefixtures("as_worker")
+
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "safety_gate" / "alerts_sample.json"
 
 
 def test_an_authority_order_is_matched_by_the_worker_after_the_commit(
-        session: Session, redis: Redis, client: TestClient) -> None:
+        session: Session, runtime: Runtime, redis: Redis, client: TestClient) -> None:
     offer = make_offer(session, title="Hulajnoga elektryczna Żwawa ZW-200 dla dzieci",
                        brand="Żwawa", gtins=["5901234123457"])
     screen_all(session)
@@ -34,7 +37,7 @@ def test_an_authority_order_is_matched_by_the_worker_after_the_commit(
     assert sent.status_code == 201, sent.text
     order_id = sent.json()["id"]
     assert session.query(SafetyMatch).filter_by(alert_id=order_id).count() == 0
-    make_worker().work(burst=True)
+    make_worker(runtime).work(burst=True)
     match = session.query(SafetyMatch).filter_by(alert_id=order_id).one()
     assert (match.offer_id, match.confidence) == (offer.id, "high")
     case = session.get(Case, match.case_id)
@@ -47,7 +50,8 @@ def test_an_authority_order_is_matched_by_the_worker_after_the_commit(
 
 
 def test_the_feed_directory_is_imported_once_and_matched(
-        session: Session, redis: Redis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        session: Session, runtime: Runtime, redis: Redis, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copy(SAMPLE, tmp_path / "week-05.json")
     monkeypatch.setenv("SAFETY_FEED_DIR", str(tmp_path))
     get_settings.cache_clear()
@@ -57,7 +61,7 @@ def test_the_feed_directory_is_imported_once_and_matched(
     alert = session.query(SafetyAlert).filter_by(source="safety_gate").first()
     assert alert is not None and alert.due_at is not None
     assert alert.due_at - alert.received_at >= timedelta(days=3)  # three working days
-    make_worker().work(burst=True)
+    make_worker(runtime).work(burst=True)
     assert session.query(SafetyAlert).filter(SafetyAlert.matched_at.is_not(None)).count() > 30
 
 

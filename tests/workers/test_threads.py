@@ -35,7 +35,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def job_queue(redis: Redis) -> Iterator[Queue]:
-    yield queue.get_queue()  # a lane every worker takes
+    yield queue.get_queue(redis)  # a lane every worker takes
 
 
 def _pools(job: Job) -> list[tuple[str, int]]:

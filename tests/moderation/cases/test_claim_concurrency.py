@@ -8,10 +8,13 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from redis import Redis
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from moderation import cases, db
+from moderation import cases
+from moderation.config import get_settings
+from moderation.runtime import Runtime
 from moderation.tables import utcnow
 from tests.factories import make_offer, make_staff
 
@@ -20,11 +23,8 @@ CASES = 500
 
 
 @pytest.fixture
-def committed(pg_engine: Engine) -> Iterator[sessionmaker[Session]]:
-    factory = sessionmaker(bind=pg_engine, expire_on_commit=False)
-    db.configure(factory)
-    yield factory
-    db.configure(None)
+def committed(pg_engine: Engine, redis: Redis) -> Iterator[sessionmaker[Session]]:
+    yield Runtime.build(get_settings(), bind=pg_engine, redis=redis).sessionmaker
     with pg_engine.begin() as conn:
         conn.execute(text("TRUNCATE audit_log, outbox, decisions, cases, screenings, "
                           "offer_versions, offers, sellers, staff RESTART IDENTITY CASCADE"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -17,8 +16,7 @@ from moderation.protection import rights
 from moderation.protection.rights import RightIn
 from moderation.protection.rights_rules import (
     NEGATIONS,
-    current_rules,
-    forget_rules,
+    RightsRulesCache,
     right_id_of,
     rules_for,
 )
@@ -135,10 +133,9 @@ def test_right_id_of(rule_id: str, expected: int | None) -> None:
 
 
 @pytest.fixture
-def fresh() -> Iterator[None]:
-    forget_rules()
-    yield
-    forget_rules()
+def fresh() -> RightsRulesCache:
+    """The rights rules of a worker starting now: nothing built yet."""
+    return RightsRulesCache()
 
 
 def _verified(session: Session, **overrides: Any) -> Right:
@@ -155,19 +152,20 @@ def _verified(session: Session, **overrides: Any) -> Right:
     return right
 
 
-def test_current_rules_follow_verifications_and_changes(session: Session, fresh: None) -> None:
+def test_current_rules_follow_verifications_and_changes(session: Session,
+                                                        fresh: RightsRulesCache) -> None:
     lead = make_staff(session, StaffRole.LEAD).staff
     right = _verified(session)
-    empty_version, empty = current_rules(session)
+    empty_version, empty = fresh.current(session)
     assert empty == [] and empty_version.startswith("rights:")
     rights.verify_right(session, right_id=right.id, staff_id=lead.id, approve=True, note="")
-    verified_version, built = current_rules(session)
+    verified_version, built = fresh.current(session)
     assert verified_version != empty_version and len(verified_version) == len("rights:") + 12
     assert [r.id for r in built] == [f"rights.r{right.id}.marker", f"rights.r{right.id}.price"]
 
     right.brands, right.updated_at = ["Wittchenx", "Witt Bags"], utcnow()
     session.flush()
-    changed_version, changed = current_rules(session)
+    changed_version, changed = fresh.current(session)
     assert changed_version != verified_version
     ruleset = load_ruleset().with_rules(changed, changed_version)
     assert any(h.rule_id == f"rights.r{right.id}.marker"
@@ -175,15 +173,15 @@ def test_current_rules_follow_verifications_and_changes(session: Session, fresh:
 
     pending = _verified(session, number="other")  # registered, not verified: nothing changes
     assert pending.status == "pending"
-    assert current_rules(session)[0] == changed_version
+    assert fresh.current(session)[0] == changed_version
 
 
 def test_unchanged_rights_cost_one_small_query(session: Session, connection: Connection,
-                                               fresh: None) -> None:
+                                               fresh: RightsRulesCache) -> None:
     lead = make_staff(session, StaffRole.LEAD).staff
     right = _verified(session)
     rights.verify_right(session, right_id=right.id, staff_id=lead.id, approve=True, note="")
-    first = current_rules(session)
+    first = fresh.current(session)
     statements: list[str] = []
 
     def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -191,18 +189,19 @@ def test_unchanged_rights_cost_one_small_query(session: Session, connection: Con
 
     event.listen(connection, "before_cursor_execute", seen)
     try:
-        again = current_rules(session)
+        again = fresh.current(session)
     finally:
         event.remove(connection, "before_cursor_execute", seen)
     assert again[0] == first[0] and again[1] is first[1]
     assert len(statements) == 1 and "count" in statements[0].lower()
 
 
-def test_a_right_that_expires_drops_out_the_next_day(session: Session, fresh: None) -> None:
+def test_a_right_that_expires_drops_out_the_next_day(session: Session,
+                                                     fresh: RightsRulesCache) -> None:
     lead = make_staff(session, StaffRole.LEAD).staff
     right = _verified(session, valid_until="2025-06-01")
     rights.verify_right(session, right_id=right.id, staff_id=lead.id, approve=True, note="")
-    today_version, today_rules = current_rules(session, today=TODAY)
-    tomorrow_version, tomorrow_rules = current_rules(session, today=date(2025, 6, 2))
+    today_version, today_rules = fresh.current(session, today=TODAY)
+    tomorrow_version, tomorrow_rules = fresh.current(session, today=date(2025, 6, 2))
     assert len(today_rules) == 2 and tomorrow_rules == []
     assert today_version != tomorrow_version

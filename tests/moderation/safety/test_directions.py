@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from moderation.safety.alerts import Code
 from moderation.safety.matching import match_alert
 from moderation.tables import SafetyMatch
-from tests.factories import make_offer, screen_all
+from tests.factories import learned, make_offer, screen_all
 from tests.moderation.safety.test_reappearance import alert
 
 REMINGTON = {"brand": "Remington", "model": "4455", "name": "Pro Air 2200",
@@ -56,7 +56,7 @@ def test_both_directions_give_one_answer(session: Session, alert_fields: dict[st
     indexed = make_offer(session, **offer)
     screen_all(session)
     found = alert(session, **alert_fields)
-    match_alert(session, found.id)
+    match_alert(session, found.id, learned=learned(session))
     # ...and the same offer posted again while the alert is active.
     posted = make_offer(session, **offer)
     screen_all(session)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderation import db
+from moderation.runtime import Runtime
 from moderation.safety.alerts import codes_of
 from moderation.safety.importer import MARKER, import_feed_directory, import_safety_gate
 from moderation.tables import SafetyAlert
@@ -79,7 +79,8 @@ def test_new_alerts_get_the_deadline_and_the_progress_bar_its_total(
     assert (bear.source, bear.kind, bear.risk_level) == ("safety_gate", "notice", "serious")
 
 
-def test_the_feed_directory_imports_each_file_once(session: Session, tmp_path: Path) -> None:
+def test_the_feed_directory_imports_each_file_once(session: Session, runtime: Runtime,
+                                                   tmp_path: Path) -> None:
     feed = tmp_path / "feed"
     feed.mkdir()
     shutil.copy(SAMPLE, feed / "2020-w05.json")
@@ -87,7 +88,7 @@ def test_the_feed_directory_imports_each_file_once(session: Session, tmp_path: P
     (feed / "notes.txt").write_text("not an export", encoding="utf-8")
     (feed / "broken.xml").write_text("<notifications><notification>", encoding="utf-8")
 
-    first = import_feed_directory(db.get_sessionmaker(), feed, now=NOW)
+    first = import_feed_directory(runtime.sessionmaker, feed, now=NOW)
     assert [(s.file, len(s.created), s.error is None) for s in first] == [
         ("2020-w05.json", 36, True), ("2020-w06.xml", 3, True), ("broken.xml", 0, False)]
     assert count_alerts(session) == 39
@@ -95,7 +96,7 @@ def test_the_feed_directory_imports_each_file_once(session: Session, tmp_path: P
     assert sorted(line.split("  ")[1] for line in marked) == ["2020-w05.json", "2020-w06.xml"]
 
     # only the unreadable file is tried again
-    again = import_feed_directory(db.get_sessionmaker(), feed, now=NOW)
+    again = import_feed_directory(runtime.sessionmaker, feed, now=NOW)
     assert [s.file for s in again] == ["broken.xml"]
 
     # a file rewritten under the same name is imported again; only its changes count
@@ -103,8 +104,8 @@ def test_the_feed_directory_imports_each_file_once(session: Session, tmp_path: P
     rows[0]["Brand"] = "Bombka"
     write_alerts(feed / "2020-w05.json", rows)
     (feed / "broken.xml").unlink()
-    changed = import_feed_directory(db.get_sessionmaker(), feed, now=NOW)
+    changed = import_feed_directory(runtime.sessionmaker, feed, now=NOW)
     assert [(s.file, s.created, len(s.updated), s.unchanged) for s in changed] == [
         ("2020-w05.json", [], 1, 35)]
     assert changed[0].alert_ids == [a.id for a in alerts_in(session, rows[0]["Alert number"])]
-    assert import_feed_directory(db.get_sessionmaker(), feed, now=NOW) == []
+    assert import_feed_directory(runtime.sessionmaker, feed, now=NOW) == []

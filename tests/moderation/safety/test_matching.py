@@ -13,7 +13,7 @@ from moderation.safety.alerts import AlertIn, Code, store_alerts
 from moderation.safety.matching import match_alert
 from moderation.schemas import DecisionIn
 from moderation.tables import Case, Offer, SafetyAlert, SafetyMatch, Screening, utcnow
-from tests.factories import make_offer, make_staff, screen_all
+from tests.factories import learned, make_offer, make_staff, screen_all
 
 HEATER = dict(title="Grzejnik olejowy Termix TX-2000 11 żeberek", brand="Termix",
               category="Dom > Ogrzewanie", gtins=["5901234123457"], price="199.00",
@@ -39,7 +39,7 @@ def test_a_barcode_matches_exactly_and_opens_an_urgent_case(session: Session) ->
     screen_all(session)
     alert = _alert(session, brand="", model="", codes=(Code("gtin", "05901234123457"),
                                                        Code("text", "Unknown batch 12")))
-    matches = match_alert(session, alert.id)
+    matches = match_alert(session, alert.id, learned=learned(session))
     assert [(m.offer_id, m.confidence, m.fields[0]) for m in matches] == [
         (offer.id, "high", "gtin")]
     row = session.query(SafetyMatch).filter_by(alert_id=alert.id).one()
@@ -51,7 +51,7 @@ def test_a_barcode_matches_exactly_and_opens_an_urgent_case(session: Session) ->
 def test_model_and_brand_together_are_a_sure_match(session: Session) -> None:
     offer = make_offer(session, **{**HEATER, "gtins": []})
     screen_all(session)
-    (match,) = match_alert(session, _alert(session).id)
+    (match,) = match_alert(session, _alert(session).id, learned=learned(session))
     assert (match.offer_id, match.confidence) == (offer.id, "high")
     assert {"model", "brand"} <= set(match.fields)
 
@@ -64,7 +64,8 @@ def test_weaker_matches_open_ordinary_cases_and_strangers_none(session: Session)
     other_brand = make_offer(session, title="Grzejnik olejowy Zorro TX-2000", brand="Zorro",
                              gtins=[])
     screen_all(session)
-    found = {m.offer_id: m for m in match_alert(session, _alert(session).id)}
+    found = {m.offer_id: m for m in match_alert(session, _alert(session).id,
+                                                learned=learned(session))}
     assert found[by_name.id].confidence == "medium" and "name" in found[by_name.id].fields
     assert other_product.id not in found
     # The same model code under another brand is never a sure match.
@@ -80,8 +81,8 @@ def test_matching_again_changes_nothing_and_joins_open_cases(session: Session) -
                                          priority=4, reason_code="TEST",
                                          due_at=utcnow() + timedelta(days=9))
     alert = _alert(session)
-    match_alert(session, alert.id)
-    match_alert(session, alert.id)
+    match_alert(session, alert.id, learned=learned(session))
+    match_alert(session, alert.id, learned=learned(session))
     assert session.query(SafetyMatch).filter_by(alert_id=alert.id).count() == 1
     assert session.query(Case).filter_by(offer_id=offer.id).count() == 1
     assert existing.priority == 1 and existing.due_at == alert.due_at
@@ -92,7 +93,7 @@ def test_offers_already_removed_need_no_case(session: Session) -> None:
     screen_all(session)
     session.get(Offer, offer.id).status = "removed"  # type: ignore[union-attr]
     session.flush()
-    assert match_alert(session, _alert(session).id) == []
+    assert match_alert(session, _alert(session).id, learned=learned(session)) == []
 
 
 def test_a_reposted_dangerous_product_is_held_at_screening(session: Session) -> None:
@@ -132,5 +133,6 @@ def test_once_the_model_is_found_under_its_brand_siblings_are_not_matched(sessio
     sibling = make_offer(session, title="Grzejnik olejowy Termix TX-3000 13 żeberek",
                          brand="Termix", gtins=[])
     screen_all(session)
-    found = {m.offer_id: m for m in match_alert(session, _alert(session).id)}
+    found = {m.offer_id: m for m in match_alert(session, _alert(session).id,
+                                                learned=learned(session))}
     assert found[exact.id].confidence == "high" and sibling.id not in found

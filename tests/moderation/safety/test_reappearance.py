@@ -11,9 +11,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from moderation.safety import index, reappearance
+from moderation.safety.active_alerts import ActiveAlertsCache
 from moderation.safety.alerts import AlertIn, store_alerts
 from moderation.tables import Case, Offer, SafetyAlert, SafetyMatch, Screening, utcnow
-from tests.factories import make_offer, screen_all
+from tests.factories import learned, make_offer, screen_all
 
 _numbers = iter(range(1, 10_000))
 
@@ -114,6 +115,7 @@ def test_a_screening_batch_asks_the_database_the_same_whatever_its_size(
         session: Session, statements: list[str]) -> None:
     alert(session, brand="Remington", model="4455")
     alert(session, brand="Żwawa", model="ZW-200", product="Scooter")
+    alerts = ActiveAlertsCache()  # as a worker starting now
 
     def check(n: int) -> tuple[int, int]:
         offers = [make_offer(session, title=f"Suszarka Remington model {4455 + i % 2}",
@@ -121,7 +123,8 @@ def test_a_screening_batch_asks_the_database_the_same_whatever_its_size(
         rows = session.query(Offer).filter(Offer.id.in_([o.id for o in offers])).all()
         keys = index.update_keys(session, rows)
         statements.clear()
-        holds = reappearance.check(session, rows, keys)
+        holds = reappearance.check(session, rows, keys, alerts=alerts,
+                                   learned=learned(session))
         return len(statements), len(holds)
 
     check(2)  # the active alerts are read once into memory

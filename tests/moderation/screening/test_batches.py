@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.screening import batches
-from moderation.screening.screener import get_screener
+from moderation.screening.screener import Screener
 from moderation.tables import Case, Decision, Offer, OutboxMessage, Screening, utcnow
 from tests.factories import BENIGN_TITLE, COUNTERFEIT_TITLE, make_offer, screen_all
 
@@ -52,10 +52,10 @@ def test_blocking_rule_blocks_without_a_person(session: Session) -> None:
     assert result.route == "block" and offer.status == "blocked"
 
 
-def test_screening_twice_changes_nothing(session: Session) -> None:
+def test_screening_twice_changes_nothing(session: Session, screener: Screener) -> None:
     offer = make_offer(session, title=COUNTERFEIT_TITLE)
-    first = batches.screen_pending(session, get_screener(), offer_ids=[offer.id])
-    second = batches.screen_pending(session, get_screener(), offer_ids=[offer.id])
+    first = batches.screen_pending(session, screener, offer_ids=[offer.id])
+    second = batches.screen_pending(session, screener, offer_ids=[offer.id])
     assert (first.screened, second.screened) == (1, 0)
     assert len(_screenings(session, offer)) == 1
     assert session.query(Case).filter_by(offer_id=offer.id).count() <= 1

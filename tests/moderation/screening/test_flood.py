@@ -14,7 +14,7 @@ from moderation.config import get_settings
 from moderation.domain import StaffRole
 from moderation.errors import Conflict
 from moderation.screening import batches, flood
-from moderation.screening.screener import reset_screener
+from moderation.screening.screener import Screener
 from moderation.tables import (
     AuditEntry,
     Case,
@@ -41,9 +41,13 @@ def packs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("FLOOD_RATIO", "5")
     monkeypatch.setenv("FLOOD_BASELINE_FLOOR", "0.01")
     get_settings.cache_clear()
-    reset_screener()
     yield directory
-    reset_screener()
+
+
+@pytest.fixture
+def screener(packs: Path) -> Screener:
+    """The test's runtime screens with the test packs, as a worker started on them would."""
+    return Screener(get_settings())
 
 
 def _offers(session: Session, mix: dict[str, int]) -> list[Offer]:
@@ -202,9 +206,8 @@ def test_a_flooding_pack_version_falls_back_to_the_version_before(
         ShadowScreening.origin == "flood", ShadowScreening.route == "review")) == 40
 
     # A restarted worker has no version before: the tripped version's rules do not route.
-    reset_screener()
     fresh = _offers(session, {"": 3})
-    screen_all(session)
+    screen_all(session, Screener(get_settings()))
     assert set(_routes(session, fresh)) == {"allow"}
     assert set(session.scalars(select(ShadowScreening.route).where(
         ShadowScreening.offer_id.in_([o.id for o in fresh])))) == {"review"}

@@ -8,13 +8,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from redis import Redis
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from moderation import db
 from moderation.config import get_settings
+from moderation.runtime import Runtime
 from moderation.screening import batches, flood
-from moderation.screening.screener import get_screener, reset_screener
 from moderation.tables import AuditEntry, FloodTrip, OutboxMessage, Screening, utcnow
 from tests.factories import make_offer
 from tests.moderation.screening.guard_packs import PLAIN_TITLE, rule, write_pack
@@ -23,18 +23,14 @@ WORKERS = 2
 
 
 @pytest.fixture
-def committed(pg_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-              ) -> Iterator[sessionmaker[Session]]:
+def runtime(pg_engine: Engine, redis: Redis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+            ) -> Iterator[Runtime]:
+    """Workers' runtime on a test pack, committing for real."""
     directory = write_pack(tmp_path / "rules" / "packs", rule("test.sudden", "zzsudden"))
     monkeypatch.setenv("RULES_DIR", str(directory))
     monkeypatch.setenv("FLOOD_MIN_OFFERS", "20")
     get_settings.cache_clear()
-    reset_screener()
-    factory = sessionmaker(bind=pg_engine, expire_on_commit=False)
-    db.configure(factory)
-    yield factory
-    db.configure(None)
-    reset_screener()
+    yield Runtime.build(get_settings(), bind=pg_engine, redis=redis)
     with pg_engine.begin() as conn:
         conn.execute(text(
             "TRUNCATE flood_counts, flood_trips, shadow_screenings, audit_log, outbox, "
@@ -42,19 +38,24 @@ def committed(pg_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
             "sellers, staff RESTART IDENTITY CASCADE"))
 
 
+@pytest.fixture
+def committed(runtime: Runtime) -> sessionmaker[Session]:
+    return runtime.sessionmaker
+
+
 def _offers(s: Session, word: str, n: int) -> list[int]:
     return [make_offer(s, title=f"{PLAIN_TITLE} {word}".strip(), brand=None).id
             for _ in range(n)]
 
 
-def test_racing_workers_trip_a_rule_once(committed: sessionmaker[Session],
+def test_racing_workers_trip_a_rule_once(runtime: Runtime, committed: sessionmaker[Session],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     with committed() as s:
         _offers(s, "zzsudden", 1)
         _offers(s, "", 99)
         with monkeypatch.context() as m:  # an ordinary half hour ago
             m.setattr(batches, "utcnow", lambda: utcnow() - timedelta(minutes=30))
-            batches.screen_pending(s, get_screener(), limit=1000)
+            batches.screen_pending(s, runtime.screener, limit=1000)
         batch_ids = [_offers(s, "zzsudden", 40) for _ in range(WORKERS)]
         s.commit()
 
@@ -65,7 +66,7 @@ def test_racing_workers_trip_a_rule_once(committed: sessionmaker[Session],
         try:
             start.wait()
             with committed() as s:
-                batches.screen_pending(s, get_screener(), offer_ids=ids)
+                batches.screen_pending(s, runtime.screener, offer_ids=ids)
                 s.commit()
         except BaseException as exc:  # reported below, not lost in the thread
             errors.append(exc)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models.train import DEFAULT_BUNDLE_DIR
 from moderation.config import get_settings
 from moderation.screening import shadow
-from moderation.screening.screener import reset_screener
+from moderation.screening.screener import Screener
 from moderation.tables import Case, Offer, Screening, ShadowScreening, utcnow
 from tests.factories import make_offer, screen_all
 from tests.moderation.screening.guard_packs import PLAIN_TITLE, rule, write_pack
@@ -27,16 +27,21 @@ def live_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     directory = write_pack(tmp_path / "live" / "packs", rule(STEADY, "zzsteady"))
     monkeypatch.setenv("RULES_DIR", str(directory))
     get_settings.cache_clear()
-    reset_screener()
     yield directory
-    reset_screener()
 
 
-def _use_shadow(monkeypatch: pytest.MonkeyPatch, **dirs: Path) -> None:
+@pytest.fixture
+def screener(live_pack: Path) -> Screener:
+    """The test's runtime screens with the live test pack."""
+    return Screener(get_settings())
+
+
+def _use_shadow(monkeypatch: pytest.MonkeyPatch, **dirs: Path) -> Screener:
+    """A screener started with these shadow directories."""
     for name, directory in dirs.items():
         monkeypatch.setenv(f"SHADOW_{name.upper()}_DIR", str(directory))
     get_settings.cache_clear()
-    reset_screener()
+    return Screener(get_settings())
 
 
 def _offers(session: Session) -> list[Offer]:
@@ -65,9 +70,9 @@ def test_a_shadow_pack_records_what_it_would_do_and_changes_no_route(
 
     candidate = write_pack(tmp_path / "candidate" / "packs", rule(STEADY, "zzsteady"),
                            rule(CANDIDATE, "zzcand"))
-    _use_shadow(monkeypatch, rules=candidate)
+    shadowing = _use_shadow(monkeypatch, rules=candidate)
     offers = _offers(session)
-    screen_all(session)
+    screen_all(session, shadowing)
 
     assert _routes(session, offers) == _routes(session, without)
     assert _cases(session, offers) == _cases(session, without) == 4
@@ -103,9 +108,9 @@ def test_a_shadow_pack_records_what_it_would_do_and_changes_no_route(
 
 def test_a_shadow_model_beside_the_same_pack_is_stored_for_every_offer(
         session: Session, live_pack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _use_shadow(monkeypatch, model=DEFAULT_BUNDLE_DIR)
+    shadowing = _use_shadow(monkeypatch, model=DEFAULT_BUNDLE_DIR)
     offers = _offers(session)
-    screen_all(session)
+    screen_all(session, shadowing)
     rows = session.scalars(select(ShadowScreening)).all()
     assert len(rows) == len(offers)
     # The same bundle in shadow as live: it agrees on every offer.
@@ -120,9 +125,9 @@ def test_a_broken_shadow_pack_does_not_stop_live_screening(
     broken = tmp_path / "broken" / "packs"
     broken.mkdir(parents=True)
     (broken / "bad.yaml").write_text("rules: [{id: x}]\n", encoding="utf-8")
-    _use_shadow(monkeypatch, rules=broken)
+    shadowing = _use_shadow(monkeypatch, rules=broken)
     offers = _offers(session)
-    screen_all(session)
+    screen_all(session, shadowing)
     assert [route for route, _ in _routes(session, offers)].count("review") == 4
     assert session.scalar(select(func.count()).select_from(ShadowScreening)) == 0
     assert "shadow rule pack did not load" in caplog.text and "bad.yaml" in caplog.text

@@ -1,0 +1,62 @@
+"""`moderation serve` and `moderation demo`: the API, with a worker in this process when the
+queue is embedded (or when asked); the worker is handed down by the composed command line."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from moderation.cli import build_runtime, in_process_worker, migrate
+
+if TYPE_CHECKING:
+    from moderation.runtime import Runtime
+
+app = typer.Typer(no_args_is_help=True)
+console = Console(stderr=True)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
+    worker: Annotated[bool, typer.Option(help="Run a worker in-process.")] = False,
+) -> None:
+    """Serve the API; without REDIS_URL an in-process worker runs the queue."""
+    _serve(ctx, build_runtime(), host=host, port=port, worker=worker)
+
+
+def _serve(ctx: typer.Context, runtime: Runtime, *, host: str, port: int, worker: bool
+           ) -> None:
+    """Serve the API on this runtime, the in-process worker (if any) on the same one."""
+    import uvicorn
+
+    from api.app import create_app
+
+    if worker or runtime.embedded:
+        in_process_worker(ctx).start(runtime)
+        console.print("in-process worker started"
+                      + (" (embedded queue: no REDIS_URL)" if runtime.embedded else ""))
+    uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
+
+
+@app.command()
+def demo(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
+         serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True) -> None:
+    """Load demo data (staff, offers) into the database, screen it, and serve."""
+    from moderation.demo import DEMO_PASSWORD, load_demo
+
+    migrate()
+    runtime = build_runtime()
+    keys = load_demo(runtime.sessionmaker)
+    if runtime.embedded:
+        in_process_worker(ctx).work_off(runtime)
+    console.print(f"demo accounts (console: http://{host}:{port}/login, password "
+                  f"{DEMO_PASSWORD!r}; JSON API: header X-API-Key):")
+    for role, key in keys.items():
+        login = f"demo-{role}" if role != "integration" else "(API client only)"
+        login += {"rights_holder": " (/portal)", "authority": " (/authority)"}.get(role, "")
+        console.print(f"  {role:<14} login {login:<28} key {key}")
+    console.print(f"try: curl -H 'X-API-Key: {keys['moderator']}' http://{host}:{port}/v1/cases")
+    if serve_after:
+        _serve(ctx, runtime, host=host, port=port, worker=False)

@@ -1,0 +1,75 @@
+"""The runtime: what a process builds once at start, from the settings, and hands down.
+
+The engine and its session factory, the Redis connection (an in-process stand-in without
+REDIS_URL) and the screener with the caches it keeps (rights rules, active alerts, the
+learned matcher) live here, not in module globals: a command, the API (create_app) and a
+worker each build one Runtime when they start, and a test builds its own on its rolled-back
+transaction. Sessions from its factory carry its Redis, which their declared jobs go to
+(jobs.py). In the embedded default one Runtime serves the API and the in-process worker,
+so both see the same in-process queue.
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from redis import Redis
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from moderation import jobs, queue
+from moderation.config import Settings, get_settings
+from moderation.db import make_engine
+
+if TYPE_CHECKING:
+    from moderation.screening.screener import Screener
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Runtime:
+    """One process's connections and loaded artifacts, built once at its start."""
+
+    settings: Settings
+    engine: Engine
+    sessionmaker: sessionmaker[Session]
+    redis: Redis
+    screener: Screener
+
+    @classmethod
+    def build(cls, settings: Settings | None = None, *, bind: Engine | Connection | None = None,
+              redis: Redis | None = None, screener: Screener | None = None,
+              **session_options: Any) -> Runtime:
+        """Build the runtime of these settings; tests give the bind, Redis and screener."""
+        # Imported here: commands that build no runtime need not load the screener's libraries.
+        from moderation.screening.screener import Screener
+
+        settings = settings or get_settings()
+        if bind is None:
+            bind = make_engine(settings.database_url)
+        redis = redis if redis is not None else queue.connect(settings.redis_url)
+        factory = sessionmaker(bind=bind, expire_on_commit=False, info={jobs.REDIS: redis},
+                               **session_options)
+        return cls(settings=settings, engine=bind.engine, sessionmaker=factory, redis=redis,
+                   screener=screener if screener is not None else Screener(settings))
+
+    @property
+    def embedded(self) -> bool:
+        """No REDIS_URL: the queue lives in this process, and so must a worker."""
+        return not self.settings.redis_url
+
+    def close(self) -> None:
+        """Release the connections (the process is done with them)."""
+        self.redis.close()
+        self.engine.dispose()
+
+
+def freeze_loaded() -> None:
+    """Hide what the process has loaded so far from the cyclic GC, before a long bulk run.
+
+    Every full collection would walk the libraries' and the loaded models' objects again:
+    an import of 20k offers spent 1.2 s of 8.5 s in them, 0.2 s once frozen.
+    """
+    gc.collect()
+    gc.freeze()
