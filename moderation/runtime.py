@@ -42,7 +42,8 @@ class Runtime:
               redis: Redis | None = None, screener: Screener | None = None,
               **session_options: Any) -> Runtime:
         """Build the runtime of these settings; tests give the bind, Redis and screener."""
-        # Imported here: commands that build no runtime need not load the screener's libraries.
+        # Imported here: every command imports this module (through the workers), and only
+        # those that build a runtime need the screener's libraries (seconds to load).
         from moderation.screening.screener import Screener
 
         settings = settings or get_settings()
@@ -58,11 +59,6 @@ class Runtime:
     def embedded(self) -> bool:
         """No REDIS_URL: the queue lives in this process, and so must a worker."""
         return not self.settings.redis_url
-
-    def close(self) -> None:
-        """Release the connections (the process is done with them)."""
-        self.redis.close()
-        self.engine.dispose()
 
 
 def freeze_loaded() -> None:
