@@ -14,6 +14,7 @@ from api.pages import admin, audit, auth, case, lead, portal, queue, shadow
 from api.pages import authority as authority_pages
 from api.pages import rights as rights_pages
 from api.routes import cases, counter_notices, notices, offers, rights, safety
+from api.transactions import RetryTransient
 from moderation.config import get_settings
 from moderation.runtime import Runtime
 
@@ -44,6 +45,9 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
                   authority_pages, shadow):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # Inside the body limit: a request is run again on the body the limit let through.
+    app.add_middleware(RetryTransient,
+                       one_writer=app.state.runtime.engine.dialect.name == "sqlite")
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
 
     @app.get("/healthz", include_in_schema=False)

@@ -8,10 +8,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.transactions import SAFE_METHODS, watch_commits
 from moderation.accounts import auth
 from moderation.accounts import staff as staff_service
+from moderation.conflicts import conflict_for
+from moderation.db import read_only
 from moderation.domain import LEADS, StaffRole
 from moderation.errors import Unauthenticated
 from moderation.runtime import Runtime
@@ -20,7 +24,6 @@ from moderation.tables import Staff
 SESSION_COOKIE = "moderation_session"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Declares the key in the OpenAPI document (the docs' Authorize button sends it); a missing
 # key is not refused here, since the console's pages and scripts come with a session cookie.
 API_KEY = APIKeyHeader(name="X-API-Key", scheme_name="ApiKey", auto_error=False,
@@ -36,11 +39,23 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_session(runtime: RuntimeDep) -> Iterator[Session]:
-    """One session per request; the route commits, anything uncommitted is rolled back."""
+def get_session(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
+    """One session per request; the route commits, anything uncommitted is rolled back.
+
+    A request that changes nothing reads (on SQLite, without the write lock); a unique rule
+    broken by a concurrent request comes out as the domain's Conflict (409).
+    """
     session = runtime.sessionmaker()
+    if request.method in SAFE_METHODS:
+        read_only(session)
+    watch_commits(request, session)
     try:
         yield session
+    except IntegrityError as exc:
+        conflict = conflict_for(exc)
+        if conflict is None:
+            raise
+        raise conflict from exc
     finally:
         session.rollback()
         session.close()

@@ -108,19 +108,25 @@ def import_safety_gate_cmd(ctx: typer.Context, file: Path) -> None:
     """Import EU Safety Gate alerts (the JSON export or the weekly XML feed) and match them."""
     from moderation.db import session_scope
     from moderation.errors import ModerationError
+    from moderation.retries import retry_transient
     from moderation.safety import deadlines
     from moderation.safety.alerts import NOTICE
     from moderation.safety.importer import import_safety_gate
 
     runtime = build_runtime()
-    try:
-        with (Progress(console=console) as progress,
-              session_scope(runtime.sessionmaker) as session):
-            task = progress.add_task(f"importing {file.name}", total=None)
-            summary = import_safety_gate(
+
+    @retry_transient
+    def store(progress: Progress) -> Any:
+        task = progress.add_task(f"importing {file.name}", total=None)
+        with session_scope(runtime.sessionmaker) as session:
+            return import_safety_gate(
                 session, file, due_at=lambda received: deadlines.due_for(NOTICE, received),
                 on_progress=lambda done, total: progress.update(task, completed=done,
                                                                 total=total))
+
+    try:
+        with Progress(console=console) as progress:
+            summary = store(progress)
     except ModerationError as exc:
         console.print(f"[red]{file}: {exc.message}")
         raise typer.Exit(1) from None
@@ -299,7 +305,7 @@ def users_create(
 ) -> None:
     """Create an account. Staff get a password (prompted; rights holders' members with
     --password-stdin); every account gets an API key, printed once on standard output."""
-    from moderation.accounts.staff import create_staff, ensure_organisation
+    from moderation.accounts.staff import NewStaff, create_staff, ensure_organisation
     from moderation.db import session_scope
     from moderation.domain import (
         API_CLIENTS,
@@ -309,6 +315,7 @@ def users_create(
         StaffRole,
     )
     from moderation.errors import ModerationError
+    from moderation.retries import retry_transient
 
     try:
         staff_role = StaffRole(role)
@@ -318,8 +325,11 @@ def users_create(
     if staff_role in PEOPLE or password_stdin:
         password = (sys.stdin.readline().rstrip("\n") if password_stdin
                     else typer.prompt("password", hide_input=True, confirmation_prompt=True))
-    try:
-        with session_scope(build_runtime().sessionmaker) as session:
+    runtime = build_runtime()
+
+    @retry_transient
+    def create() -> NewStaff:
+        with session_scope(runtime.sessionmaker) as session:
             org_id = None
             if staff_role in API_CLIENTS:
                 kind = ORGANISATION_KIND_OF[staff_role]
@@ -327,8 +337,11 @@ def users_create(
                     raise typer.BadParameter("name the organisation this account acts for",
                                              param_hint="--organisation")
                 org_id = ensure_organisation(session, organisation or "Marketplace", kind).id
-            created = create_staff(session, name=name, role=staff_role, password=password,
-                                   organisation_id=org_id, locale=locale, email=email)
+            return create_staff(session, name=name, role=staff_role, password=password,
+                                organisation_id=org_id, locale=locale, email=email)
+
+    try:
+        created = create()
     except ModerationError as exc:
         console.print(f"[red]{exc.message}")
         raise typer.Exit(1) from None

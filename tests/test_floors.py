@@ -27,9 +27,10 @@ PEER_PACKAGES = frozenset({frozenset({"api", "workers"})})
 # The rooms of `moderation` (its modules and subpackages), lowest floor first.
 FLOORS: dict[str, frozenset[str]] = {
     # The package's face and what everything is written in: settings, errors, the domain's
-    # types, the tables, the engine, the routing policy.
-    "base": frozenset({"__init__", "config", "errors", "domain", "tables", "db", "policy",
-                       "migrate"}),
+    # types, the tables, the engine (with what a concurrent write's failure means), the
+    # routing policy.
+    "base": frozenset({"__init__", "config", "errors", "domain", "tables", "db", "conflicts",
+                       "retries", "policy", "migrate"}),
     # What every programme uses: the audit log, the outbox and its delivery, the queue, the
     # jobs that follow a commit and the sweep of pending work, the API's input schemas,
     # accounts, offers taken in. (schemas and intake lean on each

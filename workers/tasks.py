@@ -1,7 +1,8 @@
 """RQ jobs: thin. Each takes ids, opens a session, calls the domain, commits once.
 
-RQ delivers at least once, so every job re-reads state and is safe to run twice. A job's
-database, queue and screener are the runtime of the worker running it (context.py).
+RQ delivers at least once, so every job re-reads state and is safe to run twice; a job that
+lost a race for the database (a lock, a deadlock) is run again at once, with fresh sessions.
+A job's database, queue and screener are the runtime of the worker running it (context.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from moderation import delivery, pending, queue
 from moderation.config import get_settings
 from moderation.db import session_scope
 from moderation.protection import strikes
+from moderation.retries import retry_transient
 from moderation.safety import deadline_warnings, deadlines, importer, matching
 from moderation.safety.alerts import NOTICE
 from moderation.screening import batches, flood
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 WINDOW_MARGIN_SECONDS = 0.05
 
 
+@retry_transient
 def screen_offers(offer_ids: Sequence[int]) -> dict[str, int]:
     """Screen these offers at their current versions (already screened ones are skipped)."""
     runtime = current()
@@ -52,6 +55,7 @@ def screen_window(window: int) -> dict[str, int]:
     return screen_offers(queue.window_ids(current().redis, window))
 
 
+@retry_transient
 def sweep() -> dict[str, int]:
     """Queue again the pending work whose job is gone (Redis refused it, or it failed)."""
     runtime = current()
@@ -65,12 +69,14 @@ def sweep() -> dict[str, int]:
     return {"requeued": sum(requeued.values()), **requeued}
 
 
+@retry_transient
 def expire_strikes() -> int:
     """Recount sellers whose strikes ran out."""
     with session_scope(current().sessionmaker) as session:
         return strikes.expire_strikes(session, now=utcnow())
 
 
+@retry_transient
 def match_alerts(alert_ids: Sequence[int]) -> dict[str, int]:
     """Match safety alerts against offers; each alert in its own transaction."""
     runtime = current()
@@ -82,12 +88,14 @@ def match_alerts(alert_ids: Sequence[int]) -> dict[str, int]:
     return {"alerts": len(alert_ids), "matches": found}
 
 
+@retry_transient
 def warn_deadlines() -> int:
     """Tell leads about safety cases close to their legal deadline."""
     with session_scope(current().sessionmaker) as session:
         return deadline_warnings.warn_leads(session, now=utcnow())
 
 
+@retry_transient
 def import_safety_feed() -> dict[str, int]:
     """Import new Safety Gate exports dropped into SAFETY_FEED_DIR, then match them."""
     runtime = current()
@@ -104,12 +112,14 @@ def import_safety_feed() -> dict[str, int]:
     return {"files": len(summaries), "alerts": len(ids)}
 
 
+@retry_transient
 def deliver_outbox() -> int:
     """Deliver the notifications that are due (e-mail, the sellers' webhook, or the log)."""
     with session_scope(current().sessionmaker) as session:
         return delivery.deliver_pending(session)
 
 
+@retry_transient
 def prune_flood_counts() -> int:
     """Drop the flood guard's counts once nothing reads them any more."""
     with session_scope(current().sessionmaker) as session:

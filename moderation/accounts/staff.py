@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moderation import audit
@@ -38,8 +39,13 @@ def ensure_organisation(session: Session, name: str, kind: OrganisationKind) -> 
     org = session.scalar(select(Organisation).where(Organisation.name == name))
     if org is None:
         org = Organisation(name=name, kind=kind.value, created_at=utcnow())
-        session.add(org)
-        session.flush()
+        try:
+            # A savepoint: when another first use of the name commits first, use theirs.
+            with session.begin_nested():
+                session.add(org)
+                session.flush()
+        except IntegrityError:
+            return session.scalars(select(Organisation).where(Organisation.name == name)).one()
         audit.record(session, actor=audit.SYSTEM, action="organisation.created",
                      entity="organisation", entity_id=org.id,
                      after={"name": name, "kind": kind.value})

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from moderation.db import session_scope
 from moderation.intake import offers
 from moderation.intake.files import Rejected, read_offer_events
+from moderation.retries import retry_transient
 from moderation.schemas import OfferIn
 
 CHUNK = 500
@@ -40,8 +41,7 @@ def import_offers(
     def flush() -> None:
         if not batch:
             return
-        with session_scope(session_factory) as session:
-            results = offers.ingest_many(session, [e for _, e in batch])
+        results = _store_chunk(session_factory, [e for _, e in batch])
         to_screen = []
         for (number, _), result in zip(batch, results, strict=True):
             summary.outcomes[result.outcome.value] += 1
@@ -66,3 +66,11 @@ def import_offers(
             flush()
     flush()
     return summary
+
+
+@retry_transient
+def _store_chunk(session_factory: sessionmaker[Session], events: list[OfferIn]
+                 ) -> list[offers.IngestResult]:
+    """Store one chunk in a transaction of its own."""
+    with session_scope(session_factory) as session:
+        return offers.ingest_many(session, events)

@@ -112,7 +112,10 @@ def submit(session: Session, *, organisation_id: int, submitted_by: int | None,
     """
     settings = get_settings()
     now = now or utcnow()
-    org = session.get(Organisation, organisation_id)
+    # Locked: an organisation's notices queue up here, so each one's "already reported"
+    # check sees the one before it (NO KEY UPDATE: rows that merely refer to the
+    # organisation are not held up). SQLite lets one writer in at a time anyway.
+    org = session.get(Organisation, organisation_id, with_for_update={"key_share": True})
     if org is None:
         raise NotFound(f"organisation {organisation_id} not found")
     check_not_suspended(org, now)

@@ -105,6 +105,8 @@ def submit_order(session: Session, *, organisation_id: int, submitted_by: int | 
                                    now=now, due_at=due_at)
     except IntegrityError:
         raise Conflict(used, field="reference") from None
+    if not summary.created:  # found stored: a concurrent order with it committed first
+        raise Conflict(used, field="reference")
     alert = session.get(SafetyAlert, summary.created[0])
     assert alert is not None
     outbox.notify(session, kind="authority.acknowledgement",

@@ -11,12 +11,14 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -50,6 +52,13 @@ class Right(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     __table_args__ = (UniqueConstraint("organisation_id", "office", "number"),)
+
+
+# The registry and the number in any letter case: "EUIPO 018" and "euipo 018" are one right,
+# as the registration checks; this stops two registrations sent at the same moment.
+Index("uq_rights_organisation_id_folded_office_number", Right.organisation_id,
+      func.lower(Right.office), func.lower(Right.number), unique=True)
+
 
 class RightDocument(Base):
     """Proof of a right: a registration certificate, a power of attorney for an agent."""
