@@ -19,7 +19,7 @@ from moderation.db import read_only
 from moderation.domain import LEADS, StaffRole
 from moderation.errors import Unauthenticated
 from moderation.runtime import Runtime
-from moderation.tables import Staff
+from moderation.tables import Account
 
 SESSION_COOKIE = "moderation_session"
 CSRF_HEADER = "x-csrf-token"
@@ -82,7 +82,7 @@ async def _form_csrf(request: Request) -> str | None:
 
 
 def _identify(request: Request, session: Session, *, api_key: str | None,
-              form_csrf: str | None) -> Staff:
+              form_csrf: str | None) -> Account:
     """The caller by API key (no CSRF: nothing ambient) or by session cookie (CSRF-checked)."""
     if api_key:
         return staff_service.authenticate(session, api_key)
@@ -93,7 +93,7 @@ def _identify(request: Request, session: Session, *, api_key: str | None,
         raise Unauthenticated("missing API key (X-API-Key header) or session")
     if request.method not in SAFE_METHODS:
         auth.check_csrf(web, request.headers.get(CSRF_HEADER) or form_csrf)
-    staff = session.get(Staff, web.staff_id)
+    staff = session.get(Account, web.staff_id)
     if staff is None or not staff.active:
         raise LoginRequired("log in to continue")
     # Copied out: an error page is rendered after the database session has closed.
@@ -119,24 +119,24 @@ class Allow:
 
     def __call__(self, request: Request, session: SessionDep,
                  api_key: Annotated[str | None, Security(API_KEY)],
-                 form_csrf: Annotated[str | None, Depends(_form_csrf)]) -> Staff:
+                 form_csrf: Annotated[str | None, Depends(_form_csrf)]) -> Account:
         staff = _identify(request, session, api_key=api_key, form_csrf=form_csrf)
         request.state.caller = Caller(staff.id, staff.name, staff.role, staff.locale)
         return staff_service.require_role(staff, *self.roles)
 
 
-def allow(*roles: StaffRole) -> Callable[..., Staff]:
+def allow(*roles: StaffRole) -> Callable[..., Account]:
     """Declare who may call a route: the caller must have one of these roles."""
     return Allow(*roles)
 
 
 MODERATORS = (StaffRole.MODERATOR, StaffRole.LEAD, StaffRole.ADMIN)
-Moderator = Annotated[Staff, Depends(allow(*MODERATORS))]
-RightsHolder = Annotated[Staff, Depends(allow(StaffRole.RIGHTS_HOLDER))]
+Moderator = Annotated[Account, Depends(allow(*MODERATORS))]
+RightsHolder = Annotated[Account, Depends(allow(StaffRole.RIGHTS_HOLDER))]
 # Anyone who logs in to a page: staff, and the portals' members (rights holders, authority).
-Member = Annotated[Staff, Depends(allow(*MODERATORS, StaffRole.RIGHTS_HOLDER,
+Member = Annotated[Account, Depends(allow(*MODERATORS, StaffRole.RIGHTS_HOLDER,
                                         StaffRole.AUTHORITY))]
-Lead = Annotated[Staff, Depends(allow(*LEADS))]
-Admin = Annotated[Staff, Depends(allow(StaffRole.ADMIN))]
-Intake = Annotated[Staff, Depends(allow(StaffRole.INTEGRATION, StaffRole.ADMIN))]
-Reader = Annotated[Staff, Depends(allow(*MODERATORS, StaffRole.INTEGRATION))]
+Lead = Annotated[Account, Depends(allow(*LEADS))]
+Admin = Annotated[Account, Depends(allow(StaffRole.ADMIN))]
+Intake = Annotated[Account, Depends(allow(StaffRole.INTEGRATION, StaffRole.ADMIN))]
+Reader = Annotated[Account, Depends(allow(*MODERATORS, StaffRole.INTEGRATION))]

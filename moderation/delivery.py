@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from moderation.config import Settings, get_settings
 from moderation.domain import OutboxStatus
-from moderation.tables import OutboxMessage, Staff, utcnow
+from moderation.tables import Account, OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -134,11 +134,11 @@ def addresses_of(session: Session, recipient: str) -> list[str]:
     scheme, _, target = recipient.partition(":")
     if scheme == "email":
         return [target]
-    people = select(Staff.email).where(Staff.active.is_(True), Staff.email.is_not(None))
+    people = select(Account.email).where(Account.active.is_(True), Account.email.is_not(None))
     if scheme == "organisation" and target.isdigit():
-        people = people.where(Staff.organisation_id == int(target))
+        people = people.where(Account.organisation_id == int(target))
     elif scheme == "role":
-        people = people.where(Staff.role == target)
+        people = people.where(Account.role == target)
     else:
         raise Undeliverable(f"unknown recipient {recipient!r}")
     return sorted({e for e in session.scalars(people) if e})

@@ -15,10 +15,10 @@ from moderation.domain import StaffRole
 from moderation.safety import authority, deadlines
 from moderation.safety.authority import OrderIn
 from moderation.schemas import Id, parse
-from moderation.tables import Staff
+from moderation.tables import Account
 
 router = APIRouter(include_in_schema=False)
-Authority = Annotated[Staff, Depends(allow(StaffRole.AUTHORITY))]
+Authority = Annotated[Account, Depends(allow(StaffRole.AUTHORITY))]
 # Barcodes are typed one per line or pasted as a list; spaces may be part of a batch code.
 _BARCODE_SEPARATORS = re.compile(r"[\n\r,;]+")
 _LABELS = {"kinds": KINDS, "states": STATES, "risk_levels": RISK_LEVELS,

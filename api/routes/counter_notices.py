@@ -13,13 +13,13 @@ from moderation.domain import StaffRole
 from moderation.protection import counter_notices
 from moderation.protection.counter_notices import CounterNoticeIn
 from moderation.schemas import Text
-from moderation.tables import Staff, utcnow
+from moderation.tables import Account, utcnow
 
 router = APIRouter(prefix="/v1/counter-notices", tags=["counter-notices"],
                    responses=problems(401, 403))
 
-Relay = Annotated[Staff, Depends(allow(StaffRole.INTEGRATION, StaffRole.ADMIN))]
-Follower = Annotated[Staff, Depends(allow(StaffRole.INTEGRATION, *MODERATORS))]
+Relay = Annotated[Account, Depends(allow(StaffRole.INTEGRATION, StaffRole.ADMIN))]
+Follower = Annotated[Account, Depends(allow(StaffRole.INTEGRATION, *MODERATORS))]
 
 
 @router.post("", status_code=201, responses=problems(400, 404, 409, 413, 422))

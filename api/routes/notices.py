@@ -22,11 +22,11 @@ from moderation.accounts.staff import organisation_scope
 from moderation.domain import StaffRole
 from moderation.protection import notices, notifiers
 from moderation.schemas import Offset, Text
-from moderation.tables import Staff
+from moderation.tables import Account
 
 router = APIRouter(tags=["notices"], responses=problems(401, 403))
-Notifier = Annotated[Staff, Depends(allow(StaffRole.RIGHTS_HOLDER))]
-NoticeReader = Annotated[Staff, Depends(allow(StaffRole.RIGHTS_HOLDER, *MODERATORS))]
+Notifier = Annotated[Account, Depends(allow(StaffRole.RIGHTS_HOLDER))]
+NoticeReader = Annotated[Account, Depends(allow(StaffRole.RIGHTS_HOLDER, *MODERATORS))]
 
 
 @router.post("/v1/notices", status_code=201, responses=problems(400, 404, 409, 413, 422))

@@ -15,11 +15,11 @@ from moderation.domain import StaffRole
 from moderation.protection import rights
 from moderation.protection.rights import CONTENT_TYPES, RightIn, VerificationIn
 from moderation.schemas import Id, Text
-from moderation.tables import RightDocument, Staff
+from moderation.tables import Account, RightDocument
 
 router = APIRouter(prefix="/v1/rights", tags=["rights"], responses=problems(401, 403))
 # A rights holder sees its own organisation's rights; moderators, leads and admins all.
-RightsViewer = Annotated[Staff, Depends(allow(StaffRole.RIGHTS_HOLDER, *MODERATORS))]
+RightsViewer = Annotated[Account, Depends(allow(StaffRole.RIGHTS_HOLDER, *MODERATORS))]
 DOCUMENT_CONTENT = {media: {"schema": {"type": "string", "format": "binary"}}
                     for media in CONTENT_TYPES}
 

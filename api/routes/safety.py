@@ -26,11 +26,11 @@ from moderation.safety import authority
 from moderation.safety.authority import OrderReport
 from moderation.safety.deadlines import WARSAW
 from moderation.schemas import Id, Offset
-from moderation.tables import Staff, utcnow
+from moderation.tables import Account, utcnow
 
 router = APIRouter(tags=["safety"], responses=problems(401, 403))
-Authority = Annotated[Staff, Depends(allow(StaffRole.AUTHORITY))]
-OrderReader = Annotated[Staff, Depends(allow(StaffRole.AUTHORITY, *MODERATORS))]
+Authority = Annotated[Account, Depends(allow(StaffRole.AUTHORITY))]
+OrderReader = Annotated[Account, Depends(allow(StaffRole.AUTHORITY, *MODERATORS))]
 
 # Shipped with the code (with its licence) so that a fresh machine prints Polish letters.
 FONT = Path(__file__).resolve().parent.parent / "static" / "fonts" / "DejaVuSans.ttf"

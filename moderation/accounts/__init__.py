@@ -1,1 +1,1 @@
-"""Staff accounts, API clients and their logins."""
+"""Accounts: staff (people), API clients, and their logins."""

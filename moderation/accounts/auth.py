@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from moderation import audit
 from moderation.config import get_settings
 from moderation.errors import CsrfFailed, InvalidInput
-from moderation.tables import Staff, WebSession, utcnow
+from moderation.tables import Account, WebSession, utcnow
 
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
@@ -38,7 +38,7 @@ def _token_hash(token: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class LoginResult:
-    staff: Staff | None
+    staff: Account | None
     token: str | None  # the cookie value, shown once; only its hash is stored
     error: str | None  # "invalid" or "locked"
 
@@ -51,7 +51,7 @@ def login(session: Session, *, name: str, password: str, now: datetime | None = 
     """
     settings = get_settings()
     now = now or utcnow()
-    staff = session.scalar(select(Staff).where(Staff.name == name))
+    staff = session.scalar(select(Account).where(Account.name == name))
     if staff is None or not staff.active or staff.password_hash is None:
         _verify(_DUMMY_HASH, password)
         return LoginResult(None, None, "invalid")

@@ -16,7 +16,7 @@ from moderation.accounts.auth import hash_password
 from moderation.domain import API_CLIENTS, OrganisationKind, StaffRole
 from moderation.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
 from moderation.schemas import EMAIL_PATTERN
-from moderation.tables import Organisation, Staff, utcnow
+from moderation.tables import Account, Organisation, utcnow
 
 KEY_PREFIX = "mod_"
 LOCALES = ("pl", "en")
@@ -30,7 +30,7 @@ def hash_key(key: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class NewStaff:
-    staff: Staff
+    staff: Account
     api_key: str | None  # shown once, never stored
 
 
@@ -57,7 +57,7 @@ def create_staff(session: Session, *, name: str, role: StaffRole, password: str 
                  issue_key: bool = True, locale: str = "pl",
                  email: str | None = None) -> NewStaff:
     """Create an account; API clients must act for an organisation and get a key."""
-    if session.scalar(select(Staff.id).where(Staff.name == name)) is not None:
+    if session.scalar(select(Account.id).where(Account.name == name)) is not None:
         raise Conflict(f"account {name!r} already exists", field="name")
     if role in API_CLIENTS and organisation_id is None:
         raise InvalidInput(f"a {role.value} account acts for an organisation; name one",
@@ -67,7 +67,7 @@ def create_staff(session: Session, *, name: str, role: StaffRole, password: str 
     if email is not None and (len(email) > 254 or not EMAIL.match(email)):
         raise InvalidInput(f"{email!r} is not an e-mail address", field="email")
     key = (api_key or KEY_PREFIX + secrets.token_urlsafe(32)) if issue_key or api_key else None
-    staff = Staff(name=name, role=role.value, organisation_id=organisation_id,
+    staff = Account(name=name, role=role.value, organisation_id=organisation_id,
                   api_key_hash=hash_key(key) if key else None,
                   password_hash=hash_password(password) if password else None,
                   locale=locale, email=email, failed_logins=0, active=True,
@@ -80,7 +80,7 @@ def create_staff(session: Session, *, name: str, role: StaffRole, password: str 
     return NewStaff(staff, key)
 
 
-def set_locale(session: Session, staff: Staff, locale: str) -> None:
+def set_locale(session: Session, staff: Account, locale: str) -> None:
     """Choose the language of the console for one person."""
     if locale not in LOCALES:
         raise InvalidInput(f"locale must be one of {', '.join(LOCALES)}", field="locale")
@@ -88,24 +88,24 @@ def set_locale(session: Session, staff: Staff, locale: str) -> None:
     session.flush()
 
 
-def authenticate(session: Session, api_key: str | None) -> Staff:
+def authenticate(session: Session, api_key: str | None) -> Account:
     """Return the active account owning this key."""
     if not api_key:
         raise Unauthenticated("missing API key (X-API-Key header)")
-    staff = session.scalar(select(Staff).where(Staff.api_key_hash == hash_key(api_key)))
+    staff = session.scalar(select(Account).where(Account.api_key_hash == hash_key(api_key)))
     if staff is None or not staff.active:
         raise Unauthenticated("invalid API key")
     return staff
 
 
-def require_role(staff: Staff, *roles: StaffRole) -> Staff:
+def require_role(staff: Account, *roles: StaffRole) -> Account:
     """Refuse a caller whose role is not among these."""
     if staff.role not in {r.value for r in roles}:
         raise Forbidden(f"role {staff.role!r} may not do this")
     return staff
 
 
-def organisation_scope(staff: Staff) -> int | None:
+def organisation_scope(staff: Account) -> int | None:
     """Whose data a caller sees: an organisation's account only its own organisation's,
     staff everyone's (None)."""
     if StaffRole(staff.role) in API_CLIENTS:
@@ -115,6 +115,6 @@ def organisation_scope(staff: Staff) -> int | None:
     return None
 
 
-def list_staff(session: Session) -> list[Staff]:
+def list_staff(session: Session) -> list[Account]:
     """All accounts, people first, by name."""
-    return list(session.scalars(select(Staff).order_by(Staff.role, Staff.name)))
+    return list(session.scalars(select(Account).order_by(Account.role, Account.name)))

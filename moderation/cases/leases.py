@@ -16,7 +16,7 @@ from moderation.cases.listing import get_case
 from moderation.db import is_postgres
 from moderation.domain import PEOPLE, CaseStatus
 from moderation.errors import CaseClosed, Forbidden, InvalidInput, LeaseNotHeld
-from moderation.tables import Case, Staff, utcnow
+from moderation.tables import Account, Case, utcnow
 
 PEOPLE_ROLES = frozenset(r.value for r in PEOPLE)
 
@@ -118,7 +118,7 @@ def reassign(session: Session, *, case_id: int, to_staff_id: int, by_staff_id: i
     case = get_case(session, case_id, for_update=True)
     if case.status == CaseStatus.CLOSED.value:
         raise CaseClosed(f"case {case_id} is already decided")
-    target = session.get(Staff, to_staff_id)
+    target = session.get(Account, to_staff_id)
     if target is None or not target.active or target.role not in PEOPLE_ROLES:
         raise InvalidInput(f"no active moderator with id {to_staff_id}", field="staff_id")
     if case.not_for_staff_id == to_staff_id:

@@ -12,7 +12,7 @@ from moderation.accounts.staff import create_staff, ensure_organisation
 from moderation.db import session_scope
 from moderation.domain import OrganisationKind, RightStatus, StaffRole
 from moderation.intake.importer import import_offers
-from moderation.tables import Right, Staff, utcnow
+from moderation.tables import Account, Right, utcnow
 
 OFFERS = Path(__file__).parent / "offers.jsonl"
 # Fixed so the README can show working calls; never use these outside the demo.
@@ -43,7 +43,7 @@ def load_demo(session_factory: sessionmaker[Session]) -> dict[str, str]:
                                                          OrganisationKind.AUTHORITY)}
         for role, key in DEMO_KEYS.items():
             name = f"demo-{role.value}"
-            if session.scalar(select(Staff.id).where(Staff.name == name)) is None:
+            if session.scalar(select(Account.id).where(Account.name == name)) is None:
                 create_staff(session, name=name, role=role, api_key=key,
                              password=None if role == StaffRole.INTEGRATION else DEMO_PASSWORD,
                              organisation_id=orgs[role].id if role in orgs else None)

@@ -27,7 +27,7 @@ from moderation.config import get_settings
 from moderation.domain import RightStatus, StaffRole
 from moderation.errors import Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from moderation.schemas import Text
-from moderation.tables import Organisation, Right, RightDocument, Staff, utcnow
+from moderation.tables import Account, Organisation, Right, RightDocument, utcnow
 from rules.brands import brand_key
 
 RightType = Literal["trademark", "copyright", "design", "patent", "personal_rights"]
@@ -102,7 +102,7 @@ class RightIn(BaseModel):
 
 
 class VerificationIn(BaseModel):
-    """Staff's verdict on a pending right."""
+    """A moderator's verdict on a pending right."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -110,7 +110,7 @@ class VerificationIn(BaseModel):
     note: Annotated[Text, StringConstraints(max_length=5_000)] = ""
 
 
-def holder_organisation(staff: Staff) -> int:
+def holder_organisation(staff: Account) -> int:
     """The organisation a rights holder's account acts for."""
     if staff.role != StaffRole.RIGHTS_HOLDER.value or staff.organisation_id is None:
         raise Forbidden("only a rights holder's account acts for a rights holder")

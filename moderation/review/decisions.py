@@ -22,7 +22,7 @@ from moderation.domain import (
 )
 from moderation.errors import CaseClosed, Forbidden, LeaseNotHeld, ModerationError
 from moderation.schemas import DecisionIn
-from moderation.tables import Decision, Offer, Screening, Seller, Staff, utcnow
+from moderation.tables import Account, Decision, Offer, Screening, Seller, utcnow
 
 
 def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionIn,
@@ -34,7 +34,7 @@ def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionI
         raise CaseClosed(f"case {case_id} is already decided")
     if not holds_lease(case, staff_id):
         raise LeaseNotHeld(f"case {case_id} is not leased to you; claim it first")
-    staff = session.get(Staff, staff_id)
+    staff = session.get(Account, staff_id)
     if case.status == CaseStatus.ESCALATED.value and (staff is None or staff.role not in LEADS):
         raise Forbidden(f"case {case_id} is escalated: a lead decides it")
     reason = check_reason(case.kind, decision.action, decision.reason_code)

@@ -1,7 +1,7 @@
 """ORM tables, one module per domain. Portable column types: the same schema on SQLite and
 PostgreSQL. Everything is re-exported here, so `from moderation.tables import Offer` works."""
 
-from moderation.tables.accounts import Organisation, Staff, WebSession
+from moderation.tables.accounts import Account, Organisation, WebSession
 from moderation.tables.audit import AuditEntry
 from moderation.tables.base import NAMING, Base, BigId, UtcDateTime, utcnow
 from moderation.tables.cases import Case, CaseSource, Decision
@@ -20,9 +20,35 @@ from moderation.tables.safety import AlertCode, OfferKey, SafetyAlert, SafetyMat
 from moderation.tables.shadow import FloodCount, FloodTrip, ShadowScreening
 
 __all__ = [
-    "NAMING", "AlertCode", "AuditEntry", "Base", "BigId", "Case", "CaseSource", "CounterNotice",
-    "Decision", "FloodCount", "FloodTrip", "Notice", "NoticeItem", "Offer", "OfferKey",
-    "OfferVersion", "Organisation", "OutboxMessage", "Right", "RightDocument", "RightsCatch",
-    "SafetyAlert", "SafetyMatch", "Screening", "Seller", "ShadowScreening", "Staff", "Strike",
-    "UtcDateTime", "WebSession", "utcnow",
+    "NAMING",
+    "Account",
+    "AlertCode",
+    "AuditEntry",
+    "Base",
+    "BigId",
+    "Case",
+    "CaseSource",
+    "CounterNotice",
+    "Decision",
+    "FloodCount",
+    "FloodTrip",
+    "Notice",
+    "NoticeItem",
+    "Offer",
+    "OfferKey",
+    "OfferVersion",
+    "Organisation",
+    "OutboxMessage",
+    "Right",
+    "RightDocument",
+    "RightsCatch",
+    "SafetyAlert",
+    "SafetyMatch",
+    "Screening",
+    "Seller",
+    "ShadowScreening",
+    "Strike",
+    "UtcDateTime",
+    "WebSession",
+    "utcnow",
 ]

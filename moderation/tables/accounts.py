@@ -23,8 +23,11 @@ class Organisation(Base):
     suspended_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
-class Staff(Base):
-    """Accounts: people who log in with a password, and API clients; secrets stored hashed."""
+class Account(Base):
+    """Accounts: people who log in with a password, and API clients; secrets stored hashed.
+
+    The table keeps its first name, "staff", from when only moderators had accounts.
+    """
 
     __tablename__ = "staff"
 

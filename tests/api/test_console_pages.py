@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from moderation import cases
 from moderation.domain import StaffRole
 from moderation.programmes import decision_followups
-from moderation.tables import AuditEntry, Case, Offer, Staff, utcnow
+from moderation.tables import Account, AuditEntry, Case, Offer, utcnow
 from tests.api.console import csrf_of, logged_in
 from tests.factories import TEST_PASSWORD, make_case, make_offer, make_staff, screen_all
 
@@ -19,7 +19,7 @@ REVIEW_TITLE = "Bluza Supreme replika AAA tanio"
 
 
 def _person(session: Session, role: StaffRole = StaffRole.MODERATOR,
-            locale: str = "en") -> Staff:
+            locale: str = "en") -> Account:
     return make_staff(session, role, password=TEST_PASSWORD, locale=locale).staff
 
 
@@ -196,7 +196,7 @@ def test_an_admin_creates_an_account_and_sees_its_key_once(session: Session) -> 
     assert new_lead.get("/dashboard").status_code == 200
     refused = browser.post("/admin/users", data={
         "csrf_token": csrf_of(page), "name": "no-password", "role": "moderator"})
-    assert refused.status_code == 422 and session.query(Staff).filter_by(
+    assert refused.status_code == 422 and session.query(Account).filter_by(
         name="no-password").count() == 0
 
 
@@ -217,7 +217,7 @@ def test_an_admin_sets_an_address_for_notifications_and_sees_failed_deliveries(
     assert refused.status_code == 422 and "is not an e-mail address" in refused.text
     created = browser.post("/admin/users", data={**form, "email": "lead@marketplace.test"})
     assert created.status_code == 200 and "lead@marketplace.test" in created.text
-    assert session.query(Staff.email).filter_by(name="lead-with-mail").scalar() == (
+    assert session.query(Account.email).filter_by(name="lead-with-mail").scalar() == (
         "lead@marketplace.test")
 
 

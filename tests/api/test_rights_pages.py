@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from api.app import create_app
 from moderation.accounts.staff import create_staff, ensure_organisation
 from moderation.domain import OrganisationKind, StaffRole
-from moderation.tables import AuditEntry, Right, RightDocument, Staff
+from moderation.tables import Account, AuditEntry, Right, RightDocument
 from tests.api.console import csrf_of, logged_in
 from tests.api.test_rights_api import PDF
 from tests.factories import TEST_PASSWORD, make_staff, runtime_of
@@ -22,7 +22,7 @@ FORM = {"type": "trademark", "office": "UPRP", "number": "Z.512345", "owner": "W
         "brands": "Wittchenx, Witt Bags", "keywords": "", "reference_price": "599,99"}
 
 
-def person(session: Session, role: StaffRole) -> Staff:
+def person(session: Session, role: StaffRole) -> Account:
     return make_staff(session, role, password=TEST_PASSWORD).staff
 
 

@@ -14,7 +14,7 @@ from moderation.config import get_settings
 from moderation.domain import StaffRole
 from moderation.screening import flood
 from moderation.screening.screener import Screener
-from moderation.tables import AuditEntry, Case, FloodTrip, Offer, Staff
+from moderation.tables import Account, AuditEntry, Case, FloodTrip, Offer
 from tests.api.console import csrf_of, logged_in
 from tests.factories import TEST_PASSWORD, make_offer, make_staff, runtime_of, screen_all
 from tests.moderation.screening.guard_packs import PLAIN_TITLE, rule, write_pack
@@ -41,7 +41,7 @@ def screener(request: pytest.FixtureRequest, live_screener: Screener) -> Screene
     return Screener(get_settings())
 
 
-def _lead(session: Session, locale: str = "en") -> Staff:
+def _lead(session: Session, locale: str = "en") -> Account:
     return make_staff(session, StaffRole.LEAD, password=TEST_PASSWORD, locale=locale).staff
 
 

@@ -15,7 +15,7 @@ from api.app import create_app
 from api.deps import SessionDep
 from moderation.retries import ATTEMPTS
 from moderation.runtime import Runtime
-from moderation.tables import Staff
+from moderation.tables import Account
 from tests.factories import make_staff
 from tests.moderation.test_retries import busy_snapshot
 
@@ -38,7 +38,7 @@ def test_a_request_is_served_again_with_its_body(session: Session, runtime: Runt
 
     def endpoint(body: dict[str, Any], s: SessionDep) -> dict[str, Any]:
         bodies.append(body)
-        s.add(Staff(name=f"probe-{len(bodies)}", role="moderator", locale="pl",
+        s.add(Account(name=f"probe-{len(bodies)}", role="moderator", locale="pl",
                     failed_logins=0, active=True))
         s.flush()
         if len(bodies) < 3:
@@ -53,7 +53,7 @@ def test_a_request_is_served_again_with_its_body(session: Session, runtime: Runt
     assert answer.json() == {"attempts": 3}
     assert bodies == [sent] * 3
     # The failed runs' rows were rolled back with their sessions.
-    assert [s.name for s in session.query(Staff).filter(Staff.name.like("probe-%"))] == [
+    assert [s.name for s in session.query(Account).filter(Account.name.like("probe-%"))] == [
         "probe-3"]
 
 
@@ -107,7 +107,7 @@ def test_a_unique_rule_broken_at_commit_is_a_conflict(session: Session,
     taken = make_staff(session).staff.name
 
     def endpoint(s: SessionDep) -> None:
-        s.add(Staff(name=taken, role="moderator", locale="pl", failed_logins=0, active=True))
+        s.add(Account(name=taken, role="moderator", locale="pl", failed_logins=0, active=True))
         s.commit()
 
     with probe(runtime, endpoint) as client:

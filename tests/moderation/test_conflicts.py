@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from moderation.conflicts import CONCURRENT, conflict_for, violated_unique
 from moderation.db import make_engine
 from moderation.migrate import upgrade
-from moderation.tables import FloodTrip, Offer, Organisation, Right, Seller, Staff, utcnow
+from moderation.tables import Account, FloodTrip, Offer, Organisation, Right, Seller, utcnow
 
 
 @pytest.fixture
@@ -46,8 +46,8 @@ def _broken(session: Session, *rows: object) -> IntegrityError:
     return caught.value
 
 
-def _staff(name: str) -> Staff:
-    return Staff(name=name, role="moderator", locale="pl", failed_logins=0, active=True)
+def _staff(name: str) -> Account:
+    return Account(name=name, role="moderator", locale="pl", failed_logins=0, active=True)
 
 
 def test_a_known_rule_is_told_in_its_own_words(database: Session) -> None:

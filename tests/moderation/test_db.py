@@ -17,7 +17,7 @@ from moderation.accounts.staff import create_staff
 from moderation.domain import StaffRole
 from moderation.errors import Conflict
 from moderation.migrate import upgrade
-from moderation.tables import Staff
+from moderation.tables import Account
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def _staff(session: Session, name: str) -> None:
 
 def _count(engine: Engine) -> int:
     with Session(engine) as s:
-        return int(s.scalar(select(func.count(Staff.id))) or 0)
+        return int(s.scalar(select(func.count(Account.id))) or 0)
 
 
 def test_a_writer_that_read_first_still_writes_after_another_writer(
@@ -54,7 +54,7 @@ def test_a_writer_that_read_first_still_writes_after_another_writer(
     def slow_writer() -> None:
         try:
             with db.session_scope(factory) as s, s.begin_nested():
-                s.scalar(select(func.count(Staff.id)))
+                s.scalar(select(func.count(Account.id)))
                 first_read.set()
                 time.sleep(0.3)
                 _staff(s, "slow")
@@ -80,7 +80,7 @@ def test_a_reader_does_not_wait_for_a_writer(
         _staff(writer, "pending")
         started = time.monotonic()
         with db.read_only(factory()) as reader:
-            assert reader.scalar(select(func.count(Staff.id))) == 1
+            assert reader.scalar(select(func.count(Account.id))) == 1
         assert time.monotonic() - started < 0.5
 
 
@@ -89,7 +89,7 @@ def test_a_writer_holds_the_lock_from_its_first_read(
     assert sqlite.url.database is not None
     other = sqlite3.connect(sqlite.url.database, timeout=0.1, isolation_level=None)
     with db.session_scope(factory) as s:
-        s.scalar(select(func.count(Staff.id)))
+        s.scalar(select(func.count(Account.id)))
         with pytest.raises(sqlite3.OperationalError, match="database is locked"):
             other.execute("BEGIN IMMEDIATE")
     other.execute("BEGIN IMMEDIATE")  # free again once the writer committed
@@ -102,7 +102,7 @@ def test_rolling_back_undoes_a_released_savepoint(
     # pysqlite's own BEGIN came only before a write: a SAVEPOINT after a read was a
     # transaction of its own, committed on release.
     with factory() as s:
-        s.scalar(select(func.count(Staff.id)))
+        s.scalar(select(func.count(Account.id)))
         with s.begin_nested():
             _staff(s, "inside")
         s.rollback()
@@ -115,6 +115,6 @@ def test_a_duplicate_written_at_the_same_moment_is_a_conflict(
         _staff(s, "taken")
     with (pytest.raises(Conflict, match="an account of this name already exists") as caught,
           db.session_scope(factory) as s):
-        s.add(Staff(name="taken", role="moderator", locale="pl", failed_logins=0, active=True))
+        s.add(Account(name="taken", role="moderator", locale="pl", failed_logins=0, active=True))
     assert caught.value.field == "name"
     assert _count(sqlite) == 1

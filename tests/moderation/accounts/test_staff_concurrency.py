@@ -17,7 +17,7 @@ from moderation.db import session_scope
 from moderation.domain import OrganisationKind, StaffRole
 from moderation.errors import Conflict
 from moderation.runtime import Runtime
-from moderation.tables import Organisation, Staff
+from moderation.tables import Account, Organisation
 
 AT_ONCE = 4
 
@@ -61,7 +61,7 @@ def test_members_of_a_new_organisation_created_at_once_share_it(
     assert at_once(lambda i: _member(committed, f"inspector-{i}")) == ["ok"] * AT_ONCE
     with committed() as s:
         assert s.scalar(select(func.count(Organisation.id))) == 1
-        assert s.scalar(select(func.count(Staff.id))) == AT_ONCE
+        assert s.scalar(select(func.count(Account.id))) == AT_ONCE
 
 
 def test_one_account_name_taken_at_once_is_created_once(
@@ -69,4 +69,4 @@ def test_one_account_name_taken_at_once_is_created_once(
     outcomes = at_once(lambda _: _member(committed, "inspector"))
     assert Counter(outcomes) == {"ok": 1, Conflict.__name__: AT_ONCE - 1}
     with committed() as s:
-        assert s.scalar(select(func.count(Staff.id))) == 1
+        assert s.scalar(select(func.count(Account.id))) == 1

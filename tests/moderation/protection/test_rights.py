@@ -18,7 +18,7 @@ from moderation.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from moderation.protection import rights
 from moderation.protection.rights import RightIn
 from moderation.schemas import parse
-from moderation.tables import AuditEntry, Right, RightDocument, Staff
+from moderation.tables import Account, AuditEntry, Right, RightDocument
 from tests.factories import make_staff
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n"
@@ -38,7 +38,7 @@ def right_data(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def holder(session: Session, organisation: str | None = None) -> Staff:
+def holder(session: Session, organisation: str | None = None) -> Account:
     """A rights holder's account; another organisation when one is named."""
     if organisation is None:
         return make_staff(session, StaffRole.RIGHTS_HOLDER).staff
@@ -47,17 +47,17 @@ def holder(session: Session, organisation: str | None = None) -> Staff:
                         organisation_id=org.id).staff
 
 
-def org_of(staff: Staff) -> int:
+def org_of(staff: Account) -> int:
     assert staff.organisation_id is not None
     return staff.organisation_id
 
 
-def register(session: Session, staff: Staff, **overrides: Any) -> Right:
+def register(session: Session, staff: Account, **overrides: Any) -> Right:
     return rights.register_right(session, organisation_id=org_of(staff), actor_id=staff.id,
                                  data=parse(RightIn, right_data(**overrides)))
 
 
-def add(session: Session, staff: Staff, right: Right, kind: str = "registration_certificate",
+def add(session: Session, staff: Account, right: Right, kind: str = "registration_certificate",
         content: bytes = PDF, content_type: str = "application/pdf",
         filename: str = "certificate.pdf") -> RightDocument:
     return rights.add_document(session, right_id=right.id, organisation_id=org_of(staff),
@@ -65,7 +65,7 @@ def add(session: Session, staff: Staff, right: Right, kind: str = "registration_
                                content_type=content_type, content=content)
 
 
-def lead(session: Session) -> Staff:
+def lead(session: Session) -> Account:
     return make_staff(session, StaffRole.LEAD).staff
 
 

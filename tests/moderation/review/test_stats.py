@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from moderation.review import stats
-from moderation.tables import Case, Decision, Staff
+from moderation.tables import Account, Case, Decision
 from tests.factories import make_case, make_staff
 
 NOW = datetime(2031, 3, 14, 14, 25, tzinfo=UTC)
@@ -26,7 +26,7 @@ def case_with(session: Session, *, kind: str = "screening", status: str = "open"
     return case
 
 
-def decide(session: Session, case: Case, *, when: datetime, by: Staff | None = None,
+def decide(session: Session, case: Case, *, when: datetime, by: Account | None = None,
            action: str = "remove", automated: bool = False) -> Decision:
     row = Decision(case_id=case.id, offer_id=case.offer_id, action=action, reason_code="TEST",
                    moderator_id=None if by is None else by.id, automated=automated,
