@@ -5,10 +5,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import httpx
+import pytest
 import uvicorn
 
 from api.app import create_app
@@ -37,3 +39,27 @@ def serving(runtime: Runtime) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=20)
         sock.close()
+
+
+def wait_until_serving(base: str, *, seconds: float) -> None:
+    """Wait for a server started in another process to answer /healthz, or fail the test."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    pytest.fail("server did not start")
+
+
+def race(n: int, send: Callable[[int], httpx.Response]) -> list[httpx.Response]:
+    """Send n requests at the same moment, each from its own thread."""
+    start = threading.Barrier(n)
+
+    def one(i: int) -> httpx.Response:
+        start.wait()
+        return send(i)
+
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(one, range(n)))

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.factories import COUNTERFEIT_TITLE, offer_event
+from tests.live_server import wait_until_serving
 
 BIN = Path(sys.executable).parent / "moderation"
 
@@ -52,14 +53,7 @@ def server(embedded_env: dict[str, str],
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("server did not start")
+        wait_until_serving(base, seconds=20)
         yield base, keys
     finally:
         proc.terminate()

@@ -9,11 +9,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -28,6 +26,7 @@ from moderation.migrate import upgrade
 from moderation.runtime import Runtime
 from moderation.screening.screener import Screener
 from moderation.tables import NoticeItem, SafetyAlert
+from tests.live_server import race, wait_until_serving
 from tests.moderation.safety.test_authority import authority_org, order_body
 from tests.rights_builders import notice_body, offers, rights_holder, verified_right
 from tests.test_embedded import BIN, _free_port
@@ -58,14 +57,7 @@ def embedded(tmp_path_factory: pytest.TempPathFactory,
                             stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("server did not start")
+        wait_until_serving(base, seconds=30)
         # The test's own runtime on the server's file; jobs it declares stay in its own
         # in-process queue (the server's sweep finds their work).
         runtime = Runtime.build(get_settings(), bind=engine, redis=queue.connect(None),
@@ -77,18 +69,6 @@ def embedded(tmp_path_factory: pytest.TempPathFactory,
         log.close()
         engine.dispose()
         sys.stdout.write((folder / "server.log").read_text(errors="replace")[-5000:])
-
-
-def race(n: int, send: Callable[[int], httpx.Response]) -> list[httpx.Response]:
-    """Send n requests at the same moment, each from its own thread."""
-    start = threading.Barrier(n)
-
-    def one(i: int) -> httpx.Response:
-        start.wait()
-        return send(i)
-
-    with ThreadPoolExecutor(n) as pool:
-        return list(pool.map(one, range(n)))
 
 
 def test_concurrent_and_back_to_back_orders_are_all_stored_and_matched(

@@ -6,10 +6,8 @@ that slip past the domain's own check are stopped by a constraint or a lock and 
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -21,7 +19,7 @@ from moderation.config import get_settings
 from moderation.runtime import Runtime
 from moderation.screening.screener import Screener
 from moderation.tables import NoticeItem, Right, SafetyAlert
-from tests.live_server import serving
+from tests.live_server import race, serving
 from tests.moderation.safety.test_authority import authority_org, order_body
 from tests.rights_builders import notice_body, offers, rights_holder, verified_right
 
@@ -37,18 +35,6 @@ def live(pg_engine: Engine, redis: Redis, live_screener: Screener) -> Iterator[R
             "TRUNCATE alert_codes, safety_matches, safety_alerts, notice_items, case_sources, "
             "notices, rights, cases, audit_log, outbox, offer_keys, offer_versions, offers, "
             "sellers, web_sessions, staff, organisations RESTART IDENTITY CASCADE"))
-
-
-def race(n: int, send: Callable[[int], httpx.Response]) -> list[httpx.Response]:
-    """Send n requests at the same moment, each from its own thread."""
-    start = threading.Barrier(n)
-
-    def one(i: int) -> httpx.Response:
-        start.wait()
-        return send(i)
-
-    with ThreadPoolExecutor(n) as pool:
-        return list(pool.map(one, range(n)))
 
 
 def test_concurrent_authority_orders_are_all_stored(live: Runtime) -> None:
