@@ -15,6 +15,9 @@ class OfferStatus(StrEnum):
     BLOCKED = "blocked"
     REMOVED = "removed"
     RESTORED = "restored"
+    # Waiting for a person and not to be shown meanwhile: a serious-risk alert match, a
+    # re-listed removed product, a suspended seller's new offer.
+    HELD = "held"
 
 
 class Route(StrEnum):
@@ -28,6 +31,7 @@ class CaseKind(StrEnum):
     NOTICE = "notice"  # opened by a rights holder's notice
     COUNTER_NOTICE = "counter_notice"  # a seller contests a removal on a notice
     SAFETY = "safety"  # an offer matching a product-safety alert or an authority order
+    APPEAL = "appeal"  # art. 20: someone a decision affects contests it
 
 
 class SourceKind(StrEnum):
@@ -57,6 +61,43 @@ class StatementCategory(StrEnum):
     INTELLECTUAL_PROPERTY = "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS"
     UNSAFE_AND_PROHIBITED = "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"
     SCAMS_AND_FRAUD = "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"
+
+
+class Restriction(StrEnum):
+    """What a statement of reasons tells was done (art. 17(1))."""
+
+    REMOVAL = "removal"  # a moderator removed the offer
+    DISABLING = "disabling"  # a rule blocked the offer before it was shown
+    HOLD = "hold"  # the offer waits for a person and is not shown meanwhile
+    DEMOTION = "demotion"
+    STRIKE = "strike"  # a strike on the seller's account (art. 23)
+    SUSPENSION = "suspension"
+    TERMINATION = "termination"
+
+
+class StatementSubject(StrEnum):
+    OFFER = "offer"
+    ACCOUNT = "account"
+
+
+class StatementGround(StrEnum):
+    ILLEGAL = "illegal"  # illegal content, on a legal ground (art. 17(3)(d))
+    TERMS = "terms"  # incompatible with the terms and conditions (art. 17(3)(e))
+
+
+class StatementSource(StrEnum):
+    """What set a decision off, as the Transparency Database asks (its source_type)."""
+
+    NOTICE = "notice"  # an art. 16 notice (a rights holder, a consumer ombudsman)
+    TRUSTED_FLAGGER = "trusted_flagger"  # a notice of a trusted flagger (art. 22)
+    OTHER_NOTIFICATION = "other_notification"  # an authority's order, a Safety Gate alert
+    OWN_INITIATIVE = "own_initiative"  # our own screening or moderators
+
+
+class AutomatedDecision(StrEnum):
+    FULLY = "fully"  # no person took part
+    PARTIALLY = "partially"  # a person confirmed what automation proposed
+    NOT_AUTOMATED = "not"
 
 
 class CaseStatus(StrEnum):

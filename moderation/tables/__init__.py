@@ -18,6 +18,7 @@ from moderation.tables.protection import (
 )
 from moderation.tables.safety import AlertCode, OfferKey, SafetyAlert, SafetyMatch
 from moderation.tables.shadow import FloodCount, FloodTrip, ShadowScreening
+from moderation.tables.statements import Statement
 
 __all__ = [
     "NAMING",
@@ -47,6 +48,7 @@ __all__ = [
     "Screening",
     "Seller",
     "ShadowScreening",
+    "Statement",
     "Strike",
     "UtcDateTime",
     "WebSession",
