@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     # One step per active strike count: "warning", "suspend:<days>" or "terminate".
     strike_ladder: str = "warning,suspend:7,suspend:30,terminate"
 
+    # Statements of reasons (DSA art. 17): the countries the marketplace sells in (where a
+    # restriction holds), and the address sellers open the console's pages at (the appeal
+    # link in every statement).
+    marketplace_countries: list[str] = Field(default_factory=lambda: ["PL"], min_length=1)
+    public_url: str = "http://127.0.0.1:8000"
+
     # Product safety (issue 5): deadlines in working days (Polish public holidays), after
     # GPSR art. 22 and the Product Safety Pledge.
     authority_order_working_days: int = Field(default=2, ge=1)

@@ -61,6 +61,8 @@ class StatementCategory(StrEnum):
     INTELLECTUAL_PROPERTY = "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS"
     UNSAFE_AND_PROHIBITED = "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"
     SCAMS_AND_FRAUD = "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"
+    CONSUMER_INFORMATION = "STATEMENT_CATEGORY_CONSUMER_INFORMATION"
+    OTHER_VIOLATION_TC = "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"
 
 
 class Restriction(StrEnum):
@@ -73,6 +75,16 @@ class Restriction(StrEnum):
     STRIKE = "strike"  # a strike on the seller's account (art. 23)
     SUSPENSION = "suspension"
     TERMINATION = "termination"
+
+
+class Language(StrEnum):
+    """What statements of reasons are written in: the seller's choice, else Polish."""
+
+    PL = "pl"
+    EN = "en"
+
+
+DEFAULT_LANGUAGE = Language.PL
 
 
 class StatementSubject(StrEnum):

@@ -57,6 +57,18 @@ SAFETY_MATCH_PRIORITY = {"high": 1, "medium": 3}
 # An alert with no deadline of its own (an authority's order always has one).
 SAFETY_DUE = timedelta(days=3)
 
+# Statements of reasons: the internal appeal stays open this many months from the statement
+# (DSA art. 20(1): "at least six months").
+APPEAL_MONTHS = 6
+# Repeat infringers (DSA art. 23): strikes count as one infringement, one rung of the
+# ladder, when they come from the same notice, or arrive within this long of the strike that
+# took the seller's last rung. Why a day: a rights holder's sweep or a moderator's afternoon
+# on one seller's listings finds many offers at once, and the seller can only change course
+# after being told of the rung (its statement written and sent); a day gives that message
+# time to arrive and be read, so a warning always comes before a suspension, and a
+# suspension before a longer one, for infringements the seller went on with after being told.
+STRIKE_EPISODE = timedelta(hours=24)
+
 
 def notice_case(*, trusted: bool, fast_track_due: timedelta, ordinary_due: timedelta
                 ) -> tuple[int, timedelta]:

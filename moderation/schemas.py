@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from annotated_types import Ge, Le
 from pydantic import (
@@ -57,6 +57,9 @@ class SellerIn(BaseModel):
     id: Annotated[Text, StringConstraints(min_length=1, max_length=64)]
     account_created_at: datetime | None = None
     activated: bool = True
+    # What the seller's statements of reasons are written in; unsaid keeps what was said
+    # before (Polish at first).
+    language: Literal["pl", "en"] | None = None
 
 
 class OfferIn(BaseModel):

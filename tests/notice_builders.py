@@ -25,6 +25,7 @@ from moderation.tables import (
     Organisation,
     Right,
     Seller,
+    Statement,
     Strike,
     utcnow,
 )
@@ -127,3 +128,13 @@ def remove_on_notice(session: Session, *, seller: str | None = None,
     # decisions.decide gave the strike (a removal on a notice).
     strike = session.scalars(select(Strike).where(Strike.decision_id == row.id)).one()
     return RemovedOnNotice(offer, offer.seller, case, notice, row, moderator_id, strike)
+
+
+def backdate_strike(session: Session, strike: Strike, by: timedelta = timedelta(days=2)) -> None:
+    """Move a strike (and the rung it took, with its statement) back in time, so that the
+    next strike is a new infringement rather than part of the same episode."""
+    strike.created_at -= by
+    strike.expires_at -= by
+    for statement in session.scalars(select(Statement).where(Statement.strike_id == strike.id)):
+        statement.starts_at -= by
+    session.flush()

@@ -33,10 +33,12 @@ FLOORS: dict[str, frozenset[str]] = {
                        "retries", "policy", "migrate"}),
     # What every programme uses: the audit log, the outbox and its delivery, the queue, the
     # jobs that follow a commit and the sweep of pending work, the API's input schemas,
-    # accounts, offers taken in. (schemas and intake lean on each
-    # other: schemas checks barcodes with intake.barcodes, intake reads schemas.OfferIn.)
+    # accounts, offers taken in, the statements of reasons every programme writes. (schemas
+    # and intake lean on each other: schemas checks barcodes with intake.barcodes, intake
+    # reads schemas.OfferIn; outbox.notify_seller writes a statement, statements write
+    # their messages through outbox.notify.)
     "shared": frozenset({"audit", "outbox", "delivery", "queue", "jobs", "pending", "schemas",
-                         "accounts", "intake"}),
+                         "accounts", "intake", "statements"}),
     # The case store every programme stands on.
     "cases": frozenset({"cases"}),
     # The programmes, peers. Safety does not import protection either: what both need goes

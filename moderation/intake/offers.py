@@ -48,6 +48,14 @@ def content_hash(payload: dict[str, Any]) -> str:
     ).hexdigest()
 
 
+def _payload(event: OfferIn) -> dict[str, Any]:
+    payload = event.model_dump(mode="json")
+    # Left out unsaid, so that versions stored before sellers had a language hash the same.
+    if payload["seller"].get("language") is None:
+        payload["seller"].pop("language", None)
+    return payload
+
+
 def ingest(session: Session, offer: OfferIn) -> IngestResult:
     """Ingest one offer event; a version resent with other content is a conflict.
 
@@ -70,7 +78,7 @@ def ingest_many(session: Session, events: Sequence[OfferIn], *, windowed: bool =
     What needs screening is marked with its job, declared to follow the commit: one bulk
     job for the batch, or the coalescing window's (`windowed`).
     """
-    payloads = [e.model_dump(mode="json") for e in events]
+    payloads = [_payload(e) for e in events]
     hashes = [content_hash(p) for p in payloads]
     seller_ids = _upsert_sellers(session, events)
 
@@ -185,16 +193,18 @@ def _known_versions(
 def _upsert_sellers(session: Session, events: Sequence[OfferIn]) -> dict[str, int]:
     latest = {e.seller.id: e.seller for e in events}
     rows = session.execute(
-        select(Seller.id, Seller.external_id, Seller.account_created_at, Seller.activated)
+        select(Seller.id, Seller.external_id, Seller.account_created_at, Seller.activated,
+               Seller.language)
         .where(Seller.external_id.in_(sorted(latest)))
     ).all()
-    ids = {ext: sid for sid, ext, _, _ in rows}
+    ids = {ext: sid for sid, ext, _, _, _ in rows}
     changed = [
         {"id": sid, "account_created_at": latest[ext].account_created_at or created,
-         "activated": latest[ext].activated}
-        for sid, ext, created, activated in rows
+         "activated": latest[ext].activated, "language": latest[ext].language or language}
+        for sid, ext, created, activated, language in rows
         if (latest[ext].account_created_at not in (None, created))
         or latest[ext].activated != activated
+        or latest[ext].language not in (None, language)
     ]
     if changed:
         session.execute(update(Seller), changed)
@@ -204,7 +214,8 @@ def _upsert_sellers(session: Session, events: Sequence[OfferIn]) -> dict[str, in
         new_ids = session.scalars(
             insert(Seller).returning(Seller.id, sort_by_parameter_order=True),
             [{"external_id": ext, "account_created_at": latest[ext].account_created_at,
-              "activated": latest[ext].activated, "strikes": 0, "created_at": now}
+              "activated": latest[ext].activated, "language": latest[ext].language,
+              "strikes": 0, "created_at": now}
              for ext in missing],
         ).all()
         ids.update(zip(missing, new_ids, strict=True))

@@ -1,4 +1,5 @@
-"""Repeat infringers: strikes against sellers and the ladder of sanctions they climb."""
+"""Repeat infringers (DSA art. 23): strikes against sellers and the ladder of sanctions
+they climb, one rung per distinct infringement, each rung with its statement of reasons."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from typing import Any, Literal, Protocol
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from moderation import audit, outbox
+from moderation import audit, outbox, policy, statements
 from moderation.config import get_settings
+from moderation.domain import Restriction
 from moderation.errors import NotFound
-from moderation.tables import Seller, Strike
+from moderation.tables import Seller, Statement, Strike
 
 StepAction = Literal["warning", "suspend", "terminate"]
 # A suspension longer than this is a termination in all but name (and would overflow dates).
@@ -84,11 +86,34 @@ def _lock_seller(session: Session, seller_id: int) -> Seller:
     return seller
 
 
+def _infringement() -> ColumnElement[int]:
+    """The strike that stands for a strike's infringement: its own, or the one it joined."""
+    return func.coalesce(Strike.counts_as_id, Strike.id)
+
+
 def _recount(session: Session, seller: Seller, now: datetime) -> int:
+    # The ladder counts infringements, not strikes: a notice on three offers is one.
     seller.strikes = session.scalar(
-        select(func.count(Strike.id)).where(Strike.seller_id == seller.id, _is_active(now))
+        select(func.count(_infringement().distinct()))
+        .where(Strike.seller_id == seller.id, _is_active(now))
     ) or 0
     return seller.strikes
+
+
+def _joins(session: Session, seller: Seller, *, notice_id: int | None,
+           now: datetime) -> int | None:
+    """The infringement a new strike is part of, if any: an active strike's from the same
+    notice, or the last rung's when it is less than policy.STRIKE_EPISODE old."""
+    active = select(Strike).where(Strike.seller_id == seller.id, _is_active(now))
+    if notice_id is not None:
+        same = session.scalar(active.where(Strike.notice_id == notice_id).order_by(Strike.id))
+        if same is not None:
+            return same.counts_as_id or same.id
+    last = session.scalar(active.where(Strike.counts_as_id.is_(None))
+                          .order_by(Strike.created_at.desc(), Strike.id.desc()))
+    if last is not None and now - last.created_at < policy.STRIKE_EPISODE:
+        return last.id
+    return None
 
 
 def _state(seller: Seller) -> dict[str, Any]:
@@ -105,13 +130,18 @@ def _notify(session: Session, seller: Seller, kind: str, payload: dict[str, Any]
 
 def add_strike(session: Session, *, seller_id: int, decision_id: int, notice_id: int | None,
                now: datetime) -> Strike:
-    """Record a strike for a removal and apply the ladder step; idempotent on the decision."""
+    """Record a strike for a removal and apply the ladder step; idempotent on the decision.
+
+    A strike from a notice already counted, or within policy.STRIKE_EPISODE of the last
+    rung, joins that infringement: recorded, but no new rung.
+    """
     seller = _lock_seller(session, seller_id)
     existing = session.scalar(select(Strike).where(Strike.decision_id == decision_id))
     if existing is not None:
         return existing
+    joins = _joins(session, seller, notice_id=notice_id, now=now)
     strike = Strike(seller_id=seller.id, decision_id=decision_id, notice_id=notice_id,
-                    created_at=now,
+                    counts_as_id=joins, created_at=now,
                     expires_at=now + timedelta(days=get_settings().strike_expiry_days))
     session.add(strike)
     session.flush()
@@ -120,60 +150,88 @@ def add_strike(session: Session, *, seller_id: int, decision_id: int, notice_id:
     audit.record(session, actor=audit.SYSTEM, action="seller.strike", entity="seller",
                  entity_id=seller.id, before={"strikes": before["strikes"]},
                  after={"strikes": count, "strike_id": strike.id, "decision_id": decision_id,
-                        "notice_id": notice_id, "expires_at": strike.expires_at.isoformat()})
+                        "notice_id": notice_id, "counts_as_id": joins,
+                        "expires_at": strike.expires_at.isoformat()})
+    if joins is not None:
+        session.flush()
+        return strike
     ladder = parse_ladder(get_settings().strike_ladder)
     step = step_for(ladder, count)
+    if step is not None and step.action != "warning" and not _warned(session, seller, ladder,
+                                                                     now=now):
+        # The ladder warns first: a seller never told (a strike from before statements
+        # were written) is warned now, and the harsher rung waits for the next one.
+        step = Step("warning")
     if step is not None:
         _apply(session, seller, step, strike=strike, now=now, next_step=step_for(ladder, count + 1))
     session.flush()
     return strike
 
 
+def _warned(session: Session, seller: Seller, ladder: list[Step], *, now: datetime) -> bool:
+    """Whether the seller was sent the ladder's warning (its statement written) while the
+    strikes that count now could have been given; true for a ladder with no warning."""
+    if not any(s.action == "warning" for s in ladder):
+        return True
+    since = now - timedelta(days=get_settings().strike_expiry_days)
+    return session.scalar(select(Statement.id).where(
+        Statement.seller_id == seller.id, Statement.restriction == Restriction.STRIKE.value,
+        Statement.starts_at >= since, Statement.starts_at <= now).limit(1)) is not None
+
+
 def _apply(session: Session, seller: Seller, step: Step, *, strike: Strike, now: datetime,
            next_step: Step | None) -> None:
-    """Sanction a seller for reaching a step; a sanction already in force is not repeated."""
+    """Sanction a seller for reaching a step, with its statement of reasons; a sanction
+    already in force is not repeated."""
     before = _state(seller)
     common = {"strikes": seller.strikes, "decision_id": strike.decision_id,
               "strike_expires_at": strike.expires_at.isoformat()}
+    following = None if next_step is None else {"action": next_step.action,
+                                                 "days": next_step.days}
+    ends_at = None
     if step.action == "warning":
-        action, kind = "seller.warned", "seller.strike_warning"
+        action, restriction = "seller.warned", Restriction.STRIKE
         # Said plainly in the warning: what one more strike would bring.
-        payload = {**common, "next_step": None if next_step is None else
-                   {"action": next_step.action, "days": next_step.days}}
+        payload = {**common, "next_step": following}
     elif step.action == "suspend":
         assert step.days is not None
         until = now + timedelta(days=step.days)
         if seller.suspended_until is not None and seller.suspended_until >= until:
             return  # a longer suspension already runs
-        seller.suspended_until = until
-        action, kind = "seller.suspended", "seller.suspended"
-        payload = {**common, "days": step.days, "suspended_until": until.isoformat(),
-                   "redress": outbox.REDRESS}
+        seller.suspended_until = ends_at = until
+        action, restriction = "seller.suspended", Restriction.SUSPENSION
+        payload = {**common, "days": step.days, "suspended_until": until.isoformat()}
     else:
         if seller.terminated_at is not None:
             return
         seller.terminated_at = now
-        action, kind = "seller.terminated", "seller.terminated"
-        payload = {**common, "terminated_at": now.isoformat(), "redress": outbox.REDRESS}
+        action, restriction = "seller.terminated", Restriction.TERMINATION
+        payload = {**common, "terminated_at": now.isoformat()}
     audit.record(session, actor=audit.SYSTEM, action=action, entity="seller",
                  entity_id=seller.id, before=before, after=_state(seller))
-    _notify(session, seller, kind, payload)
+    statements.rung_statement(session, seller=seller, restriction=restriction, strike=strike,
+                              strikes=seller.strikes, starts_at=now, ends_at=ends_at,
+                              next_step=following, message=payload)
 
 
 def _due_sanctions(active: list[Strike], now: datetime) -> tuple[datetime | None, bool]:
     """Replay the ladder over active strikes: the suspension end and termination they justify."""
-    # Each step is dated from the strike that reached it, as add_strike applied it.
+    # One rung per infringement, dated from the strike that took it (or, were that one
+    # revoked, the first that remains of it), as add_strike applied it.
     ladder = parse_ladder(get_settings().strike_ladder)
+    taken: dict[int, datetime] = {}
+    for strike in sorted(active, key=lambda s: (s.created_at, s.id)):
+        taken.setdefault(strike.counts_as_id or strike.id, strike.created_at)
     until: datetime | None = None
     terminate = False
-    for count, strike in enumerate(sorted(active, key=lambda s: (s.created_at, s.id)), 1):
+    for count, at in enumerate(sorted(taken.values()), 1):
         step = step_for(ladder, count)
         if step is None:
             continue
         if step.action == "terminate":
             terminate = True
         elif step.action == "suspend" and step.days is not None:
-            end = strike.created_at + timedelta(days=step.days)
+            end = at + timedelta(days=step.days)
             until = end if until is None else max(until, end)
     return (until if until is not None and until > now else None), terminate
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation import audit, outbox, policy
+from moderation import audit, policy, statements
 from moderation.cases import DecisionFollowups, claim, get_case, holds_lease, notices_behind
 from moderation.cases.reasons import check_reason
 from moderation.config import get_settings
@@ -22,7 +22,7 @@ from moderation.domain import (
 )
 from moderation.errors import CaseClosed, Forbidden, LeaseNotHeld, ModerationError
 from moderation.schemas import DecisionIn
-from moderation.tables import Account, Decision, Offer, Screening, Seller, utcnow
+from moderation.tables import Account, Decision, Offer, Screening, utcnow
 
 
 def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionIn,
@@ -80,8 +80,11 @@ def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionI
     if action is DecisionAction.REMOVE:
         until = (now + timedelta(days=get_settings().counter_notice_days)
                  if notices_behind(session, case.id) else None)
-        outbox.notify_seller(session, row, offer, automated_detection=case.screening_id is not None,
-                             counter_notice_until=until)
+        # How the offer was found and what set the removal off: the statements room reads
+        # it from what stands behind the case (moderation/statements/basis.py).
+        statements.decision_statement(session, row, offer,
+                                      automated_detection=case.screening_id is not None,
+                                      counter_notice_until=until)
     session.flush()
     if action is not DecisionAction.ESCALATE:  # an escalation settles nothing yet
         followups.run(session, case=case, decision=row)
@@ -130,8 +133,6 @@ def system_blocks(session: Session, blocks: Sequence[Block]) -> list[Decision]:
         return []
     offers = {o.id: o for o in session.scalars(
         select(Offer).where(Offer.id.in_([b.offer_id for b in blocks])))}
-    sellers = dict(session.execute(select(Seller.id, Seller.external_id).where(
-        Seller.id.in_({o.seller_id for o in offers.values()}))).all())
     now = utcnow()
     rows = []
     for b in blocks:
@@ -153,9 +154,7 @@ def system_blocks(session: Session, blocks: Sequence[Block]) -> list[Decision]:
          "after": {"status": OfferStatus.BLOCKED.value, "decision_id": row.id}}
         for b, row in zip(blocks, rows, strict=True)
         if b.previous_status != OfferStatus.BLOCKED.value])
-    for b, row in zip(blocks, rows, strict=True):
-        offer = offers[b.offer_id]
-        outbox.notify_seller(session, row, offer, automated_detection=True,
-                             seller_external_id=sellers[offer.seller_id])
+    statements.offers_disabled(session, [(row, offers[b.offer_id], b.assessment)
+                                         for b, row in zip(blocks, rows, strict=True)])
     return rows
 

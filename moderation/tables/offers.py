@@ -35,6 +35,8 @@ class Seller(Base):
     # Repeat-infringer ladder: new offers of a suspended or terminated seller are held.
     suspended_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     terminated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # What statements of reasons are written in (domain.Language); None: Polish.
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 class Offer(Base):

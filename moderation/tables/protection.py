@@ -136,6 +136,9 @@ class Strike(Base):
     seller_id: Mapped[int] = mapped_column(ForeignKey("sellers.id"), index=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), unique=True)
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
+    # The strike whose infringement this one is part of (the same notice, or the same
+    # episode: policy.STRIKE_EPISODE); None when it took a rung of the ladder of its own.
+    counts_as_id: Mapped[int | None] = mapped_column(ForeignKey("strikes.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

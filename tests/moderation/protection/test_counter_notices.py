@@ -37,6 +37,7 @@ from tests.notice_builders import (
     LEASE,
     RemovedOnNotice,
     add_to_case,
+    backdate_strike,
     decide,
     make_notice,
     noticed_case,
@@ -109,7 +110,8 @@ def test_a_counter_notice_opens_a_case_its_original_moderator_cannot_take(
 
 
 def _suspended_by_second_removal(session: Session) -> tuple[RemovedOnNotice, Seller]:
-    remove_on_notice(session, seller="s-contests")
+    # Two infringements, days apart: the second suspends (one episode would be one rung).
+    backdate_strike(session, remove_on_notice(session, seller="s-contests").strike)
     second = remove_on_notice(session, seller="s-contests")
     seller = second.seller
     assert seller.strikes == 2 and strikes.held_for_review(seller, utcnow())

@@ -36,7 +36,7 @@ def test_remove_decision_changes_offer_audits_and_notifies_in_one_go(session: Se
     msg = session.query(OutboxMessage).filter(
         OutboxMessage.payload["decision_id"].as_integer() == decision.id).one()
     assert msg.kind == "seller.statement_of_reasons"
-    assert "redress" in msg.payload and msg.payload["automated_decision"] is False
+    assert "redress" in msg.payload and msg.payload["automated_decision"] == "not"
 
 
 def test_second_decision_on_a_closed_case_is_a_conflict(session: Session) -> None:
