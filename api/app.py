@@ -10,10 +10,10 @@ from fastapi_offline import FastAPIOffline
 
 from api import errors, openapi
 from api.limits import BodyLimit
-from api.pages import admin, audit, auth, case, lead, portal, queue, shadow
+from api.pages import admin, audit, auth, case, lead, offer, portal, queue, shadow
 from api.pages import authority as authority_pages
 from api.pages import rights as rights_pages
-from api.routes import cases, counter_notices, notices, offers, rights, safety
+from api.routes import cases, counter_notices, notices, offers, rights, safety, statements
 from api.transactions import RetryTransient
 from moderation.config import get_settings
 from moderation.runtime import Runtime
@@ -41,7 +41,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(counter_notices.router)
     app.include_router(rights.router)
     app.include_router(safety.router)
-    for pages in (auth, queue, case, lead, audit, admin, portal, rights_pages,
+    app.include_router(statements.router)
+    for pages in (auth, queue, case, offer, lead, audit, admin, portal, rights_pages,
                   authority_pages, shadow):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

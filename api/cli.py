@@ -44,7 +44,7 @@ def _serve(ctx: typer.Context, runtime: Runtime, *, host: str, port: int, worker
 def demo(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
          serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True) -> None:
     """Load demo data (staff, offers) into the database, screen it, and serve."""
-    from moderation.demo import DEMO_PASSWORD, load_demo
+    from moderation.demo import DEMO_PASSWORD, load_demo, statement_samples
 
     migrate()
     runtime = build_runtime()
@@ -58,5 +58,12 @@ def demo(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
         login += {"rights_holder": " (/portal)", "authority": " (/authority)"}.get(role, "")
         console.print(f"  {role:<14} login {login:<28} key {key}")
     console.print(f"try: curl -H 'X-API-Key: {keys['moderator']}' http://{host}:{port}/v1/cases")
+    total, samples = statement_samples(runtime.sessionmaker)
+    console.print(f"statements of reasons sent to sellers: {total} (each offer's on "
+                  f"http://{host}:{port}/offers/<id>; JSON: /v1/offers/<id>/statements)")
+    for offer_id, text in samples:
+        console.print(f"--- offer {offer_id}: http://{host}:{port}/offers/{offer_id}",
+                      markup=False)
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
     if serve_after:
         _serve(ctx, runtime, host=host, port=port, worker=False)

@@ -30,4 +30,8 @@ LABELS = (
     N_("pending"), N_("upheld"), N_("rejected"), N_("counter_notice"), N_("verified"),
     # types of rights
     N_("trademark"), N_("personal_rights"),
+    # statements of reasons: restrictions, sources, how automated the decision was
+    N_("removal"), N_("disabling"), N_("hold"), N_("demotion"), N_("strike"),
+    N_("suspension"), N_("termination"), N_("trusted_flagger"), N_("other_notification"),
+    N_("own_initiative"), N_("fully"), N_("partially"), N_("not"),
 )

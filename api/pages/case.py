@@ -8,7 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import Lead, Moderator, SessionDep
-from api.templating import render
+from api.pages.offer import shown_statements
+from api.templating import locale_of, render
 from moderation import cases, programmes
 from moderation.accounts.staff import list_staff
 from moderation.cases.reasons import reasons_for
@@ -33,6 +34,7 @@ def case_page(case_id: Id, request: Request, session: SessionDep,
         "is_lead": is_lead, "lease_seconds": get_settings().lease_seconds,
         "moderators": [s for s in list_staff(session) if s.role in ("moderator", "lead")]
         if is_lead else [],
+        "statements": shown_statements(session, ev.offer.id, locale_of(request)),
     })
 
 

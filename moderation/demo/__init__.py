@@ -5,14 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from moderation.accounts.staff import create_staff, ensure_organisation
 from moderation.db import session_scope
 from moderation.domain import OrganisationKind, RightStatus, StaffRole
 from moderation.intake.importer import import_offers
-from moderation.tables import Account, Right, utcnow
+from moderation.statements import render_text
+from moderation.tables import Account, Right, Statement, utcnow
 
 OFFERS = Path(__file__).parent / "offers.jsonl"
 # Fixed so the README can show working calls; never use these outside the demo.
@@ -59,3 +60,12 @@ def load_demo(session_factory: sessionmaker[Session]) -> dict[str, str]:
                               created_at=now, updated_at=now))
     import_offers(session_factory, OFFERS)
     return {role.value: key for role, key in DEMO_KEYS.items()}
+
+
+def statement_samples(session_factory: sessionmaker[Session], *, limit: int = 2
+                      ) -> tuple[int, list[tuple[int | None, str]]]:
+    """How many statements of reasons the demo wrote, and the first few (offer id, text)."""
+    with session_scope(session_factory) as session:
+        total = session.scalar(select(func.count(Statement.id))) or 0
+        first = session.scalars(select(Statement).order_by(Statement.id).limit(limit))
+        return total, [(row.offer_id, render_text(row.content)) for row in first]
