@@ -29,6 +29,8 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/login"): PUBLIC,
     ("POST", "/v1/offers"): {INT, A},
     ("GET", "/v1/offers/{offer_id}"): PEOPLE | {INT},
+    ("GET", "/v1/offers/{offer_id}/statements"): PEOPLE | {INT},
+    ("GET", "/v1/statements/{puid}"): PEOPLE | {INT},
     ("GET", "/v1/cases"): PEOPLE,
     ("GET", "/v1/cases/{case_id}"): PEOPLE,
     ("POST", "/v1/cases/claim-next"): PEOPLE,
@@ -43,6 +45,7 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("GET", "/queue"): PEOPLE,
     ("POST", "/queue/next"): PEOPLE,
     ("GET", "/cases/{case_id}"): PEOPLE,
+    ("GET", "/offers/{offer_id}"): PEOPLE,
     ("POST", "/cases/{case_id}/claim"): PEOPLE,
     ("POST", "/cases/{case_id}/lease"): PEOPLE,
     ("POST", "/cases/{case_id}/decision"): PEOPLE,
@@ -133,7 +136,8 @@ def test_each_role_on_each_route_is_let_in_or_refused(
         session: Session, client: TestClient, callers: dict[StaffRole, dict[str, str]]) -> None:
     case = make_case(session)
     params = {"case_id": str(case.id), "offer_id": str(case.offer_id), "reference": "N-0-0",
-              "right_id": "1", "document_id": "1", "order_id": "1", "trip_id": "1"}
+              "right_id": "1", "document_id": "1", "order_id": "1", "trip_id": "1",
+              "puid": "sor-0"}
     checked = 0
     for (method, path), allowed in DESIGN.items():
         url = path.format(**params)

@@ -6,14 +6,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from moderation import policy
 from moderation.config import get_settings
 from moderation.protection import strikes
 from moderation.protection.strikes import Step
-from moderation.tables import AuditEntry, Decision, Offer, OutboxMessage, Seller, Strike, utcnow
+from moderation.tables import (
+    AuditEntry,
+    Decision,
+    Offer,
+    OutboxMessage,
+    Seller,
+    Statement,
+    Strike,
+    utcnow,
+)
 from tests.notice_builders import removal
+from tests.statement_builders import notice_removal
 
 DAY = timedelta(days=1)
 
@@ -234,3 +245,80 @@ def test_suspended_and_terminated_sellers_are_held_for_review(
     seller = Seller(external_id="s", suspended_until=suspended and now + suspended,
                     terminated_at=terminated and now + terminated)
     assert strikes.held_for_review(seller, now) is held
+
+
+def _rungs(session: Session, seller: Seller) -> list[Statement]:
+    return list(session.scalars(select(Statement).where(
+        Statement.seller_id == seller.id, Statement.subject == "account")
+        .order_by(Statement.id)))
+
+
+def test_one_notice_on_three_offers_is_one_strike(session: Session) -> None:
+    # Was: a warning, a 7-day and a 30-day suspension within a second.
+    decisions = notice_removal(session, seller="s-three", n=3)
+    seller = session.scalars(select(Seller).where(Seller.external_id == "s-three")).one()
+    assert len(decisions) == 3
+    assert seller.strikes == 1 and seller.suspended_until is None
+    assert [s.restriction for s in _rungs(session, seller)] == ["strike"]
+    assert [m.kind for m in _messages(session, seller)] == ["seller.strike_warning"]
+    rows = list(session.scalars(select(Strike).where(Strike.seller_id == seller.id)
+                                .order_by(Strike.id)))
+    assert [r.counts_as_id for r in rows] == [None, rows[0].id, rows[0].id]
+
+
+def test_strikes_within_the_episode_count_as_the_rung_already_taken(session: Session) -> None:
+    t0 = utcnow()
+    first = _strike(session, "s-episode", t0)
+    _strike(session, "s-episode", t0 + policy.STRIKE_EPISODE - timedelta(minutes=1))
+    seller = first.seller
+    assert seller.strikes == 1 and seller.suspended_until is None
+    _strike(session, "s-episode", t0 + policy.STRIKE_EPISODE)
+    assert seller.strikes == 2 and seller.suspended_until == t0 + policy.STRIKE_EPISODE + 7 * DAY
+    assert [s.restriction for s in _rungs(session, seller)] == ["strike", "suspension"]
+
+
+def test_a_warning_is_written_before_any_suspension(session: Session) -> None:
+    t0 = utcnow()
+    first = _strike(session, "s-warned", t0)
+    seller = first.seller
+    # A seller with a strike but no warning statement (say, from before statements were
+    # written): the next infringement warns instead of suspending.
+    session.execute(delete(OutboxMessage).where(OutboxMessage.payload["puid"].as_string().in_(
+        [s.puid for s in _rungs(session, seller)])))
+    session.execute(delete(Statement).where(Statement.seller_id == seller.id,
+                                            Statement.subject == "account"))
+    _strike(session, "s-warned", t0 + 2 * DAY)
+    assert seller.strikes == 2 and seller.suspended_until is None
+    [warning] = _rungs(session, seller)
+    assert warning.restriction == "strike" and warning.starts_at == t0 + 2 * DAY
+    _strike(session, "s-warned", t0 + 4 * DAY)
+    assert seller.suspended_until is not None
+    warned, suspended = _rungs(session, seller)
+    assert warned.starts_at < suspended.starts_at and suspended.restriction == "suspension"
+
+
+def test_each_rung_writes_its_account_statement(session: Session) -> None:
+    t0 = utcnow()
+    seller = _strike(session, "s-rungs", t0).seller
+    for day in (1, 2, 3):
+        _strike(session, "s-rungs", t0 + day * DAY)
+    rungs = _rungs(session, seller)
+    assert [(s.restriction, s.ends_at) for s in rungs] == [
+        ("strike", None), ("suspension", t0 + 8 * DAY), ("suspension", t0 + 32 * DAY),
+        ("termination", None)]
+    assert [s.content["account"]["strikes"] for s in rungs] == [1, 2, 3, 4]
+    assert rungs[0].content["account"]["next_step"] == {"action": "suspend", "days": 7}
+    assert all(s.strike_id is not None and s.automated_decision == "partially" for s in rungs)
+    # The seller's messages carry the statement and keep the fields the marketplace reads.
+    suspended = _messages(session, seller)[1]
+    assert suspended.payload["puid"] == rungs[1].puid and suspended.payload["days"] == 7
+
+
+def test_revoking_one_strike_of_an_infringement_keeps_the_infringement(session: Session
+                                                                       ) -> None:
+    decisions = notice_removal(session, seller="s-keep", n=2)
+    seller = session.scalars(select(Seller).where(Seller.external_id == "s-keep")).one()
+    strikes.revoke_strike(session, decision_id=decisions[0].id, now=utcnow(), reason="appeal")
+    assert seller.strikes == 1
+    strikes.revoke_strike(session, decision_id=decisions[1].id, now=utcnow(), reason="appeal")
+    assert seller.strikes == 0
