@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from moderation import cases, statements
 from moderation.accounts.staff import ensure_organisation
 from moderation.domain import CaseReason, OrganisationKind, SourceKind, StatementSource
+from moderation.protection import counter_notices
 from moderation.safety.alerts import AlertIn, store_alerts
 from moderation.schemas import DecisionIn
 from moderation.statements.basis import alert_facts
@@ -117,6 +118,19 @@ def removal_on_screening_case_a_notice_joined(session: Session) -> Statement:
     return latest(session, decision_id=row.id, subject="offer")
 
 
+def counter_notice_rejected(session: Session) -> Statement:
+    """The seller contests a removal on a notice; another moderator lets the removal stand."""
+    [removal] = notice_removal(session)
+    row = counter_notices.file_counter_notice(session, data=counter_notices.CounterNoticeIn(
+        decision_id=removal.id, contact_email="sklep@example.pl",
+        statement="The goods are genuine: bought from the brand's distributor."), now=utcnow())
+    case = session.get(Case, row.case_id)
+    assert case is not None
+    decision = decide(session, case, DecisionIn(action="remove",
+                                                reason_code="COUNTER_NOTICE_REJECTED"))
+    return latest(session, decision_id=decision.id)
+
+
 def _alert_case(session: Session, alert: SafetyAlert) -> Case:
     """An offer the matching engine found for an alert, and its case."""
     offer = make_offer(session, seller={"id": f"s-alert-{next(_seq)}"})
@@ -216,6 +230,7 @@ PATHS: dict[str, Callable[[Session], Statement]] = {
     "removal on a safety alert match": removal_on_safety_alert,
     "removal on an authority order": removal_on_authority_order,
     "removal on a consumer ombudsman's notice": removal_on_consumer_notice,
+    "counter-notice rejected": counter_notice_rejected,
     "hold on an alert match": hold_on_alert,
     "strike (warning)": strike_warning,
     "suspension": suspension,

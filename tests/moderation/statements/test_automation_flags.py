@@ -29,6 +29,8 @@ EXPECTED = {
     "removal on a safety alert match": ("removal", True, "not", "other_notification"),
     "removal on an authority order": ("removal", True, "not", "other_notification"),
     "removal on a consumer ombudsman's notice": ("removal", True, "not", "notice"),
+    # The removal stands on the notice behind it; a person reviewed the counter-notice.
+    "counter-notice rejected": ("removal", False, "not", "notice"),
     # The system holds the offer by itself.
     "hold on an alert match": ("hold", True, "fully", "other_notification"),
     # A person upheld the notice behind the strike; the rung follows from the count.

@@ -50,6 +50,9 @@ EXPECTED = {
     "removal on a consumer ombudsman's notice": (
         "offer", "illegal", "unsafe_product", _UNSAFE, ["KEYWORD_UNSAFE_PRODUCTS"], False,
         ["authority consumer RK."]),
+    "counter-notice rejected": ("offer", "illegal", "trademark", _IP,
+                                ["KEYWORD_TRADEMARK_INFRINGEMENT"], False,
+                                ["Counter-notice CN-", "N-20"]),
     "hold on an alert match": ("offer", "illegal", "unsafe_product", _UNSAFE,
                                ["KEYWORD_UNSAFE_PRODUCTS"], False, ["Safety Gate alert A12/"]),
     "strike (warning)": ("account", "terms", "repeat_infringer", _IP,
