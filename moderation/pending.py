@@ -24,10 +24,10 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from moderation import jobs, queue
-from moderation.config import get_settings
-from moderation.domain import AlertStatus
+from moderation.config import Settings, get_settings
+from moderation.domain import AlertStatus, TdbSubmissionStatus
 from moderation.queue import Lane
-from moderation.tables import Offer, SafetyAlert
+from moderation.tables import Offer, SafetyAlert, TdbSubmission
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class PendingKind:
     """One kind of queued work: where it is marked, how to tell it is done, its job."""
 
     name: str
-    model: type[Offer] | type[SafetyAlert]
+    model: type[Offer] | type[SafetyAlert] | type[TdbSubmission]
     waiting: ColumnElement[bool]  # true while the work is not done
     since: InstrumentedAttribute[datetime]  # when the work arose
     job: str
@@ -49,7 +49,18 @@ MATCHING = PendingKind("match", SafetyAlert,
                        and_(SafetyAlert.matched_at.is_(None),
                             SafetyAlert.status == AlertStatus.ACTIVE.value),
                        SafetyAlert.received_at, queue.MATCH_ALERTS, Lane.INTERACTIVE)
-KINDS = (SCREENING, MATCHING)
+# Statements on their way to the Transparency Database: the periodic lane, beside the
+# outbox. A batch told to wait (a 429, a 5xx) has its mark moved to when it is due again,
+# so the sweep leaves it alone until then.
+TDB = PendingKind("tdb", TdbSubmission,
+                  TdbSubmission.status == TdbSubmissionStatus.PENDING.value,
+                  TdbSubmission.created_at, queue.SUBMIT_TDB, Lane.PERIODIC)
+KINDS = (SCREENING, MATCHING, TDB)
+
+
+def kinds_enabled(settings: Settings) -> tuple[PendingKind, ...]:
+    """The kinds of pending work this configuration does (no submitter without TDB_URL)."""
+    return tuple(k for k in KINDS if k is not TDB or settings.tdb_enabled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +131,10 @@ def lost(session: Session, kind: PendingKind, *, redis: Redis, now: datetime,
 def sweep(session: Session, *, redis: Redis, now: datetime, grace: timedelta,
           limit: int = 50_000) -> dict[str, int]:
     """Queue again every kind of pending work whose job is gone; how many of each."""
-    chunk = get_settings().screen_batch_size
+    settings = get_settings()
+    chunk = settings.screen_batch_size
     requeued = {}
-    for kind in KINDS:
+    for kind in kinds_enabled(settings):
         ids = lost(session, kind, redis=redis, now=now, grace=grace, limit=limit)
         for start in range(0, len(ids), chunk):
             queue_work(session, kind, ids[start:start + chunk], now=now)

@@ -1,0 +1,89 @@
+"""Statements waiting for the Transparency Database: their rows, queued and read with the
+offers and sellers their records are built from.
+
+A statement gets its submission row in the transaction that writes it
+(`enqueue_statement`), marked with the job that will send it, so the two stand or fall
+together and a lost job is found by the sweep like all pending work (pending.TDB). The
+statements room is written by another hand, and a path that forgets the call would leave
+its statements unreported for good: so the sweep also adopts reported statements older
+than its grace that have no submission row (`adopt_statements`, one anti-join on a
+unique key), which costs nothing when every path calls `enqueue_statement`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation import pending
+from moderation.config import get_settings
+from moderation.domain import TdbSubmissionStatus
+from moderation.tables import Account, Offer, Seller, Statement, TdbSubmission
+from moderation.transparency_db.records import REPORTED
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A statement with what its record is built from."""
+
+    statement: Statement
+    offer: Offer | None
+    seller: Seller | None
+
+
+def enqueue_statement(session: Session, statement: Statement, *, now: datetime
+                      ) -> TdbSubmission | None:
+    """Send this statement to the database once the transaction commits (None: the
+    database records no such statement)."""
+    if statement.restriction not in REPORTED or statement.appeal_id is not None:
+        return None
+    session.flush()  # the statement's id
+    submission = TdbSubmission(statement_id=statement.id,
+                               status=TdbSubmissionStatus.PENDING.value, attempts=0)
+    session.add(submission)
+    session.flush()
+    if get_settings().tdb_enabled:
+        pending.queue_work(session, pending.TDB, [submission.id], now=now)
+    return submission
+
+
+def adopt_statements(session: Session, *, now: datetime, grace: timedelta,
+                     limit: int = 10_000) -> list[int]:
+    """Give submission rows to reported statements that have none; their ids.
+
+    Left unqueued: the sweep queues them with the rest of the pending work.
+    """
+    orphans = session.scalars(
+        select(Statement.id)
+        .outerjoin(TdbSubmission, TdbSubmission.statement_id == Statement.id)
+        .where(TdbSubmission.id.is_(None), Statement.restriction.in_(list(REPORTED)),
+               Statement.appeal_id.is_(None), Statement.created_at <= now - grace)
+        .order_by(Statement.id).limit(limit)).all()
+    for statement_id in orphans:
+        # Backdated so that the sweep, which trusts new work for its grace, queues it now.
+        session.add(TdbSubmission(statement_id=statement_id, attempts=0, created_at=now - grace,
+                                  status=TdbSubmissionStatus.PENDING.value))
+    session.flush()
+    return list(orphans)
+
+
+def sources(session: Session, statement_ids: Sequence[int]) -> dict[int, Source]:
+    """These statements with their offers and sellers, by statement id (one query)."""
+    if not statement_ids:
+        return {}
+    rows = session.execute(
+        select(Statement, Offer, Seller)
+        .outerjoin(Offer, Offer.id == Statement.offer_id)
+        .outerjoin(Seller, Seller.id == Statement.seller_id)
+        .where(Statement.id.in_(list(statement_ids)))).unique().all()
+    return {s.id: Source(s, o, se) for s, o, se in rows}
+
+
+def known_names(session: Session, found: Sequence[Source]) -> list[str]:
+    """Names no record may carry: these sellers' ids and every person's account name."""
+    people = session.scalars(select(Account.name).where(Account.password_hash.is_not(None)))
+    return [*(s.seller.external_id for s in found if s.seller is not None), *people]
