@@ -46,6 +46,8 @@ class FakeTdb:
     hang_after_commit_next: int = 0  # create the batch, then answer too late
     hang_seconds: float = 2.0
     lookup_blind: bool = False  # the 24-hour delay: lookups find nothing
+    # Statements refused whatever our rules say (the database's rules may be newer).
+    refuse_puids: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def created(self, puid: str) -> bool:
@@ -69,6 +71,10 @@ class FakeTdb:
         statements = payload.get("statements") if isinstance(payload, dict) else None
         self.calls.append(len(statements) if isinstance(statements, list) else 0)
         errors = validation.batch_errors(payload)
+        if not errors:
+            errors = {f"statement_{i}": {"category": ["The selected category is invalid."]}
+                      for i, s in enumerate(payload["statements"])
+                      if s.get("puid") in self.refuse_puids}
         if errors:
             return JSONResponse({"message": "The given data was invalid.", "errors": errors},
                                 status_code=422)
