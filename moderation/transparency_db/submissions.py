@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
-from moderation import pending
+from moderation import jobs, pending
 from moderation.config import get_settings
 from moderation.domain import TdbSubmissionStatus
 from moderation.tables import Account, Offer, Seller, Statement, TdbSubmission
@@ -42,12 +42,16 @@ def enqueue_statement(session: Session, statement: Statement, *, now: datetime
     if statement.restriction not in REPORTED or statement.appeal_id is not None:
         return None
     session.flush()  # the statement's id
-    submission = TdbSubmission(statement_id=statement.id,
-                               status=TdbSubmissionStatus.PENDING.value, attempts=0)
+    enabled = get_settings().tdb_enabled
+    job_id = jobs.new_job_id(pending.TDB.name) if enabled else None
+    submission = TdbSubmission(statement_id=statement.id, attempts=0, queued_job=job_id,
+                               queued_at=now if enabled else None,
+                               status=TdbSubmissionStatus.PENDING.value)
     session.add(submission)
     session.flush()
-    if get_settings().tdb_enabled:
-        pending.queue_work(session, pending.TDB, [submission.id], now=now)
+    if job_id is not None:
+        jobs.declare(session, jobs.Job(pending.TDB.job, ([submission.id],), job_id,
+                                       pending.TDB.lane))
     return submission
 
 
@@ -79,7 +83,9 @@ def sources(session: Session, statement_ids: Sequence[int]) -> dict[int, Source]
         select(Statement, Offer, Seller)
         .outerjoin(Offer, Offer.id == Statement.offer_id)
         .outerjoin(Seller, Seller.id == Statement.seller_id)
-        .where(Statement.id.in_(list(statement_ids)))).unique().all()
+        .where(Statement.id.in_(list(statement_ids)))
+        # The offer's own joined seller is an inner join: it would drop account statements.
+        .options(lazyload(Offer.seller))).all()
     return {s.id: Source(s, o, se) for s, o, se in rows}
 
 

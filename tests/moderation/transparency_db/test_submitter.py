@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.config import Settings
-from moderation.domain import TdbSubmissionStatus
+from moderation.domain import Restriction, TdbSubmissionStatus
 from moderation.runtime import Runtime
 from moderation.tables import Statement, TdbSubmission, utcnow
 from moderation.transparency_db import submitter
@@ -204,3 +204,17 @@ def test_a_refused_token_sends_nothing_and_keeps_the_work(
     assert summary.deferred == 2 and not tdb.stored
     assert all(r.status == "pending" and "401" in (r.last_error or "")
                for r in rows(session, ids))
+
+
+def test_account_restrictions_go_with_offer_restrictions(
+        runtime: Runtime, session: Session, fake: tuple[FakeTdb, Settings]) -> None:
+    tdb, settings = fake
+    statements = [make_statement(session, restriction=Restriction.SUSPENSION,
+                                 ends_at=utcnow() + timedelta(days=7)),
+                  make_statement(session)]
+    subs = [TdbSubmission(statement_id=s.id, attempts=0, status="pending") for s in statements]
+    session.add_all(subs)
+    session.flush()
+    summary = submitter.submit(runtime.sessionmaker, [s.id for s in subs], settings=settings)
+    assert summary.sent == 2
+    assert tdb.stored[statements[0].puid]["decision_account"] == "DECISION_ACCOUNT_SUSPENDED"
