@@ -45,7 +45,7 @@ def export_records(session: Session, out: TextIO, *, start: datetime, end: datet
             if record is None:
                 summary.not_reported += 1
                 continue
-            problems = records.problems(record, known_names=names)
+            problems = records.problems(record, names=names)
             if problems:
                 summary.refused[source.statement.puid] = json.dumps(problems,
                                                                     ensure_ascii=False)

@@ -37,7 +37,16 @@ def _is_gtin(text: str) -> bool:
     return text.isdigit() and len(text) in (8, 12, 13, 14) and ean.is_valid(text)
 
 
-def findings(text: str, *, known_names: Iterable[str] = ()) -> list[str]:
+def names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for all these names as whole words, any case (None: no names)."""
+    usable = sorted({n.strip().casefold() for n in names if len(n.strip()) >= MIN_NAME_CHARS},
+                    key=len, reverse=True)
+    if not usable:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, usable)) + r")(?!\w)")
+
+
+def findings(text: str, *, names: re.Pattern[str] | None = None) -> list[str]:
     """What personal data this text shows, one short reason each (empty: none found)."""
     found = []
     if EMAIL.search(text):
@@ -46,12 +55,6 @@ def findings(text: str, *, known_names: Iterable[str] = ()) -> list[str]:
         if any(not _is_gtin(m.group()) for m in pattern.finditer(text)):
             found.append("a telephone number")
             break
-    lowered = text.casefold()
-    for name in known_names:
-        name = name.strip()
-        if len(name) < MIN_NAME_CHARS:
-            continue
-        if re.search(rf"(?<!\w){re.escape(name.casefold())}(?!\w)", lowered):
-            found.append("a name of a person or account we know")
-            break
+    if names is not None and names.search(text.casefold()):
+        found.append("a name of a person or account we know")
     return found

@@ -25,6 +25,7 @@ Free texts are cut at the database's limits, so that a long explanation is still
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -189,14 +190,14 @@ def build_record(statement: Statement, offer: Offer | None = None,
     return record
 
 
-def problems(record: Mapping[str, Any], *, known_names: Iterable[str] = ()
+def problems(record: Mapping[str, Any], *, names: re.Pattern[str] | None = None
              ) -> validation.Errors:
-    """Why this record must not be sent: the database's rules, then personal data in it."""
+    """Why this record must not be sent: the database's rules, then personal data in it
+    (names: personal_data.names_pattern of the names we know)."""
     errors = validation.statement_errors(record)
-    names = list(known_names)
     for field in FREE_TEXTS:
         text = record.get(field)
         if isinstance(text, str):
-            for finding in personal_data.findings(text, known_names=names):
+            for finding in personal_data.findings(text, names=names):
                 errors.setdefault(field, []).append(f"personal data: {finding}")
     return errors

@@ -12,6 +12,7 @@ unique key), which costs nothing when every path calls `enqueue_statement`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +24,7 @@ from moderation import jobs, pending
 from moderation.config import get_settings
 from moderation.domain import TdbSubmissionStatus
 from moderation.tables import Account, Offer, Seller, Statement, TdbSubmission
+from moderation.transparency_db import personal_data
 from moderation.transparency_db.records import REPORTED
 
 
@@ -89,7 +91,9 @@ def sources(session: Session, statement_ids: Sequence[int]) -> dict[int, Source]
     return {s.id: Source(s, o, se) for s, o, se in rows}
 
 
-def known_names(session: Session, found: Sequence[Source]) -> list[str]:
-    """Names no record may carry: these sellers' ids and every person's account name."""
+def known_names(session: Session, found: Sequence[Source]) -> re.Pattern[str] | None:
+    """The names no record may carry, as one pattern: these sellers' ids and every person's
+    account name."""
     people = session.scalars(select(Account.name).where(Account.password_hash.is_not(None)))
-    return [*(s.seller.external_id for s in found if s.seller is not None), *people]
+    return personal_data.names_pattern(
+        [*(s.seller.external_id for s in found if s.seller is not None), *people])

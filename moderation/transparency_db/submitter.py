@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from moderation.config import Settings, get_settings
@@ -99,9 +99,12 @@ def _defer(session: Session, ids: Sequence[int], *, until: datetime, error: str)
     _mark(session, ids, next_attempt_at=until, queued_at=until, last_error=error[:2000])
 
 
-def _sent(session: Session, submission_id: int, *, uuid: str | None, now: datetime,
+def _sent(session: Session, uuids: dict[int, str | None], *, now: datetime,
           note: str | None = None) -> None:
-    _mark(session, [submission_id], status=TdbSubmissionStatus.SENT.value, uuid=uuid or None,
+    """Mark these submissions sent, each with its uuid, in one statement."""
+    known = {i: u for i, u in uuids.items() if u}
+    _mark(session, list(uuids), status=TdbSubmissionStatus.SENT.value,
+          uuid=case(known, value=TdbSubmission.id, else_=None) if known else None,
           sent_at=now, sending_since=None, next_attempt_at=None, last_error=note)
 
 
@@ -119,7 +122,7 @@ def _prepare(session: Session, due: list[TdbSubmission], summary: SubmitSummary
     for sub in due:
         source = found[sub.statement_id]
         record = records.build_record(source.statement, source.offer, source.seller)
-        problems = (records.problems(record, known_names=names) if record is not None
+        problems = (records.problems(record, names=names) if record is not None
                     else {"restriction": ["the database records no such statement"]})
         if problems:
             _reject(session, sub.id, problems)
@@ -147,7 +150,7 @@ def _look_up(client: TdbClient, session: Session, ready: list[tuple[TdbSubmissio
                 summary.errors.append(str(error))
                 return None
             if uuid is not None:
-                _sent(session, sub.id, uuid=uuid, now=now)
+                _sent(session, {sub.id: uuid}, now=now)
                 summary.found += 1
                 continue
         batch.ids.append(sub.id)
@@ -160,8 +163,8 @@ def _record(session: Session, batch: Batch, answer: BatchAnswer, *, now: datetim
     """Write down what the answer says; whether to carry on posting in this run."""
     ids, puids = batch.ids, [r["puid"] for r in batch.records]
     if answer.outcome is Outcome.CREATED:
-        for sub_id, puid in zip(ids, puids, strict=True):
-            _sent(session, sub_id, uuid=answer.uuids.get(puid), now=now)
+        _sent(session, {i: answer.uuids.get(p) for i, p in zip(ids, puids, strict=True)},
+              now=now)
         summary.sent += len(ids)
         return True
     known = [n for n in answer.refused if 0 <= n < len(ids)]
@@ -176,10 +179,9 @@ def _record(session: Session, batch: Batch, answer: BatchAnswer, *, now: datetim
               sending_since=None)
         return True
     if answer.outcome is Outcome.DUPLICATES and there:
-        for sub_id, puid in zip(ids, puids, strict=True):
-            if puid in there:
-                _sent(session, sub_id, uuid=None, now=now, note="already in the database")
-                summary.found += 1
+        found = [i for i, p in zip(ids, puids, strict=True) if p in there]
+        _sent(session, dict.fromkeys(found), now=now, note="already in the database")
+        summary.found += len(found)
         _mark(session, [i for i, p in zip(ids, puids, strict=True) if p not in there],
               sending_since=None)
         return True

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from moderation.domain import AutomatedDecision, Restriction, StatementGround, StatementSource
 from moderation.tables import utcnow
-from moderation.transparency_db import records
+from moderation.transparency_db import personal_data, records
 from tests.statement_builders import make_bare_offer, make_statement
 
 VALID_EAN13 = "5901234123457"
@@ -151,7 +151,7 @@ def test_personal_data_in_free_text_is_refused(session: Session, facts: str,
                                                finding: str) -> None:
     record = records.build_record(make_statement(session, facts=facts))
     assert record is not None
-    found = records.problems(record, known_names=["demo-moderator"])
+    found = records.problems(record, names=personal_data.names_pattern(["demo-moderator"]))
     assert finding in " ".join(found["decision_facts"])
 
 

@@ -109,4 +109,5 @@ def test_a_batch_of_a_hundred_is_accepted() -> None:
 ])
 def test_personal_data_is_found_and_product_numbers_are_not(text: str,
                                                              found: list[str]) -> None:
-    assert personal_data.findings(text, known_names=["kowalski", "ab"]) == found
+    names = personal_data.names_pattern(["Kowalski", "ab"])
+    assert personal_data.findings(text, names=names) == found
