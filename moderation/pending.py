@@ -7,6 +7,10 @@ still pending and queues again only the work whose job is gone: never queued (Re
 down at the commit), failed for good, or finished without doing it. Work whose job still
 waits or runs is left alone, however long the queue, so a busy queue is not doubled.
 
+Statements on their way to the Transparency Database are pending work too (TDB below):
+marked in the transaction that writes them, queued again by the sweep when their job is
+gone, only while TDB_URL is set.
+
 Work done by periodic jobs (the outbox's undelivered messages, due deadline warnings, strikes
 that ran out) is found by those jobs on every tick from its own marker (a status, a due
 time); the ticker queues a periodic job only when its previous run is neither waiting nor
