@@ -114,6 +114,18 @@ class Settings(BaseSettings):
     delivery_timeout_seconds: float = Field(default=10, gt=0)
     outbox_max_attempts: int = Field(default=8, ge=1)
 
+    # The DSA Transparency Database (art. 24(5)): the API's base URL, e.g.
+    # https://transparency.dsa.ec.europa.eu/api/v1 (its sandbox for testing), and the
+    # platform's token. Without both, nothing is sent; `moderation tdb export` still works.
+    tdb_url: str | None = None
+    tdb_token: str | None = None
+    tdb_timeout_seconds: float = Field(default=30, gt=0)
+
+    @property
+    def tdb_enabled(self) -> bool:
+        """Whether statements are submitted to the Transparency Database."""
+        return bool(self.tdb_url and self.tdb_token)
+
     @property
     def lease(self) -> timedelta:
         """How long a claimed case stays with its moderator without a renewal."""

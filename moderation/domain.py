@@ -156,6 +156,14 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"  # undeliverable, or out of attempts
 
 
+class TdbSubmissionStatus(StrEnum):
+    """Where a statement stands with the DSA Transparency Database (art. 24(5))."""
+
+    PENDING = "pending"  # not yet known to be in the database
+    SENT = "sent"  # the database holds it (created, or found by its PUID)
+    REJECTED = "rejected"  # refused by the database's rules or ours: needs a person
+
+
 class DecisionAction(StrEnum):
     REMOVE = "remove"
     KEEP = "keep"

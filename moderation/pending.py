@@ -7,6 +7,10 @@ still pending and queues again only the work whose job is gone: never queued (Re
 down at the commit), failed for good, or finished without doing it. Work whose job still
 waits or runs is left alone, however long the queue, so a busy queue is not doubled.
 
+Statements on their way to the Transparency Database are pending work too (TDB below):
+marked in the transaction that writes them, queued again by the sweep when their job is
+gone, only while TDB_URL is set.
+
 Work done by periodic jobs (the outbox's undelivered messages, due deadline warnings, strikes
 that ran out) is found by those jobs on every tick from its own marker (a status, a due
 time); the ticker queues a periodic job only when its previous run is neither waiting nor
@@ -24,10 +28,10 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from moderation import jobs, queue
-from moderation.config import get_settings
-from moderation.domain import AlertStatus
+from moderation.config import Settings, get_settings
+from moderation.domain import AlertStatus, TdbSubmissionStatus
 from moderation.queue import Lane
-from moderation.tables import Offer, SafetyAlert
+from moderation.tables import Offer, SafetyAlert, TdbSubmission
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class PendingKind:
     """One kind of queued work: where it is marked, how to tell it is done, its job."""
 
     name: str
-    model: type[Offer] | type[SafetyAlert]
+    model: type[Offer] | type[SafetyAlert] | type[TdbSubmission]
     waiting: ColumnElement[bool]  # true while the work is not done
     since: InstrumentedAttribute[datetime]  # when the work arose
     job: str
@@ -49,7 +53,18 @@ MATCHING = PendingKind("match", SafetyAlert,
                        and_(SafetyAlert.matched_at.is_(None),
                             SafetyAlert.status == AlertStatus.ACTIVE.value),
                        SafetyAlert.received_at, queue.MATCH_ALERTS, Lane.INTERACTIVE)
-KINDS = (SCREENING, MATCHING)
+# Statements on their way to the Transparency Database: the periodic lane, beside the
+# outbox. A batch told to wait (a 429, a 5xx) has its mark moved to when it is due again,
+# so the sweep leaves it alone until then.
+TDB = PendingKind("tdb", TdbSubmission,
+                  TdbSubmission.status == TdbSubmissionStatus.PENDING.value,
+                  TdbSubmission.created_at, queue.SUBMIT_TDB, Lane.PERIODIC)
+KINDS = (SCREENING, MATCHING, TDB)
+
+
+def kinds_enabled(settings: Settings) -> tuple[PendingKind, ...]:
+    """The kinds of pending work this configuration does (no submitter without TDB_URL)."""
+    return tuple(k for k in KINDS if k is not TDB or settings.tdb_enabled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +135,10 @@ def lost(session: Session, kind: PendingKind, *, redis: Redis, now: datetime,
 def sweep(session: Session, *, redis: Redis, now: datetime, grace: timedelta,
           limit: int = 50_000) -> dict[str, int]:
     """Queue again every kind of pending work whose job is gone; how many of each."""
-    chunk = get_settings().screen_batch_size
+    settings = get_settings()
+    chunk = settings.screen_batch_size
     requeued = {}
-    for kind in KINDS:
+    for kind in kinds_enabled(settings):
         ids = lost(session, kind, redis=redis, now=now, grace=grace, limit=limit)
         for start in range(0, len(ids), chunk):
             queue_work(session, kind, ids[start:start + chunk], now=now)

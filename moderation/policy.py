@@ -68,6 +68,19 @@ APPEAL_MONTHS = 6
 # time to arrive and be read, so a warning always comes before a suspension, and a
 # suspension before a longer one, for infringements the seller went on with after being told.
 STRIKE_EPISODE = timedelta(hours=24)
+# The DSA Transparency Database's published limit for an authenticated platform: 6,000
+# requests a minute (its RouteServiceProvider, `Limit::perMinute(6000)`), so at most one
+# request every 10 ms; a 429's Retry-After is honoured up to the limiter's one-minute window.
+TDB_MIN_REQUEST_INTERVAL = timedelta(milliseconds=10)
+TDB_RETRY_AFTER_CAP = timedelta(seconds=60)
+# A 429 is waited out within the job this many times; then the batch waits for the sweep.
+TDB_RATE_LIMIT_WAITS = 3
+# After a 5xx, a timeout or a refused connection: 30 s, doubling, at most 6 hours.
+TDB_FIRST_BACKOFF = timedelta(seconds=30)
+TDB_MAX_BACKOFF = timedelta(hours=6)
+# A batch posted without an answer recorded is in flight for twice the request timeout and
+# this margin; after that, another job takes its outcome as unknown and looks it up.
+TDB_IN_FLIGHT_MARGIN = timedelta(seconds=1)
 
 
 def notice_case(*, trusted: bool, fast_track_due: timedelta, ordinary_due: timedelta

@@ -33,12 +33,13 @@ FLOORS: dict[str, frozenset[str]] = {
                        "retries", "policy", "migrate"}),
     # What every programme uses: the audit log, the outbox and its delivery, the queue, the
     # jobs that follow a commit and the sweep of pending work, the API's input schemas,
-    # accounts, offers taken in, the statements of reasons every programme writes. (schemas
-    # and intake lean on each other: schemas checks barcodes with intake.barcodes, intake
-    # reads schemas.OfferIn; outbox.notify_seller writes a statement, statements write
-    # their messages through outbox.notify.)
+    # accounts, offers taken in, the statements of reasons every programme writes and their
+    # submission to the Transparency Database. (schemas and intake lean on each other:
+    # schemas checks barcodes with intake.barcodes, intake reads schemas.OfferIn;
+    # outbox.notify_seller writes a statement, statements write their messages through
+    # outbox.notify.)
     "shared": frozenset({"audit", "outbox", "delivery", "queue", "jobs", "pending", "schemas",
-                         "accounts", "intake", "statements"}),
+                         "accounts", "intake", "statements", "transparency_db"}),
     # The case store every programme stands on.
     "cases": frozenset({"cases"}),
     # The programmes, peers. Safety does not import protection either: what both need goes
@@ -50,7 +51,7 @@ FLOORS: dict[str, frozenset[str]] = {
     # What a process builds once at start and hands down: engine, Redis, the screener.
     "runtime": frozenset({"runtime"}),
     # What composes the rest.
-    "top": frozenset({"cli", "cli_eval", "demo", "programmes", "migrations"}),
+    "top": frozenset({"cli", "cli_eval", "cli_tdb", "demo", "programmes", "migrations"}),
 }
 PEER_FLOORS = frozenset({"programmes"})
 

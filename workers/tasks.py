@@ -21,6 +21,7 @@ from moderation.safety import deadline_warnings, deadlines, importer, matching
 from moderation.safety.alerts import NOTICE
 from moderation.screening import batches, flood
 from moderation.tables import utcnow
+from moderation.transparency_db import submissions, submitter
 from workers.context import current
 
 log = logging.getLogger(__name__)
@@ -59,14 +60,27 @@ def screen_window(window: int) -> dict[str, int]:
 def sweep() -> dict[str, int]:
     """Queue again the pending work whose job is gone (Redis refused it, or it failed)."""
     runtime = current()
+    settings = get_settings()
+    grace = timedelta(seconds=settings.sweep_grace_seconds)
     with session_scope(runtime.sessionmaker) as session:
-        requeued = pending.sweep(
-            session, redis=runtime.redis, now=utcnow(),
-            grace=timedelta(seconds=get_settings().sweep_grace_seconds))
+        if settings.tdb_enabled:
+            adopted = submissions.adopt_statements(session, now=utcnow(), grace=grace)
+            if adopted:
+                log.warning("sweep: %d statements had no submission row; adopted",
+                            len(adopted))
+        requeued = pending.sweep(session, redis=runtime.redis, now=utcnow(), grace=grace)
     for kind, n in requeued.items():
         if n:
             log.warning("sweep: %d %s jobs were lost; queued again", n, kind)
     return {"requeued": sum(requeued.values()), **requeued}
+
+
+@retry_transient
+def submit_tdb(submission_ids: Sequence[int]) -> dict[str, int]:
+    """Send these statements to the DSA Transparency Database (those still due)."""
+    summary = submitter.submit(current().sessionmaker, submission_ids)
+    return {"sent": summary.sent, "found": summary.found, "rejected": summary.rejected,
+            "deferred": summary.deferred, "requests": summary.requests}
 
 
 @retry_transient

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from moderation import transparency_db
 from moderation.domain import (
     Assessment,
     AutomatedDecision,
@@ -90,7 +91,10 @@ def offers_disabled(session: Session, blocked: Sequence[tuple[Decision, Offer, A
             source_type=StatementSource.OWN_INITIATIVE, automated_detection=True,
             automated_decision=AutomatedDecision.FULLY, starts_at=decision.decided_at,
             ends_at=None, facts=facts, offer=offer_of(offer), decision_id=decision.id)
-        rows.append(write(session, draft, to[offer.seller_id], offer_id=offer.id))
+        rows.append(write(session, draft, to[offer.seller_id], offer_id=offer.id,
+                          report=False))
+    transparency_db.enqueue_statements(session, [w.statement for w in rows],
+                                       now=rows[0].statement.created_at)
     return rows
 
 

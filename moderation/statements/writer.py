@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation import outbox
+from moderation import outbox, transparency_db
 from moderation.statements.content import Draft, build
 from moderation.statements.render import facts_text, language_of, render_text
 from moderation.tables import OutboxMessage, Seller, Statement, utcnow
@@ -52,8 +52,9 @@ def recipients(session: Session, seller_ids: Iterable[int]) -> dict[int, Recipie
 
 def write(session: Session, draft: Draft, to: Recipient, *, kind: str = OFFER_MESSAGE,
           offer_id: int | None = None, strike_id: int | None = None,
-          message: dict[str, Any] | None = None) -> Written:
-    """Add the statement's row and its outbox message (the JSON and its text)."""
+          message: dict[str, Any] | None = None, report: bool = True) -> Written:
+    """Add the statement's row and its outbox message (the JSON and its text), and its
+    submission to the Transparency Database (a caller writing many reports them at once)."""
     puid = new_puid()
     content = build(draft, puid=puid, language=to.language)
     row = Statement(
@@ -68,4 +69,6 @@ def write(session: Session, draft: Draft, to: Recipient, *, kind: str = OFFER_ME
     session.add(row)
     sent = outbox.notify(session, kind=kind, recipient=f"seller:{to.external_id}",
                          payload={**(message or {}), **content, "text": render_text(content)})
+    if report:
+        transparency_db.enqueue_statements(session, [row], now=row.created_at)
     return Written(row, sent)

@@ -19,6 +19,7 @@ from moderation.tables.protection import (
 from moderation.tables.safety import AlertCode, OfferKey, SafetyAlert, SafetyMatch
 from moderation.tables.shadow import FloodCount, FloodTrip, ShadowScreening
 from moderation.tables.statements import Statement
+from moderation.tables.transparency import TdbSubmission
 
 __all__ = [
     "NAMING",
@@ -50,6 +51,7 @@ __all__ = [
     "ShadowScreening",
     "Statement",
     "Strike",
+    "TdbSubmission",
     "UtcDateTime",
     "WebSession",
     "utcnow",
