@@ -135,7 +135,8 @@ def test_each_role_on_each_route_is_let_in_or_refused(
         session: Session, client: TestClient, callers: dict[StaffRole, dict[str, str]]) -> None:
     case = make_case(session)
     params = {"case_id": str(case.id), "offer_id": str(case.offer_id), "reference": "N-0-0",
-              "right_id": "1", "document_id": "1", "order_id": "1", "trip_id": "1", "appeal_id": "1"}
+              "right_id": "1", "document_id": "1", "order_id": "1", "trip_id": "1",
+              "appeal_id": "1"}
     checked = 0
     for (method, path), allowed in DESIGN.items():
         url = path.format(**params)
