@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from moderation import cases
-from moderation.accounts.staff import create_staff, ensure_organisation
+from moderation.accounts.staff import NewStaff, create_staff, ensure_organisation
 from moderation.appeals.filing import AppealIn, file_appeal
 from moderation.cases import Origin
 from moderation.domain import (
@@ -73,8 +73,13 @@ def automatic_block(session: Session, *, seller: str | None = None) -> Decision:
 
 def member(session: Session, organisation: Organisation, role: StaffRole) -> Account:
     """An API account acting for this organisation."""
+    return member_with_key(session, organisation, role).staff
+
+
+def member_with_key(session: Session, organisation: Organisation, role: StaffRole) -> NewStaff:
+    """An API account acting for this organisation, with its key."""
     return create_staff(session, name=f"{role.value}-ap-{next(_seq)}", role=role,
-                        organisation_id=organisation.id, locale="en").staff
+                        organisation_id=organisation.id, locale="en")
 
 
 def authority(session: Session) -> Organisation:
