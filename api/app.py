@@ -13,7 +13,16 @@ from api.limits import BodyLimit
 from api.pages import admin, audit, auth, case, lead, offer, portal, queue, shadow
 from api.pages import authority as authority_pages
 from api.pages import rights as rights_pages
-from api.routes import cases, counter_notices, notices, offers, rights, safety, statements
+from api.routes import (
+    appeals,
+    cases,
+    counter_notices,
+    notices,
+    offers,
+    rights,
+    safety,
+    statements,
+)
 from api.transactions import RetryTransient
 from moderation.config import get_settings
 from moderation.runtime import Runtime
@@ -39,6 +48,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(cases.router)
     app.include_router(notices.router)
     app.include_router(counter_notices.router)
+    app.include_router(appeals.router)
     app.include_router(rights.router)
     app.include_router(safety.router)
     app.include_router(statements.router)

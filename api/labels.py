@@ -28,6 +28,9 @@ LABELS = (
     # notices: kinds and what became of each offer; the new case kinds and sources
     N_("counterfeit"), N_("logo"), N_("copyright"), N_("design"), N_("patent"), N_("other"),
     N_("pending"), N_("upheld"), N_("rejected"), N_("counter_notice"), N_("verified"),
+    # appeals: the case kind, who appeals, what they contest
+    N_("appeal"), N_("notifier"), N_("disabling"), N_("removal"), N_("strike"),
+    N_("suspension"), N_("termination"), N_("decided"), N_("safety_alert"),
     # types of rights
     N_("trademark"), N_("personal_rights"),
     # statements of reasons: restrictions, sources, how automated the decision was

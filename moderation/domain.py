@@ -40,6 +40,7 @@ class SourceKind(StrEnum):
     NOTICE = "notice"  # a rights holder's notice naming the offer
     COUNTER_NOTICE = "counter_notice"  # the seller's counter-notice behind its own case
     SAFETY_ALERT = "safety_alert"  # a product-safety alert or an authority order
+    APPEAL = "appeal"  # an appeal (art. 20) behind its own case
 
 
 class CaseReason(StrEnum):
@@ -53,6 +54,7 @@ class CaseReason(StrEnum):
     SAFETY_ALERT = "SAFETY_ALERT"  # an arriving Safety Gate alert matched the offer
     AUTHORITY_ORDER = "AUTHORITY_ORDER"  # an authority's order or notice matched the offer
     COUNTER_NOTICE = "COUNTER_NOTICE"  # a seller contests a removal on a notice
+    APPEAL = "APPEAL"  # someone a decision affects contests it (art. 20)
 
 
 class StatementCategory(StrEnum):
@@ -143,6 +145,34 @@ class CounterNoticeStatus(StrEnum):
     OPEN = "open"
     UPHELD = "upheld"  # the offer restored
     REJECTED = "rejected"
+
+
+class AppealStatus(StrEnum):
+    OPEN = "open"
+    DECIDED = "decided"
+
+
+class AppealOutcome(StrEnum):
+    UPHELD = "upheld"  # the appellant is right: the decision is reversed
+    REJECTED = "rejected"  # the decision stands, and the appellant is told why
+
+
+class Appellant(StrEnum):
+    """Who appeals: the seller a restriction hit, or the notifier whose notice was kept."""
+
+    SELLER = "seller"
+    NOTIFIER = "notifier"  # a rights holder, or an authority for its orders
+
+
+class Contested(StrEnum):
+    """What an appeal contests: a restriction of the seller's, or a notifier's "keep"."""
+
+    DISABLING = "disabling"  # an automatic block
+    REMOVAL = "removal"  # a moderator's removal (on a notice, an alert or own initiative)
+    KEEP = "keep"  # an offer kept although a notifier's notice or order named it
+    STRIKE = "strike"
+    SUSPENSION = "suspension"
+    TERMINATION = "termination"
 
 
 class AlertStatus(StrEnum):

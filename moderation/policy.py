@@ -52,6 +52,11 @@ FAST_TRACK_PRIORITY = 1
 # A seller contesting a removal on a notice.
 COUNTER_NOTICE_PRIORITY = 2
 COUNTER_NOTICE_DUE = timedelta(hours=48)
+# An appeal (DSA art. 20): ahead of ordinary screening, with three days to answer; it may be
+# filed within this many months of being told about the decision.
+APPEAL_PRIORITY = 2
+APPEAL_DUE = timedelta(hours=72)
+APPEAL_MONTHS = 6
 # An offer matching a safety alert: surely (urgent), or as the learned matcher judges it.
 SAFETY_MATCH_PRIORITY = {"high": 1, "medium": 3}
 # An alert with no deadline of its own (an authority's order always has one).

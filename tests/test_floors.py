@@ -45,7 +45,7 @@ FLOORS: dict[str, frozenset[str]] = {
     # The programmes, peers. Safety does not import protection either: what both need goes
     # down into cases or shared, and what a decision sets off in a programme reaches it
     # through cases.DecisionFollowups.
-    "programmes": frozenset({"protection", "safety", "review"}),
+    "programmes": frozenset({"protection", "safety", "review", "appeals"}),
     # Screening routes offers into every programme.
     "screening": frozenset({"screening"}),
     # What a process builds once at start and hands down: engine, Redis, the screener.

@@ -12,6 +12,7 @@ from api.pages.offer import shown_statements
 from api.templating import locale_of, render
 from moderation import cases, programmes
 from moderation.accounts.staff import list_staff
+from moderation.appeals.settlement import expected_action
 from moderation.cases.reasons import reasons_for
 from moderation.config import get_settings
 from moderation.domain import LEADS
@@ -27,7 +28,9 @@ def case_page(case_id: Id, request: Request, session: SessionDep,
               caller: Moderator) -> Response:
     ev = evidence.case_evidence(session, case_id)
     is_lead = caller.role in LEADS
+    upheld = expected_action(ev.appeal.appeal, upheld=True) if ev.appeal else None
     return render(request, "case.html", {
+        "upheld_action": upheld.value if upheld else None,
         "ev": ev, "hits": ev.screening.hits if ev.screening else [],
         "reasons": reasons_for(ev.case.kind),
         "holds_lease": cases.holds_lease(ev.case, caller.id),

@@ -1,7 +1,15 @@
 """The case store every programme stands on: opening, sources, leases, listing, follow-ups."""
 
 from moderation.cases.followups import DecisionFollowups, Followup, FollowupHandler
-from moderation.cases.leases import claim, claim_next, holds_lease, reassign, release, renew_lease
+from moderation.cases.leases import (
+    check_reviewer,
+    claim,
+    claim_next,
+    holds_lease,
+    reassign,
+    release,
+    renew_lease,
+)
 from moderation.cases.listing import (
     OPEN_STATES,
     CaseFilter,
@@ -23,8 +31,8 @@ from moderation.cases.sources import Origin, join_sources, notices_behind, sourc
 
 __all__ = [
     "OPEN_STATES", "CaseFilter", "CasePage", "DecisionFollowups", "Followup", "FollowupHandler",
-    "Origin", "QueueFacets", "ScreeningReview", "cases_of_offer", "claim", "claim_next",
-    "get_case", "holds_lease", "join_sources", "list_cases", "notices_behind", "open_case",
-    "open_or_join", "open_screening_case", "open_screening_cases", "queue_facets", "reassign",
-    "release", "renew_lease", "source_kinds",
+    "Origin", "QueueFacets", "ScreeningReview", "cases_of_offer", "check_reviewer", "claim",
+    "claim_next", "get_case", "holds_lease", "join_sources", "list_cases", "notices_behind",
+    "open_case", "open_or_join", "open_screening_case", "open_screening_cases", "queue_facets",
+    "reassign", "release", "renew_lease", "source_kinds",
 ]

@@ -14,11 +14,28 @@ from sqlalchemy.orm import Session
 from moderation import audit
 from moderation.cases.listing import get_case
 from moderation.db import is_postgres
-from moderation.domain import PEOPLE, CaseStatus
+from moderation.domain import LEADS, PEOPLE, CaseStatus
 from moderation.errors import CaseClosed, Forbidden, InvalidInput, LeaseNotHeld
 from moderation.tables import Account, Case, utcnow
 
 PEOPLE_ROLES = frozenset(r.value for r in PEOPLE)
+LEAD_ROLES = frozenset(r.value for r in LEADS)
+
+
+def check_reviewer(session: Session, case: Case, staff_id: int) -> None:
+    """Refuse a case that reviews the caller's own decision (a counter-notice, an appeal).
+
+    A lead may take it when nobody else could: no other active person for an open case, no
+    other lead for an escalated one (e.g. the decision was the only lead's).
+    """
+    if case.not_for_staff_id is None or case.not_for_staff_id != staff_id:
+        return
+    staff = session.get(Account, staff_id)
+    roles = LEAD_ROLES if case.status == CaseStatus.ESCALATED.value else PEOPLE_ROLES
+    someone_else = session.scalar(select(Account.id).where(
+        Account.id != staff_id, Account.active, Account.role.in_(roles)).limit(1))
+    if staff is None or staff.role not in LEAD_ROLES or someone_else is not None:
+        raise Forbidden(f"case {case.id} reviews your own decision: someone else takes it")
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
@@ -83,8 +100,7 @@ def claim(session: Session, *, case_id: int, staff_id: int, lease: timedelta,
         raise CaseClosed(f"case {case_id} is already decided")
     if case.status == CaseStatus.ESCALATED.value and not may_take_escalated:
         raise Forbidden(f"case {case_id} is escalated: a lead decides it")
-    if case.not_for_staff_id == staff_id:
-        raise Forbidden(f"case {case_id} reviews your own decision: someone else takes it")
+    check_reviewer(session, case, staff_id)
     if _leased_to_another(case, staff_id, now):
         raise LeaseNotHeld(f"case {case_id} is being reviewed by someone else")
     before = {"lease_holder_id": case.lease_holder_id}

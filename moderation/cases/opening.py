@@ -21,6 +21,10 @@ from moderation.cases.sources import Origin, join_sources
 from moderation.domain import CaseKind, CaseStatus
 from moderation.tables import Case, utcnow
 
+# Kinds of case reviewed apart from what else comes up about the offer: a seller's
+# counter-notice, an appeal against an earlier decision.
+APART = (CaseKind.COUNTER_NOTICE.value, CaseKind.APPEAL.value)
+
 
 @dataclass(frozen=True, slots=True)
 class ScreeningReview:
@@ -98,7 +102,7 @@ def open_or_join(session: Session, offer_ids: Sequence[int], *, kind: str, reaso
     sources. Returns the case ids in offer order and how many were joined."""
     open_cases = {c.offer_id: c for c in session.scalars(
         select(Case).where(Case.offer_id.in_(offer_ids), Case.status.in_(OPEN_STATES),
-                           Case.kind != CaseKind.COUNTER_NOTICE.value)
+                           Case.kind.not_in(APART))
         .order_by(Case.id).with_for_update())}
     for case in open_cases.values():
         case.priority = min(case.priority, priority)
@@ -127,10 +131,12 @@ def open_or_join(session: Session, offer_ids: Sequence[int], *, kind: str, reaso
 
 def open_case(session: Session, *, kind: str, offer_id: int, reason_code: str, source: str,
               priority: int, due_at: datetime, now: datetime, origin: Origin, actor: str,
-              not_for_staff_id: int | None = None) -> Case:
-    """Open a case of its own, joining none (a counter-notice's, reviewed apart from the
-    removal it contests), with the origin as its source; `actor` opened it."""
-    case = Case(kind=kind, offer_id=offer_id, screening_id=None, status=CaseStatus.OPEN.value,
+              not_for_staff_id: int | None = None,
+              status: str = CaseStatus.OPEN.value) -> Case:
+    """Open a case of its own, joining none (a counter-notice's or an appeal's, reviewed
+    apart from the decision it contests), with the origin as its source; `actor` opened it.
+    An escalated one (`status`) waits for a lead."""
+    case = Case(kind=kind, offer_id=offer_id, screening_id=None, status=status,
                 priority=priority, reason_code=reason_code, source=source, due_at=due_at,
                 not_for_staff_id=not_for_staff_id, opened_at=now)
     session.add(case)

@@ -13,6 +13,8 @@ class Reason:
     code: str
     label: str  # English source text; the console translates it
     statement_category: str | None  # DSA transparency database category, for removals
+    # The decision must say why in its note (a rejected appeal tells the appellant why).
+    note_required: bool = False
 
 
 _IP = StatementCategory.INTELLECTUAL_PROPERTY.value
@@ -49,6 +51,15 @@ COUNTER_NOTICE_KEEP = (
 COUNTER_NOTICE_REMOVE = (
     Reason("COUNTER_NOTICE_REJECTED", "The removal stands", _IP),
 )
+# An appeal's answer: reversed or standing. What the offer becomes depends on what was
+# appealed (a seller's upheld appeal keeps it, a notifier's removes it), so both fit both.
+APPEAL_UPHELD = "APPEAL_UPHELD"
+APPEAL_REJECTED = "APPEAL_REJECTED"
+APPEAL = (
+    Reason(APPEAL_UPHELD, "The appellant is right: reverse the decision", None),
+    Reason(APPEAL_REJECTED, "The decision stands (say why in the note)", None,
+           note_required=True),
+)
 ESCALATE = (
     Reason("UNSURE", "Unsure: a lead should decide", None),
     Reason("LEGAL_QUESTION", "Needs a legal opinion", None),
@@ -65,6 +76,9 @@ _BY_KIND: dict[str, dict[str, tuple[Reason, ...]]] = {
     CaseKind.COUNTER_NOTICE.value: {DecisionAction.REMOVE.value: COUNTER_NOTICE_REMOVE,
                                     DecisionAction.KEEP.value: COUNTER_NOTICE_KEEP,
                                     DecisionAction.ESCALATE.value: ESCALATE},
+    CaseKind.APPEAL.value: {DecisionAction.REMOVE.value: APPEAL,
+                            DecisionAction.KEEP.value: APPEAL,
+                            DecisionAction.ESCALATE.value: ESCALATE},
 }
 
 
@@ -73,11 +87,14 @@ def reasons_for(kind: str) -> dict[str, tuple[Reason, ...]]:
     return _BY_KIND.get(kind, _BY_KIND[CaseKind.SCREENING.value])
 
 
-def check_reason(kind: str, action: str, code: str) -> Reason:
-    """The reason for this code, or an error naming the codes that fit the case and action."""
+def check_reason(kind: str, action: str, code: str, note: str = "") -> Reason:
+    """The reason for this code, or an error naming the codes that fit the case and action
+    (or saying the note is missing where the reason needs one)."""
     allowed = reasons_for(kind).get(action, ())
     for reason in allowed:
         if reason.code == code:
+            if reason.note_required and not note.strip():
+                raise InvalidInput(f"reason {code} needs a note saying why", field="note")
             return reason
     raise InvalidInput(f"reason {code!r} does not fit a {action} decision on a {kind} case; "
                        f"use one of {', '.join(r.code for r in allowed)}", field="reason_code")

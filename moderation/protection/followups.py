@@ -1,6 +1,7 @@
 """What the rights programme does when a case with a notice or a counter-notice behind it is
 decided: the notices' outcomes and their notifiers told, a strike, sanctions on notifiers of
-manifestly unfounded notices, then the counter-notice settled."""
+manifestly unfounded notices, then the counter-notice settled; and, on an upheld appeal, what
+the reversed decision had set off undone."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from moderation import outbox
 from moderation.cases import Followup
 from moderation.cases.reasons import MANIFESTLY_UNFOUNDED
 from moderation.domain import DecisionAction, NoticeOutcome, NoticeStatus, SourceKind
-from moderation.protection import counter_notices, notifiers, strikes
+from moderation.protection import appeal_reversals, counter_notices, notifiers, strikes
 from moderation.tables import Case, Decision, Notice, NoticeItem, Offer
 
 
 def decision_followups() -> tuple[Followup, ...]:
     """The programme's steps after a closing decision, in the order they run."""
     return (Followup(SourceKind.NOTICE, settle_notices),
-            Followup(SourceKind.COUNTER_NOTICE, counter_notices.on_case_decided))
+            Followup(SourceKind.COUNTER_NOTICE, counter_notices.on_case_decided),
+            Followup(SourceKind.APPEAL, appeal_reversals.reverse_on_appeal))
 
 
 def settle_notices(session: Session, *, case: Case, decision: Decision) -> None:

@@ -10,7 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation import audit, policy, statements
-from moderation.cases import DecisionFollowups, claim, get_case, holds_lease, notices_behind
+from moderation.cases import (
+    DecisionFollowups,
+    check_reviewer,
+    claim,
+    get_case,
+    holds_lease,
+    notices_behind,
+)
 from moderation.cases.reasons import check_reason
 from moderation.config import get_settings
 from moderation.domain import (
@@ -37,7 +44,9 @@ def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionI
     staff = session.get(Account, staff_id)
     if case.status == CaseStatus.ESCALATED.value and (staff is None or staff.role not in LEADS):
         raise Forbidden(f"case {case_id} is escalated: a lead decides it")
-    reason = check_reason(case.kind, decision.action, decision.reason_code)
+    # Checked again here, not only at claim: a lease may have come by reassignment or bulk.
+    check_reviewer(session, case, staff_id)
+    reason = check_reason(case.kind, decision.action, decision.reason_code, decision.note)
     offer = session.get(Offer, case.offer_id, with_for_update=True)
     assert offer is not None
     now = utcnow()

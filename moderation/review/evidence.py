@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from moderation.cases import cases_of_offer, get_case, notices_behind
 from moderation.intake.offers import get_offer
+from moderation.review.appeal_evidence import AppealEvidence, appeal_evidence
 from moderation.tables import (
     AuditEntry,
     Case,
@@ -55,6 +56,7 @@ class CaseEvidence:
     audit: list[AuditEntry]
     notices: list[NoticeEvidence]  # the rights holders' notices merged into the case
     counter_notice: CounterNotice | None  # the seller's statement, on a counter-notice case
+    appeal: AppealEvidence | None  # the appeal and the decision it contests, on an appeal case
 
 
 SELLER_HISTORY_LIMIT = 50
@@ -95,10 +97,15 @@ def case_evidence(session: Session, case_id: int) -> CaseEvidence:
     case = get_case(session, case_id)
     history = offer_history(session, case.offer_id)
     screening = session.get(Screening, case.screening_id) if case.screening_id else None
+    appeal = appeal_evidence(session, case.id)
+    # An appeal's trail is the whole history: the contested case's and the appeal's own too.
+    case_ids = [case.id] + ([appeal.original_case.id] if appeal and appeal.original_case else [])
     trail = session.scalars(
         select(AuditEntry)
-        .where(or_((AuditEntry.entity == "case") & (AuditEntry.entity_id == case.id),
-                   (AuditEntry.entity == "offer") & (AuditEntry.entity_id == case.offer_id)))
+        .where(or_((AuditEntry.entity == "case") & AuditEntry.entity_id.in_(case_ids),
+                   (AuditEntry.entity == "offer") & (AuditEntry.entity_id == case.offer_id),
+                   (AuditEntry.entity == "appeal")
+                   & (AuditEntry.entity_id == (appeal.appeal.id if appeal else None))))
         .order_by(AuditEntry.id)
     ).all()
     seller = seller_history(session, history.offer.seller_id, except_offer=case.offer_id)
@@ -107,5 +114,5 @@ def case_evidence(session: Session, case_id: int) -> CaseEvidence:
                for n in notices_behind(session, case.id)]
     counter = session.scalar(select(CounterNotice).where(CounterNotice.case_id == case.id))
     return CaseEvidence(case, history.offer, screening, history, seller, list(trail), notices,
-                        counter)
+                        counter, appeal)
 

@@ -2,6 +2,7 @@
 PostgreSQL. Everything is re-exported here, so `from moderation.tables import Offer` works."""
 
 from moderation.tables.accounts import Account, Organisation, WebSession
+from moderation.tables.appeals import Appeal
 from moderation.tables.audit import AuditEntry
 from moderation.tables.base import NAMING, Base, BigId, UtcDateTime, utcnow
 from moderation.tables.cases import Case, CaseSource, Decision
@@ -25,6 +26,7 @@ __all__ = [
     "NAMING",
     "Account",
     "AlertCode",
+    "Appeal",
     "AuditEntry",
     "Base",
     "BigId",

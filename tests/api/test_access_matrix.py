@@ -74,6 +74,8 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/rights/{right_id}/verification"): LEADS,
     ("POST", "/v1/counter-notices"): {INT, A},
     ("GET", "/v1/counter-notices/{reference}"): PEOPLE | {INT},
+    ("POST", "/v1/appeals"): {INT, RH, AUTH},
+    ("GET", "/v1/appeals/{appeal_id}"): PEOPLE | {INT, RH, AUTH},
     ("GET", "/portal"): {RH},
     ("GET", "/portal/notices/new"): {RH},
     ("POST", "/portal/notices"): {RH},
@@ -137,7 +139,7 @@ def test_each_role_on_each_route_is_let_in_or_refused(
     case = make_case(session)
     params = {"case_id": str(case.id), "offer_id": str(case.offer_id), "reference": "N-0-0",
               "right_id": "1", "document_id": "1", "order_id": "1", "trip_id": "1",
-              "puid": "sor-0"}
+              "puid": "sor-0", "appeal_id": "1"}
     checked = 0
     for (method, path), allowed in DESIGN.items():
         url = path.format(**params)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from moderation.accounts.staff import ensure_organisation
+from moderation.appeals.filing import AppealIn, file_appeal
 from moderation.domain import ORGANISATION_KIND_OF, StaffRole
 from moderation.protection import counter_notices, rights
 from moderation.protection.counter_notices import CounterNoticeIn
@@ -58,6 +59,10 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
     filed = counter_notices.file_counter_notice(session, data=CounterNoticeIn(
         decision_id=removed.decision.id, contact_email="sklep@example.pl",
         statement="The goods are genuine: bought from the brand's distributor."), now=utcnow())
+    appeal = file_appeal(session, data=AppealIn(
+        decision_id=removed.decision.id, seller_id=removed.seller.external_id,
+        explanation="The goods are genuine: the invoice from the distributor is attached."),
+        caller=make_staff(session, StaffRole.INTEGRATION).staff, now=utcnow())
     # make_staff gave the authority's account the default authority organisation.
     surveillance = ensure_organisation(session, f"Default {StaffRole.AUTHORITY.value}",
                                        ORGANISATION_KIND_OF[StaffRole.AUTHORITY])
@@ -69,7 +74,7 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
                                        contact_email="dnr@uokik.example"))
     session.flush()
     return keys, {"case_id": case.id, "offer_id": case.offer_id, "right_id": pending.id,
-                  "document_id": document.id, "order_id": order.id,
+                  "document_id": document.id, "order_id": order.id, "appeal_id": appeal.id,
                   "/v1/notices/{reference}": notice.reference,
                   "/v1/counter-notices/{reference}": filed.reference}
 

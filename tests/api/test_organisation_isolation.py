@@ -7,10 +7,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from moderation.domain import StaffRole
-from moderation.tables import Notice, Right, RightDocument, RightsCatch, utcnow
+from moderation.schemas import DecisionIn
+from moderation.tables import Case, Notice, Right, RightDocument, RightsCatch, utcnow
 from tests.api.console import csrf_of, logged_in
 from tests.api.test_access_matrix import DESIGN
+from tests.appeal_builders import notifier_appeal
 from tests.factories import make_offer, screen_all
+from tests.notice_builders import decide
 from tests.rights_builders import notice_body, offers, rights_holder, send_notice, verified_right
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n"
@@ -26,12 +29,15 @@ def _b_data(session: Session) -> dict[str, Any]:
                              sha256="0" * 64, content=PDF, created_at=utcnow())
     session.add(document)
     receipt = send_notice(session, org, right, offers(session, 1))
+    kept = decide(session, session.get_one(Case, receipt.items[0].case_id),
+                  DecisionIn(action="keep", reason_code="LAWFUL"))
+    appeal = notifier_appeal(session, kept, member.staff)
     make_offer(session, title="Portfel Quexalt replika tanio", brand=None)
     screen_all(session)
     assert session.query(RightsCatch).filter_by(organisation_id=org.id).count() == 1
     session.flush()
     return {"org": org, "member": member, "right": right, "document": document,
-            "notice": receipt.notice}
+            "notice": receipt.notice, "kept": kept, "appeal": appeal}
 
 
 def test_every_rights_holder_route_keeps_b_out_of_a_s_reach(session: Session) -> None:
@@ -39,7 +45,7 @@ def test_every_rights_holder_route_keeps_b_out_of_a_s_reach(session: Session) ->
     a_org, a_member = rights_holder(session, "Brand A")
     verified_right(session, a_org, brands=("Ambrix",))  # A has rights of its own
     params = {"right_id": str(b["right"].id), "document_id": str(b["document"].id),
-              "reference": b["notice"].reference}
+              "reference": b["notice"].reference, "appeal_id": str(b["appeal"].id)}
     secrets = [b["right"].number, b["notice"].reference, "Quexalt"]
     browser = logged_in(session, a_member.staff.name, PASSWORD)
     token = csrf_of(browser.get("/portal").text)
@@ -77,6 +83,10 @@ def test_every_rights_holder_route_keeps_b_out_of_a_s_reach(session: Session) ->
                         browser.post(url, data={"kind": "other", "csrf_token": token},
                                      files=files))
             assert response.status_code == 404, (method, path, response.status_code)
+        elif path == "/v1/appeals":  # appealing B's notice's outcome
+            response = browser.post(url, headers=key, json={
+                "decision_id": b["kept"].id, "explanation": "An attempt to appeal for B."})
+            assert response.status_code == 403 and response.json()["field"] == "decision_id"
         elif path in ("/v1/rights", "/portal/rights"):
             continue  # registering creates A's own right: nothing of B's is touched
         elif path == "/settings/language":

@@ -1,0 +1,1 @@
+"""Appeals (DSA art. 20): the internal complaint-handling system for sellers and notifiers."""
