@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.app import create_app
@@ -24,7 +25,7 @@ from moderation.domain import ORGANISATION_KIND_OF, StaffRole
 from moderation.protection import counter_notices, rights
 from moderation.protection.counter_notices import CounterNoticeIn
 from moderation.safety import authority
-from moderation.tables import utcnow
+from moderation.tables import Statement, utcnow
 from tests.api.test_access_matrix import DESIGN
 from tests.factories import make_case, make_staff, runtime_of
 from tests.notice_builders import remove_on_notice
@@ -75,6 +76,8 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
     session.flush()
     return keys, {"case_id": case.id, "offer_id": case.offer_id, "right_id": pending.id,
                   "document_id": document.id, "order_id": order.id, "appeal_id": appeal.id,
+                  "puid": session.scalars(select(Statement.puid).where(
+                      Statement.decision_id == removed.decision.id)).first(),
                   "/v1/notices/{reference}": notice.reference,
                   "/v1/counter-notices/{reference}": filed.reference}
 
