@@ -10,7 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation import audit, outbox, policy
-from moderation.cases import DecisionFollowups, claim, get_case, holds_lease, notices_behind
+from moderation.cases import (
+    DecisionFollowups,
+    claim,
+    get_case,
+    holds,
+    holds_lease,
+    notices_behind,
+)
 from moderation.cases.reasons import check_reason
 from moderation.config import get_settings
 from moderation.domain import (
@@ -67,6 +74,11 @@ def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionI
     case.lease_expires_at = None
     offer.updated_at = now if offer.status != offer_before else offer.updated_at
     session.flush()
+    if offer_before == OfferStatus.HELD.value and action is not DecisionAction.ESCALATE:
+        # Kept: shown again as it was before the hold; removed: off for good. Either way
+        # the marketplace is told the hold ended.
+        holds.release(session, offer, decision=row, removed=action is DecisionAction.REMOVE,
+                      now=now)
 
     actor = audit.actor_of(staff_id)
     audit.record(session, actor=actor, action=f"decision.{action.value}", entity="case",

@@ -4,7 +4,7 @@ PostgreSQL. Everything is re-exported here, so `from moderation.tables import Of
 from moderation.tables.accounts import Account, Organisation, WebSession
 from moderation.tables.audit import AuditEntry
 from moderation.tables.base import NAMING, Base, BigId, UtcDateTime, utcnow
-from moderation.tables.cases import Case, CaseSource, Decision
+from moderation.tables.cases import Case, CaseSource, Decision, OfferHold
 from moderation.tables.offers import Offer, OfferVersion, Screening, Seller
 from moderation.tables.outbox import OutboxMessage
 from moderation.tables.protection import (
@@ -36,6 +36,7 @@ __all__ = [
     "Notice",
     "NoticeItem",
     "Offer",
+    "OfferHold",
     "OfferKey",
     "OfferVersion",
     "Organisation",

@@ -1,0 +1,158 @@
+"""Holds: an offer kept from buyers until a person decides its case, and the marketplace told.
+
+Screening holds a new or changed offer that surely or possibly matches an active safety
+alert, repeats a product removed before, or comes from a suspended or terminated seller;
+an alert arriving later holds the shown offers it surely matches when its risk is serious
+(policy.HOLDING_RISK_LEVELS). A hold sets the offer's status to `held` and, in the same
+transaction, tells the marketplace through its webhook that the offer must not be shown;
+the decision on the case ends it (keep: shown again, remove: removed) and tells it again.
+One open hold per offer (a partial unique index): holding a held offer changes nothing and
+tells nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from moderation import audit, outbox
+from moderation.db import is_postgres
+from moderation.domain import CaseReason, OfferStatus
+from moderation.tables import Decision, Offer, OfferHold, Seller, utcnow
+
+# Only an offer buyers can see is held: a blocked or removed one is already off.
+HOLDABLE = (OfferStatus.ACTIVE.value, OfferStatus.RESTORED.value)
+# The marketplace hears of holds on its webhook (delivery.py sends "marketplace:" there).
+MARKETPLACE = "marketplace:webhook"
+HELD_KIND = "marketplace.offer_held"
+RELEASED_KIND = "marketplace.offer_released"
+# What the seller's statement says about each reason, without personal data.
+WHY = {
+    CaseReason.SAFETY_ALERT_MATCH.value: "The offer matches a product named in an active "
+                                         "product-safety alert",
+    CaseReason.SAFETY_ALERT_POSSIBLE.value: "The offer may be a product named in an active "
+                                            "product-safety alert",
+    CaseReason.SAFETY_ALERT.value: "The offer matches a product named in a product-safety "
+                                   "alert with a serious risk",
+    CaseReason.AUTHORITY_ORDER.value: "The offer matches a product named in an order of the "
+                                      "market surveillance authority with a serious risk",
+    CaseReason.REMOVED_BEFORE.value: "The offer repeats a product removed before as unsafe",
+    CaseReason.SELLER_SUSPENDED.value: "New offers of a suspended or terminated account wait "
+                                       "for review",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HoldIn:
+    """An offer to hold, the case that decides it and what the hold rests on."""
+
+    offer_id: int
+    case_id: int | None
+    reason_code: str
+    alert_id: int | None = None
+    removed_offer_id: int | None = None
+
+
+def hold_offers(session: Session, holds: Sequence[HoldIn], *, now: datetime | None = None
+                ) -> list[int]:
+    """Hold the offers buyers can still see; return the ids held now (the others were
+    already held, blocked or removed, and nobody is told again)."""
+    if not holds:
+        return []
+    now = now or utcnow()
+    wanted = {h.offer_id: h for h in holds}
+    query = (select(Offer.id, Offer.status, Offer.marketplace_id, Offer.title,
+                    Seller.external_id)
+             .join(Seller, Seller.id == Offer.seller_id)
+             .where(Offer.id.in_(list(wanted)), Offer.status.in_(HOLDABLE)).order_by(Offer.id))
+    if is_postgres(session):
+        query = query.with_for_update(of=Offer)
+    rows = session.execute(query).all()
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    session.execute(update(Offer).where(Offer.id.in_(ids))
+                    .values(status=OfferStatus.HELD.value, updated_at=now))
+    session.execute(insert(OfferHold), [
+        {"offer_id": r.id, "case_id": wanted[r.id].case_id,
+         "reason_code": wanted[r.id].reason_code, "alert_id": wanted[r.id].alert_id,
+         "removed_offer_id": wanted[r.id].removed_offer_id, "previous_status": r.status,
+         "held_at": now} for r in rows])
+    audit.record_many(session, [
+        {"actor": audit.SYSTEM, "action": "offer.held", "entity": "offer", "entity_id": r.id,
+         "before": {"status": r.status},
+         "after": {"status": OfferStatus.HELD.value, "reason_code": wanted[r.id].reason_code,
+                   "case_id": wanted[r.id].case_id}} for r in rows])
+    for r in rows:
+        hold = wanted[r.id]
+        outbox.notify(session, kind=HELD_KIND, recipient=MARKETPLACE, payload={
+            "offer_id": r.id, "marketplace_id": r.marketplace_id,
+            "status": OfferStatus.HELD.value, "may_be_shown": False,
+            "reason_code": hold.reason_code, "case_id": hold.case_id,
+            "held_at": now.isoformat()})
+        _tell_held(session, offer_id=r.id, marketplace_id=r.marketplace_id, title=r.title,
+                   seller=r.external_id, hold=hold, now=now)
+    session.flush()
+    return ids
+
+
+def _tell_held(session: Session, *, offer_id: int, marketplace_id: str, title: str,
+               seller: str, hold: HoldIn, now: datetime) -> None:
+    """Tell the seller why the offer is held (art. 17: a hold is a restriction).
+
+    The one place a hold's statement of reasons is written: until moderation/statements
+    writes it, a plain statement goes to the seller on the webhook.
+    """
+    facts = WHY.get(hold.reason_code, hold.reason_code)
+    outbox.notify(session, kind="seller.statement_of_reasons", recipient=f"seller:{seller}",
+                  payload={"offer": {"id": offer_id, "marketplace_id": marketplace_id,
+                                     "title": title},
+                           "restriction": "hold", "reason_code": hold.reason_code,
+                           "facts_and_circumstances": f"{facts}; the offer is not shown "
+                                                      "until a moderator decides.",
+                           "automated_detection": True, "automated_decision": True,
+                           "duration": "until a moderator decides", "ground": outbox.TERMS_GROUND,
+                           "redress": outbox.REDRESS, "decided_at": now.isoformat()})
+
+
+def open_hold(session: Session, offer_id: int) -> OfferHold | None:
+    """The offer's open hold, if it is held."""
+    return session.scalar(select(OfferHold).where(OfferHold.offer_id == offer_id,
+                                                  OfferHold.released_at.is_(None)))
+
+
+def release(session: Session, offer: Offer, *, decision: Decision, removed: bool,
+            now: datetime | None = None) -> OfferHold | None:
+    """End a held offer's hold on the decision of its case and tell the marketplace;
+    sets the offer's status (removed, or the status it had before the hold)."""
+    hold = open_hold(session, offer.id)
+    if hold is None:
+        return None
+    now = now or utcnow()
+    hold.released_at, hold.decision_id = now, decision.id
+    offer.status = OfferStatus.REMOVED.value if removed else hold.previous_status
+    offer.updated_at = now
+    outbox.notify(session, kind=RELEASED_KIND, recipient=MARKETPLACE, payload={
+        "offer_id": offer.id, "marketplace_id": offer.marketplace_id, "status": offer.status,
+        "may_be_shown": not removed, "outcome": "removed" if removed else "kept",
+        "decision_id": decision.id, "released_at": now.isoformat()})
+    session.flush()
+    return hold
+
+
+def holds_of(session: Session, offer_id: int) -> list[OfferHold]:
+    """Every hold of an offer, newest first."""
+    return list(session.scalars(select(OfferHold).where(OfferHold.offer_id == offer_id)
+                                .order_by(OfferHold.id.desc())))
+
+
+def describe(hold: OfferHold) -> dict[str, Any]:
+    """A hold as JSON."""
+    return {"id": hold.id, "reason_code": hold.reason_code, "case_id": hold.case_id,
+            "held_at": hold.held_at.isoformat(),
+            "released_at": hold.released_at.isoformat() if hold.released_at else None}
