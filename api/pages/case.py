@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import Lead, Moderator, SessionDep
+from api.routes.safety import CONFIDENCE, MATCHED_ON, RISK_LEVELS
 from api.templating import render
 from moderation import cases, programmes
 from moderation.accounts.staff import list_staff
@@ -33,6 +34,7 @@ def case_page(case_id: Id, request: Request, session: SessionDep,
         "is_lead": is_lead, "lease_seconds": get_settings().lease_seconds,
         "moderators": [s for s in list_staff(session) if s.role in ("moderator", "lead")]
         if is_lead else [],
+        "risk_levels": RISK_LEVELS, "matched_on": MATCHED_ON, "confidence": CONFIDENCE,
     })
 
 

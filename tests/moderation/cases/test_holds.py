@@ -4,55 +4,33 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
-from moderation import cases
 from moderation.cases import holds
 from moderation.intake import offers
-from moderation.programmes import decision_followups
-from moderation.review import decisions
-from moderation.safety.alerts import AlertIn, Code, store_alerts
 from moderation.safety.matching import match_alert
-from moderation.schemas import DecisionIn, OfferIn
+from moderation.schemas import OfferIn
 from moderation.tables import (
     Case,
     Offer,
     OfferHold,
     OutboxMessage,
-    SafetyAlert,
     Screening,
-    Seller,
     utcnow,
 )
-from tests.factories import (
-    learned,
-    make_offer,
-    make_staff,
-    offer_event,
-    screen_all,
+from tests.factories import learned, make_offer, offer_event, screen_all
+from tests.hold_builders import (
+    HEATER,
+    HEATER_CODE,
+    HOLD_PATHS,
+    alert,
+    decide,
+    heater_under_alert,
 )
 
-LEASE = timedelta(minutes=5)
 REVIEW_TITLE = "Bluza Supreme replika AAA tanio"  # a rule sends it to review
-HEATER = dict(title="Grzejnik olejowy Termix TX-2000 11 żeberek", brand="Termix",
-              category="Dom > Ogrzewanie", gtins=["5901234123457"], price="199.00",
-              description="Grzejnik do domu.")
-_numbers = iter(range(1, 10_000))
-
-
-def alert(session: Session, *, risk_level: str = "serious", **fields: Any) -> SafetyAlert:
-    """An active Safety Gate alert on the Termix heater."""
-    values: dict[str, Any] = {"product": "Oil heater", "name": "Termix oil radiator",
-                              "brand": "Termix", "model": "TX 2000", "codes": ()}
-    values.update(fields)
-    summary = store_alerts(session, [AlertIn(source="safety_gate",
-                                             number=f"A12/{next(_numbers):05d}/26",
-                                             risk_level=risk_level, **values)],
-                           due_at=utcnow() + timedelta(days=3))
-    return session.get_one(SafetyAlert, summary.created[0])
 
 
 def told(session: Session, offer_id: int, kind: str = holds.HELD_KIND) -> list[OutboxMessage]:
@@ -64,46 +42,6 @@ def told(session: Session, offer_id: int, kind: str = holds.HELD_KIND) -> list[O
 def screening_of(session: Session, offer: Offer) -> Screening:
     return session.query(Screening).filter_by(offer_id=offer.id).order_by(
         Screening.id.desc()).first()  # type: ignore[return-value]
-
-
-def decide(session: Session, case_id: int, action: str, reason_code: str) -> None:
-    mod = make_staff(session).staff
-    cases.claim(session, case_id=case_id, staff_id=mod.id, lease=LEASE)
-    decisions.decide(session, case_id=case_id, staff_id=mod.id,
-                     decision=DecisionIn(action=action, reason_code=reason_code),
-                     followups=decision_followups())
-
-
-def removed_lamp(session: Session) -> Offer:
-    """A lamp a moderator removed as unsafe."""
-    first = make_offer(session, title="Lampka nocna Gwiazdka LED dla dzieci", brand=None,
-                       gtins=[])
-    screen_all(session)
-    case = cases.open_screening_case(session, offer_id=first.id, screening_id=None,
-                                     priority=3, reason_code="TEST",
-                                     due_at=utcnow() + timedelta(days=1))
-    decide(session, case.id, "remove", "UNSAFE_PRODUCT")
-    return first
-
-
-def suspended_seller_offer(session: Session) -> Offer:
-    """A new offer of a seller suspended for another week."""
-    offer = make_offer(session, seller={"id": "held-seller-1"})
-    seller = session.get_one(Seller, offer.seller_id)
-    seller.suspended_until = utcnow() + timedelta(days=7)
-    session.flush()
-    return offer
-
-
-HOLD_PATHS = {
-    "SAFETY_ALERT_MATCH": lambda s: (alert(s, risk_level="low"), make_offer(s, **HEATER))[1],
-    "SAFETY_ALERT_POSSIBLE": lambda s: (alert(s), make_offer(
-        s, title="Grzejnik Termix oil radiator heater 11 żeberek", brand="Termix",
-        gtins=[]))[1],
-    "REMOVED_BEFORE": lambda s: (removed_lamp(s), make_offer(
-        s, title="LAMPKA nocna gwiazdka - LED, dla dzieci!", brand=None, gtins=[]))[1],
-    "SELLER_SUSPENDED": suspended_seller_offer,
-}
 
 
 @pytest.mark.parametrize("reason", list(HOLD_PATHS))
@@ -162,7 +100,7 @@ def test_a_serious_alert_arriving_later_holds_the_active_offers_it_surely_matche
                          brand="Termix", gtins=[])
     screen_all(session)
     assert (sure.status, by_name.status) == ("active", "active")
-    found = alert(session, codes=(Code("gtin", "05901234123457"),))
+    found = alert(session, codes=(HEATER_CODE,))
     match_alert(session, found.id, learned=learned(session))
     assert sure.status == "held" and by_name.status == "active"  # a guess does not hold
     (message,) = told(session, sure.id)
@@ -177,7 +115,7 @@ def test_an_alert_of_lesser_risk_arriving_later_opens_a_case_and_holds_nothing(
         session: Session) -> None:
     offer = make_offer(session, **HEATER)
     screen_all(session)
-    found = alert(session, risk_level="high", codes=(Code("gtin", "05901234123457"),))
+    found = alert(session, risk_level="high", codes=(HEATER_CODE,))
     match_alert(session, found.id, learned=learned(session))
     assert session.query(Case).filter_by(offer_id=offer.id, kind="safety").count() == 1
     assert offer.status == "active" and told(session, offer.id) == []
@@ -189,8 +127,7 @@ def test_an_alert_of_lesser_risk_arriving_later_opens_a_case_and_holds_nothing(
 ])
 def test_the_decision_ends_the_hold_and_tells_the_marketplace(
         session: Session, action: str, reason_code: str, status: str, shown: bool) -> None:
-    alert(session, codes=(Code("gtin", "05901234123457"),))
-    offer = make_offer(session, **HEATER)
+    offer = heater_under_alert(session, risk_level="serious")
     screen_all(session)
     case = session.query(Case).filter_by(offer_id=offer.id).one()
     assert offer.status == "held" and told(session, offer.id, holds.RELEASED_KIND) == []
@@ -203,8 +140,7 @@ def test_the_decision_ends_the_hold_and_tells_the_marketplace(
 
 
 def test_an_escalation_keeps_the_offer_held(session: Session) -> None:
-    alert(session, codes=(Code("gtin", "05901234123457"),))
-    offer = make_offer(session, **HEATER)
+    offer = heater_under_alert(session, risk_level="serious")
     screen_all(session)
     case = session.query(Case).filter_by(offer_id=offer.id).one()
     decide(session, case.id, "escalate", "UNSURE")
