@@ -68,7 +68,7 @@ def relisted_lamp(session: Session) -> Offer:
 
 def suspended_sellers_offer(session: Session) -> Offer:
     """A new offer (not yet screened) of a seller suspended for another week."""
-    offer = make_offer(session, seller={"id": f"suspended-{next(_seq)}"})
+    offer = make_offer(session, seller={"id": f"suspended-{next(_seq)}"}, gtins=[])
     seller = session.get_one(Seller, offer.seller_id)
     seller.suspended_until = utcnow() + timedelta(days=7)
     session.flush()

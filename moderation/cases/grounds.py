@@ -10,7 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.domain import CaseReason, DecisionAction
-from moderation.tables import Case, Decision, Offer, OfferHold, SafetyAlert, SafetyMatch, Seller
+from moderation.tables import (
+    Case,
+    Decision,
+    Offer,
+    OfferHold,
+    SafetyAlert,
+    SafetyMatch,
+    Seller,
+    utcnow,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +99,14 @@ def _removal(session: Session, hold: OfferHold | None) -> RemovalGround | None:
 
 
 def _sanction(session: Session, case: Case, hold: OfferHold | None) -> SellerSanction | None:
-    reason = CaseReason.SELLER_SUSPENDED.value
-    if reason not in (case.reason_code, hold.reason_code if hold else None):
-        return None
+    """The seller's sanction when the case rests on it, or while it is in force."""
     seller = session.scalar(select(Seller).join(Offer, Offer.seller_id == Seller.id)
                             .where(Offer.id == case.offer_id))
     assert seller is not None
+    reason = CaseReason.SELLER_SUSPENDED.value
+    rests_on = reason in (case.reason_code, hold.reason_code if hold else None)
+    in_force = seller.terminated_at is not None or (
+        seller.suspended_until is not None and seller.suspended_until > utcnow())
+    if not (rests_on or in_force):
+        return None
     return SellerSanction(seller.suspended_until, seller.terminated_at)
