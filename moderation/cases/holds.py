@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -128,31 +127,22 @@ def open_hold(session: Session, offer_id: int) -> OfferHold | None:
 
 def release(session: Session, offer: Offer, *, decision: Decision, removed: bool,
             now: datetime | None = None) -> OfferHold | None:
-    """End a held offer's hold on the decision of its case and tell the marketplace;
-    sets the offer's status (removed, or the status it had before the hold)."""
+    """End the offer's open hold on a decision of its case and tell the marketplace.
+
+    A still held offer is removed, or gets back the status it had before the hold; one a
+    rule blocked meanwhile keeps what the decision made of it.
+    """
     hold = open_hold(session, offer.id)
     if hold is None:
         return None
     now = now or utcnow()
     hold.released_at, hold.decision_id = now, decision.id
-    offer.status = OfferStatus.REMOVED.value if removed else hold.previous_status
-    offer.updated_at = now
+    if offer.status == OfferStatus.HELD.value:
+        offer.status = OfferStatus.REMOVED.value if removed else hold.previous_status
+        offer.updated_at = now
     outbox.notify(session, kind=RELEASED_KIND, recipient=MARKETPLACE, payload={
         "offer_id": offer.id, "marketplace_id": offer.marketplace_id, "status": offer.status,
-        "may_be_shown": not removed, "outcome": "removed" if removed else "kept",
+        "may_be_shown": offer.status in HOLDABLE, "outcome": "removed" if removed else "kept",
         "decision_id": decision.id, "released_at": now.isoformat()})
     session.flush()
     return hold
-
-
-def holds_of(session: Session, offer_id: int) -> list[OfferHold]:
-    """Every hold of an offer, newest first."""
-    return list(session.scalars(select(OfferHold).where(OfferHold.offer_id == offer_id)
-                                .order_by(OfferHold.id.desc())))
-
-
-def describe(hold: OfferHold) -> dict[str, Any]:
-    """A hold as JSON."""
-    return {"id": hold.id, "reason_code": hold.reason_code, "case_id": hold.case_id,
-            "held_at": hold.held_at.isoformat(),
-            "released_at": hold.released_at.isoformat() if hold.released_at else None}

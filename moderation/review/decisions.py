@@ -74,9 +74,9 @@ def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionI
     case.lease_expires_at = None
     offer.updated_at = now if offer.status != offer_before else offer.updated_at
     session.flush()
-    if offer_before == OfferStatus.HELD.value and action is not DecisionAction.ESCALATE:
-        # Kept: shown again as it was before the hold; removed: off for good. Either way
-        # the marketplace is told the hold ended.
+    if action is not DecisionAction.ESCALATE:
+        # A held offer kept is shown again as it was before the hold, one removed is off
+        # for good; either way the marketplace is told the hold ended.
         holds.release(session, offer, decision=row, removed=action is DecisionAction.REMOVE,
                       now=now)
 

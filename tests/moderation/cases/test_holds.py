@@ -145,3 +145,17 @@ def test_an_escalation_keeps_the_offer_held(session: Session) -> None:
     case = session.query(Case).filter_by(offer_id=offer.id).one()
     decide(session, case.id, "escalate", "UNSURE")
     assert offer.status == "held" and told(session, offer.id, holds.RELEASED_KIND) == []
+
+
+def test_a_held_offer_a_rule_blocked_meanwhile_still_has_its_hold_ended(
+        session: Session) -> None:
+    offer = heater_under_alert(session, risk_level="serious")
+    screen_all(session)
+    case = session.query(Case).filter_by(offer_id=offer.id).one()
+    offer.status = "blocked"  # as a blocking rule on a new version would
+    session.flush()
+    decide(session, case.id, "keep", "LAWFUL")
+    assert offer.status == "restored"
+    (message,) = told(session, offer.id, holds.RELEASED_KIND)
+    assert (message.payload["status"], message.payload["may_be_shown"]) == ("restored", True)
+    assert holds.open_hold(session, offer.id) is None
