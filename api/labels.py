@@ -17,7 +17,7 @@ LABELS = (
     # case kinds, statuses and sources
     N_("screening"), N_("open"), N_("escalated"), N_("closed"), N_("rules"), N_("model"),
     # offer statuses
-    N_("active"), N_("blocked"), N_("removed"), N_("restored"),
+    N_("active"), N_("blocked"), N_("removed"), N_("restored"), N_("held"),
     # decision actions and rule outcomes
     N_("remove"), N_("keep"), N_("escalate"), N_("block"), N_("review"), N_("allow"),
     # rule severities

@@ -298,6 +298,10 @@ def users_create(
     = "moderator",
     organisation: Annotated[str | None, typer.Option(
         help="Organisation an API client acts for (created if new).")] = None,
+    organisation_kind: Annotated[str | None, typer.Option(
+        help="Kind of a new organisation: an authority account acts for the market "
+             "surveillance authority (authority, the default) or a consumer_ombudsman.")]
+    = None,
     password_stdin: Annotated[bool, typer.Option(
         help="Read the password from standard input instead of prompting.")] = False,
     locale: Annotated[str, typer.Option(help="Console language: pl or en.")] = "pl",
@@ -312,6 +316,7 @@ def users_create(
     from moderation.domain import (
         API_CLIENTS,
         ORGANISATION_KIND_OF,
+        ORGANISATION_KINDS_OF,
         PEOPLE,
         OrganisationKind,
         StaffRole,
@@ -335,6 +340,14 @@ def users_create(
             org_id = None
             if staff_role in API_CLIENTS:
                 kind = ORGANISATION_KIND_OF[staff_role]
+                if organisation_kind is not None:
+                    allowed = ORGANISATION_KINDS_OF[staff_role]
+                    if organisation_kind not in allowed:
+                        raise typer.BadParameter(
+                            f"an account of role {staff_role.value} acts for "
+                            f"{' or '.join(k.value for k in allowed)}",
+                            param_hint="--organisation-kind")
+                    kind = OrganisationKind(organisation_kind)
                 if organisation is None and kind is not OrganisationKind.MARKETPLACE:
                     raise typer.BadParameter("name the organisation this account acts for",
                                              param_hint="--organisation")

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 # Polish first: the notifiers, the authority and the leads are mostly Polish-speaking.
 SUBJECTS = {
     "seller.statement_of_reasons": "Decyzja w sprawie oferty / Decision on your offer",
+    "marketplace.offer_held": "Oferta wstrzymana / Offer held: do not show it",
+    "marketplace.offer_released": "Wstrzymanie zakończone / Hold on an offer ended",
     "seller.strike_warning": "Ostrzeżenie / Warning: a strike on your account",
     "seller.suspended": "Konto zawieszone / Your account is suspended",
     "seller.terminated": "Konto zamknięte / Your account is terminated",
@@ -45,6 +47,7 @@ SUBJECTS = {
     "leads.flood_guard": "Reguła wstrzymana / A rule or version was put into shadow",
 }
 MAX_BACKOFF = timedelta(hours=6)
+WEBHOOK_RECIPIENTS = ("seller:", "marketplace:")
 
 
 class Undeliverable(Exception):
@@ -147,7 +150,8 @@ def addresses_of(session: Session, recipient: str) -> list[str]:
 def deliver(session: Session, message: OutboxMessage, channels: Channels) -> str:
     """Send one message and return the channel it went by."""
     s = channels.settings
-    if message.recipient.startswith("seller:"):
+    # Sellers are reached through the marketplace, which also hears of holds on its offers.
+    if message.recipient.startswith(WEBHOOK_RECIPIENTS):
         if s.seller_webhook_url is None:
             log.info("outbox %s %s -> %s (no webhook configured)", message.id, message.kind,
                      message.recipient)

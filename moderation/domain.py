@@ -221,7 +221,9 @@ API_CLIENTS = frozenset({StaffRole.INTEGRATION, StaffRole.RIGHTS_HOLDER, StaffRo
 class OrganisationKind(StrEnum):
     MARKETPLACE = "marketplace"
     RIGHTS_HOLDER = "rights_holder"
-    AUTHORITY = "authority"
+    AUTHORITY = "authority"  # the market surveillance authority (UOKiK): binding orders
+    # A consumer ombudsman (rzecznik konsumentów): files consumer notices, orders nothing.
+    CONSUMER_OMBUDSMAN = "consumer_ombudsman"
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +239,11 @@ class Assessment:
     score: Score
 
 
-# The kind of organisation each organisation-bound role acts for.
+# The kind of organisation each organisation-bound role acts for by default, and every kind
+# it may act for (an authority's account acts for UOKiK or for a consumer ombudsman).
 ORGANISATION_KIND_OF = {StaffRole.INTEGRATION: OrganisationKind.MARKETPLACE,
                         StaffRole.RIGHTS_HOLDER: OrganisationKind.RIGHTS_HOLDER,
                         StaffRole.AUTHORITY: OrganisationKind.AUTHORITY}
+ORGANISATION_KINDS_OF = {**{role: (kind,) for role, kind in ORGANISATION_KIND_OF.items()},
+                         StaffRole.AUTHORITY: (OrganisationKind.AUTHORITY,
+                                               OrganisationKind.CONSUMER_OMBUDSMAN)}

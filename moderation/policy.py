@@ -59,6 +59,17 @@ APPEAL_DUE = timedelta(hours=72)
 APPEAL_MONTHS = 6
 # An offer matching a safety alert: surely (urgent), or as the learned matcher judges it.
 SAFETY_MATCH_PRIORITY = {"high": 1, "medium": 3}
+# An alert arriving later holds the shown offers it surely matches (they are not shown
+# until a moderator decides) when its risk is one of these; its other matches open cases
+# while the offer stays shown. New offers are held on any hold of HOLD_PRIORITY.
+HOLDING_RISK_LEVELS = frozenset({"serious"})
+
+
+def alert_holds(risk_level: str) -> bool:
+    """Whether a sure match with an alert of this risk level holds an offer already shown."""
+    return risk_level.strip().casefold() in HOLDING_RISK_LEVELS
+
+
 # An alert with no deadline of its own (an authority's order always has one).
 SAFETY_DUE = timedelta(days=3)
 

@@ -12,15 +12,21 @@ from moderation.accounts.staff import NewStaff, create_staff, ensure_organisatio
 from moderation.appeals.filing import AppealIn, file_appeal
 from moderation.cases import Origin
 from moderation.domain import (
+    AutomatedDecision,
     CaseKind,
     OfferStatus,
     OrganisationKind,
+    Restriction,
     SourceKind,
     StaffRole,
+    StatementSource,
+    StatementSubject,
 )
 from moderation.programmes import decision_followups
 from moderation.review import decisions
 from moderation.schemas import DecisionIn
+from moderation.statements import grounds
+from moderation.statements.content import Draft, build
 from moderation.tables import (
     Account,
     Appeal,
@@ -43,7 +49,16 @@ def statement(session: Session, *, seller_id: int, restriction: str,
               decision: Decision | None = None, strike: Strike | None = None,
               created_at: datetime | None = None) -> Statement:
     """A statement of reasons as the statements programme writes one (a row, here)."""
-    row = Statement(puid=f"puid-test-{next(_seq):08d}",
+    puid = f"puid-test-{next(_seq):08d}"
+    account = restriction not in ("removal", "disabling")
+    draft = Draft(subject=StatementSubject.ACCOUNT if account else StatementSubject.OFFER,
+                  restriction=Restriction(restriction), ground=grounds.TRADEMARK,
+                  category=grounds.TRADEMARK.category, source_type=StatementSource.NOTICE,
+                  automated_detection=False, automated_decision=AutomatedDecision.NOT_AUTOMATED,
+                  starts_at=created_at or utcnow(), ends_at=None,
+                  facts={"reason_code": "COUNTERFEIT"},
+                  decision_id=decision.id if decision else None)
+    row = Statement(puid=puid,
                     subject="offer" if restriction in ("removal", "disabling") else "account",
                     restriction=restriction, decision_id=decision.id if decision else None,
                     offer_id=decision.offer_id if decision else None, seller_id=seller_id,
@@ -52,7 +67,8 @@ def statement(session: Session, *, seller_id: int, restriction: str,
                     category="STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
                     category_specification=[], source_type="notice",
                     automated_detection=False, automated_decision="not", language="pl",
-                    content={}, facts="test", created_at=created_at or utcnow())
+                    content=build(draft, puid=puid, language="pl"), facts="test",
+                    created_at=created_at or utcnow())
     session.add(row)
     session.flush()
     return row

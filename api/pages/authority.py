@@ -34,8 +34,12 @@ def portal(request: Request, session: SessionDep, caller: Authority) -> Response
 
 
 @router.get("/authority/orders/new")
-def new_order(request: Request, _caller: Authority) -> Response:
-    return render(request, "authority_order_new.html", _LABELS)
+def new_order(request: Request, session: SessionDep, caller: Authority) -> Response:
+    assert caller.organisation_id is not None
+    # A consumer ombudsman is offered the consumer notice alone (authority.FILINGS).
+    filings = authority.filings_of(session, caller.organisation_id)
+    return render(request, "authority_order_new.html", {
+        **_LABELS, "kinds": {k: label for k, label in KINDS.items() if k in filings}})
 
 
 @router.post("/authority/orders")

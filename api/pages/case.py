@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.deps import Lead, Moderator, SessionDep
 from api.pages.offer import shown_statements
+from api.routes.safety import CONFIDENCE, MATCHED_ON, RISK_LEVELS
 from api.templating import locale_of, render
 from moderation import cases, programmes
 from moderation.accounts.staff import list_staff
@@ -38,6 +39,7 @@ def case_page(case_id: Id, request: Request, session: SessionDep,
         "moderators": [s for s in list_staff(session) if s.role in ("moderator", "lead")]
         if is_lead else [],
         "statements": shown_statements(session, ev.offer.id, locale_of(request)),
+        "risk_levels": RISK_LEVELS, "matched_on": MATCHED_ON, "confidence": CONFIDENCE,
     })
 
 

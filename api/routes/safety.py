@@ -49,8 +49,8 @@ STATES = {"withdrawn": N_("withdrawn"), "awaiting_matching": N_("awaiting matchi
           "no_offers_found": N_("no offers found"), "in_review": N_("in review"),
           "handled": N_("handled")}
 CONFIDENCE = {"high": N_("high confidence"), "medium": N_("medium confidence")}
-MATCHED_ON = {"gtin": N_("barcode"), "model": N_("model"), "brand": N_("brand"),
-              "name": N_("product name")}
+MATCHED_ON = {"gtin": N_("barcode"), "model": N_("model"), "code": N_("code of the name"),
+              "brand": N_("brand"), "name": N_("product name")}
 RISK_LEVELS = {"serious": N_("serious risk"), "high": N_("high risk"),
                "medium": N_("medium risk"), "low": N_("low risk")}
 ORDER_LABELS = (N_("Reference"), N_("Kind"), N_("Product"), N_("Brand"), N_("Model"),

@@ -68,8 +68,58 @@ class AppealEvidenceView(Schema):
     notices: list[NoticeRef]
 
 
+class AlertGroundView(Schema):
+    """A safety alert the offer matched: its number and risk, and what both name."""
+
+    alert_id: int = Field(validation_alias=AliasPath("alert", "id"))
+    number: str = Field(validation_alias=AliasPath("alert", "number"))
+    source: str = Field(validation_alias=AliasPath("alert", "source"),
+                        description="`safety_gate` or `authority`")
+    risk_level: str = Field(validation_alias=AliasPath("alert", "risk_level"))
+    confidence: str = Field(description="`high` (a sure match) or `medium` (the learned "
+                                        "matcher's)")
+    score: float
+    fields: list[str] = Field(description="What agreed: gtin, model, code, brand, name")
+    barcodes: list[str] = Field(description="Barcodes both name, as printed (EAN-13)")
+    models: list[str] = Field(description="Model codes both name, without separators")
+
+
+class RemovalGroundView(Schema):
+    """The offer removed before as the same product, and the decision that removed it."""
+
+    offer_id: int = Field(validation_alias=AliasPath("offer", "id"))
+    marketplace_id: str = Field(validation_alias=AliasPath("offer", "marketplace_id"))
+    decision_id: int | None = Field(None, validation_alias=AliasPath("decision", "id"))
+    decided_at: datetime | None = Field(None, validation_alias=AliasPath("decision",
+                                                                         "decided_at"))
+
+
+class SanctionView(Schema):
+    suspended_until: datetime | None
+    terminated_at: datetime | None
+
+
+class HoldView(Schema):
+    """The hold that keeps the offer from buyers until the case is decided."""
+
+    reason_code: str
+    held_at: datetime
+    released_at: datetime | None
+    decision_id: int | None
+
+
+class GroundsView(Schema):
+    """Why the case is here besides rule hits and the model score."""
+
+    alerts: list[AlertGroundView]
+    removal: RemovalGroundView | None
+    sanction: SanctionView | None
+    hold: HoldView | None
+
+
 class CaseDetail(Schema):
-    """A case with all its evidence: the offer, its screening, its other cases, the audit trail."""
+    """A case with all its evidence: the offer, its screening, its other cases, the audit trail,
+    and what it rests on besides rules (alerts, an earlier removal, the seller's sanction)."""
 
     case: CaseView
     offer: OfferView
@@ -78,3 +128,4 @@ class CaseDetail(Schema):
     decisions: list[DecisionView] = Field(validation_alias=AliasPath("history", "decisions"))
     audit: list[AuditView]
     appeal: AppealEvidenceView | None
+    grounds: GroundsView

@@ -15,6 +15,7 @@ from moderation.cases import (
     check_reviewer,
     claim,
     get_case,
+    holds,
     holds_lease,
     notices_behind,
 )
@@ -76,6 +77,11 @@ def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionI
     case.lease_expires_at = None
     offer.updated_at = now if offer.status != offer_before else offer.updated_at
     session.flush()
+    if action is not DecisionAction.ESCALATE:
+        # A held offer kept is shown again as it was before the hold, one removed is off
+        # for good; either way the marketplace is told the hold ended.
+        holds.release(session, offer, decision=row, removed=action is DecisionAction.REMOVE,
+                      now=now)
 
     actor = audit.actor_of(staff_id)
     audit.record(session, actor=actor, action=f"decision.{action.value}", entity="case",

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from moderation.cases import cases_of_offer, get_case, notices_behind
+from moderation.cases.grounds import CaseGrounds, case_grounds
 from moderation.intake.offers import get_offer
 from moderation.review.appeal_evidence import AppealEvidence, appeal_evidence
 from moderation.tables import (
@@ -57,6 +58,7 @@ class CaseEvidence:
     notices: list[NoticeEvidence]  # the rights holders' notices merged into the case
     counter_notice: CounterNotice | None  # the seller's statement, on a counter-notice case
     appeal: AppealEvidence | None  # the appeal and the decision it contests, on an appeal case
+    grounds: CaseGrounds  # alerts matched, an earlier removal, the seller's sanction, the hold
 
 
 SELLER_HISTORY_LIMIT = 50
@@ -114,5 +116,5 @@ def case_evidence(session: Session, case_id: int) -> CaseEvidence:
                for n in notices_behind(session, case.id)]
     counter = session.scalar(select(CounterNotice).where(CounterNotice.case_id == case.id))
     return CaseEvidence(case, history.offer, screening, history, seller, list(trail), notices,
-                        counter, appeal)
+                        counter, appeal, case_grounds(session, case))
 

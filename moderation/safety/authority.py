@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from moderation import outbox, pending
 from moderation.cases import OPEN_STATES
-from moderation.domain import AlertStatus
-from moderation.errors import Conflict, InvalidInput, NotFound
+from moderation.domain import AlertStatus, OrganisationKind
+from moderation.errors import Conflict, Forbidden, InvalidInput, NotFound
 from moderation.safety import deadlines
 from moderation.safety.alerts import AUTHORITY, AlertIn, Code, codes_of, store_alerts
 from moderation.safety.keys import gtin14
@@ -29,6 +29,11 @@ from moderation.schemas import Email, Text
 from moderation.tables import Case, Decision, Offer, Organisation, SafetyAlert, SafetyMatch, utcnow
 
 ORDER_KINDS = ("order", "notice", "consumer")
+# What each kind of authority files: the market surveillance authority binding orders,
+# safety notices and consumer notices; a consumer ombudsman only consumer notices
+# (ordinary art. 16 notices: not binding, the 5-working-day deadline).
+FILINGS = {OrganisationKind.AUTHORITY.value: ORDER_KINDS,
+           OrganisationKind.CONSUMER_OMBUDSMAN.value: ("consumer",)}
 RISK_LEVELS = ("serious", "high", "medium", "low")
 # safety_alerts.number is VARCHAR(64) and holds "<organisation id>:<reference>".
 NUMBER_MAX = 64
@@ -59,6 +64,20 @@ class OrderIn(BaseModel):
     contact_email: Email
 
 
+def _refusal(organisation: Organisation) -> str:
+    if organisation.kind == OrganisationKind.CONSUMER_OMBUDSMAN.value:
+        return (f"{organisation.name} is a consumer ombudsman: it files consumer notices "
+                "(kind \"consumer\"), which are not binding; binding orders and safety "
+                "notices come from the market surveillance authority (UOKiK)")
+    return f"an organisation of kind {organisation.kind!r} files no orders or notices here"
+
+
+def filings_of(session: Session, organisation_id: int) -> tuple[str, ...]:
+    """The kinds of order or notice this organisation may file."""
+    kind = session.scalar(select(Organisation.kind).where(Organisation.id == organisation_id))
+    return FILINGS.get(kind or "", ())
+
+
 def order_number(organisation_id: int, reference: str) -> str:
     """The alert number of an order: references are unique per sender, not across senders."""
     return f"{organisation_id}:{reference}"
@@ -86,8 +105,11 @@ def submit_order(session: Session, *, organisation_id: int, submitted_by: int | 
                  data: OrderIn, now: datetime | None = None) -> SafetyAlert:
     """Store an order with its deadline and acknowledge it; its matching follows the commit."""
     now = now or utcnow()
-    if session.get(Organisation, organisation_id) is None:
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
         raise NotFound(f"organisation {organisation_id} not found")
+    if data.kind not in FILINGS.get(organisation.kind, ()):
+        raise Forbidden(_refusal(organisation), field="kind")
     number = order_number(organisation_id, data.reference)
     if len(number) > NUMBER_MAX:
         most = NUMBER_MAX - len(order_number(organisation_id, ""))

@@ -134,6 +134,8 @@ class Match:
     score: float  # 0..1
     confidence: str  # "high" or "medium"
     fields: tuple[str, ...]  # what agreed: gtin, model, brand, name
+    # The keys both sides share: "g:" barcodes, "m:" / "n:" model codes (shown on the case).
+    agreed: tuple[str, ...] = ()
 
 
 def brand_agrees(alert: AlertProfile, candidate: Candidate) -> bool:
@@ -159,6 +161,13 @@ def agreeing(alert: AlertProfile, candidate: Candidate) -> tuple[str, ...]:
     if brand:
         fields.append("brand")
     return tuple(fields)
+
+
+def shared_codes(alert: AlertProfile, candidate: Candidate) -> tuple[str, ...]:
+    """The barcodes and model codes the alert and the offer both have, as lookup keys."""
+    models = alert.codes | alert.weak | alert.hints
+    named = {k for m in models for k in (f"m:{m}", f"n:{m}")} & candidate.keys
+    return tuple(sorted(alert.gtins & candidate.keys)) + tuple(sorted(named))
 
 
 def _names(keys: frozenset[str], models: frozenset[str], *, strong: bool = False) -> bool:
@@ -190,7 +199,7 @@ def triage(alert: AlertProfile, candidate: Candidate) -> Match | _Pending | None
     """The pair's verdict by the sure rules: a match, not one, or the learned matcher's call."""
     fields = agreeing(alert, candidate)
     if "gtin" in fields or {"model", "brand"} <= set(fields):
-        return Match(candidate.offer_id, 1.0, "high", fields)
+        return Match(candidate.offer_id, 1.0, "high", fields, shared_codes(alert, candidate))
     if not fields:
         return None  # found through a weak key without the brand: a number, nothing more
     if "brand" in fields and another_model(alert, candidate):
@@ -237,6 +246,7 @@ def judge(pairs: Sequence[tuple[AlertProfile, Candidate]], *, learned: LearnedMa
                             for p in chosen])
     for p, value in zip(chosen, scores, strict=True):
         if value >= matcher.threshold:
-            out[p.index] = Match(pairs[p.index][1].offer_id, round(float(value), 3), "medium",
-                                 (*p.fields, "name"))
+            alert, candidate = pairs[p.index]
+            out[p.index] = Match(candidate.offer_id, round(float(value), 3), "medium",
+                                 (*p.fields, "name"), shared_codes(alert, candidate))
     return out

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from moderation import policy
-from moderation.cases import Origin, open_or_join
+from moderation.cases import Origin, holds, open_or_join
 from moderation.domain import AlertStatus, CaseKind, CaseReason, SourceKind
 from moderation.safety.alerts import AUTHORITY
 from moderation.safety.index import model_keys_of, offers_with
@@ -91,26 +91,37 @@ def match_alert(session: Session, alert_id: int, *, learned: LearnedMatcher,
     for confidence, priority in policy.SAFETY_MATCH_PRIORITY.items():
         group = [m for m in new if m.confidence == confidence]
         if group:
-            _open_cases(session, alert, group, priority=priority, now=now)
+            case_ids = _open_cases(session, alert, group, priority=priority, now=now)
+            if confidence == "high" and policy.alert_holds(alert.risk_level):
+                holds.hold_offers(session, [
+                    holds.HoldIn(offer_id=m.offer_id, case_id=cid, reason_code=_reason(alert),
+                                 alert_id=alert.id)
+                    for m, cid in zip(group, case_ids, strict=True)], now=now)
     alert.matched_at = now
     session.flush()
     return matches
 
 
+def _reason(alert: SafetyAlert) -> str:
+    return (CaseReason.AUTHORITY_ORDER if alert.source == AUTHORITY
+            else CaseReason.SAFETY_ALERT).value
+
+
 def _open_cases(session: Session, alert: SafetyAlert, matches: list[Match], *, priority: int,
-                now: datetime) -> None:
+                now: datetime) -> list[int]:
+    """Open or join a case per matched offer; return the case ids in the matches' order."""
     due_at = alert.due_at or now + policy.SAFETY_DUE
-    reason = (CaseReason.AUTHORITY_ORDER if alert.source == AUTHORITY
-              else CaseReason.SAFETY_ALERT).value
     case_ids, _ = open_or_join(
         session, [m.offer_id for m in matches], kind=CaseKind.SAFETY.value,
-        reason_code=reason, source=alert.source, priority=priority, due_at=due_at, now=now,
+        reason_code=_reason(alert), source=alert.source, priority=priority, due_at=due_at, now=now,
         origin=Origin(SourceKind.SAFETY_ALERT, {"alert": alert.number, "alert_id": alert.id},
                       organisation_id=alert.organisation_id))
     session.execute(insert(SafetyMatch), [
         {"alert_id": alert.id, "offer_id": m.offer_id, "score": m.score,
-         "confidence": m.confidence, "fields": list(m.fields), "case_id": cid,
+         "confidence": m.confidence, "fields": list(m.fields), "agreed": list(m.agreed),
+         "case_id": cid,
          "created_at": now} for m, cid in zip(matches, case_ids, strict=True)])
+    return case_ids
 
 
 def describe(match: Match) -> dict[str, Any]:

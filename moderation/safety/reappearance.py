@@ -132,4 +132,4 @@ def record(session: Session, *, offer_id: int, hold: Hold, case_id: int | None,
         session.execute(insert(SafetyMatch), [{
             "alert_id": m.alert_id, "offer_id": offer_id, "score": m.match.score,
             "confidence": m.match.confidence, "fields": list(m.match.fields),
-            "case_id": case_id, "created_at": now} for m in new])
+            "agreed": list(m.match.agreed), "case_id": case_id, "created_at": now} for m in new])

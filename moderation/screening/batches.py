@@ -11,6 +11,7 @@ from sqlalchemy import Row, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from moderation import audit, cases
+from moderation.cases import holds as holding
 from moderation.db import is_postgres
 from moderation.domain import Assessment, OfferStatus, Route
 from moderation.policy import HELD_SELLER_REASON, MODEL_REASON
@@ -126,6 +127,14 @@ def screen_pending(
         if row.id in found:
             reappearance.record(session, offer_id=row.id, hold=found[row.id],
                                 case_id=case_of.get(row.id), now=now)
+    # Held means held: the offer waits for its case out of buyers' sight, even when a rule
+    # gave the case a more urgent reason of its own (a block stays a block).
+    holding.hold_offers(session, [
+        holding.HoldIn(offer_id=r.id, case_id=case_of[r.id], reason_code=reason,
+                       alert_id=found[r.id].alert_id if r.id in found else None,
+                       removed_offer_id=found[r.id].removed_offer_id if r.id in found else None)
+        for r, a, reason in zip(rows, assessments, holds, strict=True)
+        if reason is not None and a.route is Route.REVIEW], now=now)
     _record_rights_catches(session, rows, assessments, screening_ids, now)
     summary.screened = len(rows)
     session.flush()

@@ -5,7 +5,7 @@ from moderation.tables.accounts import Account, Organisation, WebSession
 from moderation.tables.appeals import Appeal
 from moderation.tables.audit import AuditEntry
 from moderation.tables.base import NAMING, Base, BigId, UtcDateTime, utcnow
-from moderation.tables.cases import Case, CaseSource, Decision
+from moderation.tables.cases import Case, CaseSource, Decision, OfferHold
 from moderation.tables.offers import Offer, OfferVersion, Screening, Seller
 from moderation.tables.outbox import OutboxMessage
 from moderation.tables.protection import (
@@ -39,6 +39,7 @@ __all__ = [
     "Notice",
     "NoticeItem",
     "Offer",
+    "OfferHold",
     "OfferKey",
     "OfferVersion",
     "Organisation",

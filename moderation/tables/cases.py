@@ -57,6 +57,34 @@ class CaseSource(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     added_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
+class OfferHold(Base):
+    """An offer kept from buyers until a person decides: why, and how the hold ended.
+
+    At most one open hold per offer (released_at NULL): a re-screen or a second alert of a
+    held offer finds it and tells nobody twice.
+    """
+
+    __tablename__ = "offer_holds"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    reason_code: Mapped[str] = mapped_column(String(64))  # a CaseReason
+    # What it rests on: the alert matched, or the offer removed before as the same product.
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("safety_alerts.id"))
+    removed_offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
+    # The status a "keep" gives back (active, or restored after an earlier case).
+    previous_status: Mapped[str] = mapped_column(String(16))
+    held_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    released_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+
+    __table_args__ = (
+        Index("ix_offer_holds_open", "offer_id", unique=True,
+              postgresql_where=text("released_at IS NULL"),
+              sqlite_where=text("released_at IS NULL")),
+    )
+
 class Decision(Base):
     __tablename__ = "decisions"
 

@@ -107,6 +107,9 @@ class SafetyMatch(Base):
     score: Mapped[float] = mapped_column(Float)
     confidence: Mapped[str] = mapped_column(String(16))  # high, medium
     fields: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The lookup keys both sides shared ("g:" barcodes, "m:"/"n:" model codes): what the
+    # case page shows as the matched barcode or model.
+    agreed: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

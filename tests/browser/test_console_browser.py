@@ -14,8 +14,9 @@ from moderation.domain import StaffRole
 from moderation.intake import offers
 from moderation.schemas import OfferIn
 from moderation.screening import batches
-from moderation.tables import Case, Offer, utcnow
+from moderation.tables import Case, Decision, Offer, SafetyAlert, utcnow
 from tests.factories import TEST_PASSWORD, offer_event, runtime_of
+from tests.hold_builders import heater_under_alert, relisted_lamp, suspended_sellers_offer
 
 REVIEW_TITLE = "Bluza Supreme replika AAA tanio"
 
@@ -127,3 +128,42 @@ def test_form_posts_without_the_csrf_token_are_refused(
     db.expire_all()
     assert db.get(Case, case.id).lease_holder_id is None  # type: ignore[union-attr]
     context.close()
+
+
+def test_a_held_offers_case_shows_why_it_is_held(
+        db: Session, browser: Browser, base_url: str, screenshots: Path) -> None:
+    name = _moderator(db, "hela")
+    alert_case = _held_case(db, heater_under_alert(db, risk_level="serious"))
+    number = db.query(SafetyAlert).one().number
+    removal_case = _held_case(db, relisted_lamp(db))
+    removal = db.query(Decision).filter_by(action="remove").one()
+    sanction_case = _held_case(db, suspended_sellers_offer(db))
+    db.commit()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    _log_in(page, base_url, name)
+
+    page.goto(f"{base_url}/cases/{alert_case.id}")
+    expect(page.locator(".offer-status")).to_have_text("held")
+    expect(page.locator(".hold-status")).to_contain_text("buyers do not see this offer")
+    ground = page.locator(".alert-ground")
+    expect(ground.locator(".alert-number")).to_have_text(number)
+    expect(ground.locator(".alert-risk")).to_have_text("serious risk")
+    expect(ground.locator(".matched-barcode")).to_have_text("5901234123457")
+    expect(page.get_by_text("No rule matched.")).to_have_count(0)
+    page.screenshot(path=str(screenshots / "case_held_alert.png"), full_page=True)
+
+    page.goto(f"{base_url}/cases/{removal_case.id}")
+    expect(page.locator(".removal-ground")).to_contain_text(f"#{removal.id}")
+    expect(page.locator(".removal-ground a")).to_have_attribute(
+        "href", f"/cases/{removal.case_id}")
+
+    page.goto(f"{base_url}/cases/{sanction_case.id}")
+    expect(page.locator(".sanction-ground")).to_contain_text("Account suspended until")
+    page.close()
+
+
+def _held_case(db: Session, offer: Offer) -> Case:
+    batches.screen_pending(db, runtime_of(db).screener, limit=100)
+    case = db.query(Case).filter_by(offer_id=offer.id).one()
+    assert db.get(Offer, offer.id).status == "held"  # type: ignore[union-attr]
+    return case

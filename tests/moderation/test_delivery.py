@@ -135,6 +135,16 @@ def test_sellers_messages_go_to_the_marketplace_webhook_signed(
     assert (message.status, message.channel) == ("sent", "webhook")
 
 
+def test_holds_go_to_the_marketplace_webhook(session: Session,
+                                             webhook: type[_Endpoint]) -> None:
+    message = _message(session, "marketplace:webhook", kind="marketplace.offer_held")
+    assert deliver_pending(session, settings=_settings(
+        seller_webhook_url=webhook.url)) == 1  # type: ignore[attr-defined]
+    [(_, body)] = webhook.received
+    assert json.loads(body)["kind"] == "marketplace.offer_held"
+    assert (message.status, message.channel) == ("sent", "webhook")
+
+
 def test_a_failed_send_waits_and_retries_then_gives_up(session: Session) -> None:
     settings = _settings(smtp_host="127.0.0.1", smtp_port=_free_port(), outbox_max_attempts=2)
     message = _message(session, "email:brand@example.com")
