@@ -22,6 +22,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from moderation.cli_eval import eval_app
+from moderation.cli_reports import report_app
 from moderation.config import get_settings
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ users_app = typer.Typer(help="Accounts: people (password) and API clients (key).
 app.add_typer(rules_app, name="rules")
 app.add_typer(users_app, name="users")
 app.add_typer(eval_app, name="eval")
+app.add_typer(report_app, name="report")
 console = Console(stderr=True)
 
 
