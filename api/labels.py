@@ -30,4 +30,6 @@ LABELS = (
     N_("pending"), N_("upheld"), N_("rejected"), N_("counter_notice"), N_("verified"),
     # types of rights
     N_("trademark"), N_("personal_rights"),
+    # the programme report: case kinds, and what authorities send
+    N_("safety"), N_("appeal"), N_("order"), N_("consumer"),
 )

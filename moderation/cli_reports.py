@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from moderation.config import get_settings
 from moderation.db import make_engine, read_only
-from moderation.reports import export, transparency
+from moderation.reports import export, programme, transparency
 from moderation.reports.sql import Period
 
 report_app = typer.Typer(help="Reports: DSA transparency report, programme figures.",
@@ -76,3 +78,21 @@ def transparency_cmd(
         console.print(f"wrote {len(files)} files to {files[0].parent}")
     console.print(f"accuracy sample: {report.sample.size} of {report.sample.population} "
                   f"moderators' decisions (seed {report.sample.seed})")
+
+
+@report_app.command("programme")
+def programme_cmd(
+    first: From, last: To,
+    out: Annotated[Path | None, typer.Option(help="CSV file (default: standard output)")] = None,
+) -> None:
+    """Write the programme figures (answer times, deadlines, notifiers, repeat infringers)."""
+    period = _period(first, last)
+    with _reading() as session:
+        figures = programme.build(session, period)
+    lines = programme.rows(figures)
+    with (out.open("w", newline="", encoding="utf-8") if out else nullcontext(sys.stdout)) as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["section", "indicator", "scope", "value"])
+        writer.writerows(lines)
+    if out:
+        console.print(f"wrote {len(lines)} figures to {out}")
