@@ -10,9 +10,21 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
+from moderation.db import is_postgres
 from moderation.domain import DecisionAction, NoticeOutcome, StatementCategory, StatementGround
 from moderation.reports.sql import Period, medians, seconds_between
 from moderation.reports.template import Cell
@@ -53,16 +65,18 @@ def _hours(seconds: float | None) -> float | None:
 
 def _counted(session: Session, query: Any, keys: tuple[Any, ...], columns: dict[str, Any]
              ) -> dict[str, dict[str, int]]:
-    """Aggregate `columns` of `query`'s subquery at every level of `keys`."""
+    """Aggregate `columns` of `query`'s subquery per category and keyword, in one pass, and
+    add them up to the categories and the total (counts add up; medians do not)."""
     sub = query.subquery()
     found: dict[str, dict[str, int]] = {}
-    for key in keys:
-        key_col = key(sub)
-        rows = session.execute(select(key_col, *(agg(sub) for agg in columns.values()))
-                               .group_by(key_col))
-        for row in rows:
-            found[str(row[0])] = {name: int(v or 0) for name, v in zip(columns, row[1:],
-                                                                      strict=True)}
+    rows = session.execute(select(sub.c.category, sub.c.keyword,
+                                  *(agg(sub) for agg in columns.values()))
+                           .group_by(sub.c.category, sub.c.keyword))
+    for category, keyword, *values in rows:
+        for key in (TOTAL, category, f"{category}/{keyword}"):
+            tally = found.setdefault(key, dict.fromkeys(columns, 0))
+            for name, v in zip(columns, values, strict=True):
+                tally[name] += int(v or 0)
     return found
 
 
@@ -70,8 +84,21 @@ def _median_hours(session: Session, query: Any, keys: tuple[Any, ...]) -> dict[s
     """The median hours of `query`'s (category, keyword, seconds) rows at every level."""
     sub = query.subquery()
     found: dict[Hashable, float] = {}
-    for key in keys:
-        found.update(medians(session, select(key(sub), sub.c.seconds)))
+    if is_postgres(session):
+        # One pass for the three levels: the total, each category, each keyword.
+        rows = session.execute(
+            select(sub.c.category, sub.c.keyword,
+                   func.percentile_cont(0.5).within_group(sub.c.seconds))
+            .group_by(func.grouping_sets(tuple_(), tuple_(sub.c.category),
+                                         tuple_(sub.c.category, sub.c.keyword))))
+        for category, keyword, median in rows:
+            key = (TOTAL if category is None else category if keyword is None
+                   else f"{category}/{keyword}")
+            if median is not None:
+                found[key] = float(median)
+    else:
+        for key in keys:
+            found.update(medians(session, select(key(sub), sub.c.seconds)))
     return {str(k): h for k, v in found.items() if (h := _hours(v)) is not None}
 
 
