@@ -10,7 +10,7 @@ from fastapi_offline import FastAPIOffline
 
 from api import errors, openapi
 from api.limits import BodyLimit
-from api.pages import admin, audit, auth, case, lead, offer, portal, queue, shadow
+from api.pages import admin, audit, auth, case, lead, offer, portal, queue, reports, shadow
 from api.pages import authority as authority_pages
 from api.pages import rights as rights_pages
 from api.routes import (
@@ -53,7 +53,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(safety.router)
     app.include_router(statements.router)
     for pages in (auth, queue, case, offer, lead, audit, admin, portal, rights_pages,
-                  authority_pages, shadow):
+                  authority_pages, shadow, reports):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Inside the body limit: a request is run again on the body the limit let through.

@@ -34,7 +34,8 @@ LABELS = (
     # types of rights
     N_("trademark"), N_("personal_rights"),
     # statements of reasons: restrictions, sources, how automated the decision was
-    N_("removal"), N_("disabling"), N_("hold"), N_("demotion"), N_("strike"),
-    N_("suspension"), N_("termination"), N_("trusted_flagger"), N_("other_notification"),
+    N_("hold"), N_("demotion"), N_("trusted_flagger"), N_("other_notification"),
     N_("own_initiative"), N_("fully"), N_("partially"), N_("not"),
+    # the programme report: case kinds, and what authorities send
+    N_("safety"), N_("order"), N_("consumer"),
 )

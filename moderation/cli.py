@@ -22,6 +22,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from moderation.cli_eval import eval_app
+from moderation.cli_reports import report_app
 from moderation.cli_tdb import tdb_app
 from moderation.config import get_settings
 
@@ -36,6 +37,7 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(users_app, name="users")
 app.add_typer(eval_app, name="eval")
 app.add_typer(tdb_app, name="tdb")
+app.add_typer(report_app, name="report")
 console = Console(stderr=True)
 
 

@@ -46,12 +46,17 @@ FLOORS: dict[str, frozenset[str]] = {
     # down into cases or shared, and what a decision sets off in a programme reaches it
     # through cases.DecisionFollowups.
     "programmes": frozenset({"protection", "safety", "review", "appeals"}),
+    # The reports read what every programme stored (and safety's working-day calendar), so
+    # they stand above the programmes; they need nothing of screening or the runtime, and
+    # nothing below them may reach for them.
+    "reports": frozenset({"reports"}),
     # Screening routes offers into every programme.
     "screening": frozenset({"screening"}),
     # What a process builds once at start and hands down: engine, Redis, the screener.
     "runtime": frozenset({"runtime"}),
     # What composes the rest.
-    "top": frozenset({"cli", "cli_eval", "cli_tdb", "demo", "programmes", "migrations"}),
+    "top": frozenset({"cli", "cli_eval", "cli_reports", "cli_tdb", "demo", "programmes",
+                      "migrations"}),
 }
 PEER_FLOORS = frozenset({"programmes"})
 

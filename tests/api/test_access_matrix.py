@@ -54,6 +54,7 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("GET", "/escalations"): LEADS,
     ("POST", "/cases/bulk"): LEADS,
     ("GET", "/dashboard"): LEADS,
+    ("GET", "/console/reports/programme"): LEADS,
     ("GET", "/audit"): LEADS,
     ("POST", "/v1/notices"): {RH},
     ("GET", "/v1/notices"): PEOPLE | {RH},

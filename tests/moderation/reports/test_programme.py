@@ -1,0 +1,91 @@
+"""The programme report on hand-counted data: answer times, working-day deadlines, notifiers'
+accuracy, repeat infringers, reappearances, appeals; its command and its page for leads."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from moderation.domain import StaffRole
+from moderation.reports import programme
+from moderation.reports.sql import Period
+from moderation.tables import Strike
+from tests import report_builders as rb
+from tests.api.console import logged_in
+from tests.factories import TEST_PASSWORD, make_staff
+from tests.moderation.reports.test_transparency import MARCH, seed
+
+
+def seed_programme(session: Session) -> None:
+    """On top of the transparency data: two strikes on one seller, a held re-listing, and an
+    order received on Friday 2025-03-14 acted on the next Wednesday (late: due Tuesday)."""
+    seed(session)
+    s = rb.seller(session)
+    o1, o2, o3 = (rb.offer(session, s) for _ in range(3))
+    for on in (o1, o2):
+        c = rb.case(session, on, kind="notice", opened="2025-03-15 10:00")
+        d = rb.decision(session, c, action="remove", when="2025-03-15 11:00")
+        rb.add(session, Strike(seller_id=s.id, decision_id=d.id,
+                               created_at=rb.at("2025-03-15 11:00"),
+                               expires_at=rb.at("2026-03-15 11:00")))
+    held = rb.case(session, o3, kind="screening", opened="2025-03-16 10:00")
+    held.reason_code = "REMOVED_BEFORE"
+    late = rb.authority_alert(session, kind="order", received="2025-03-14 10:00",
+                              matched="2025-03-14 10:01", acknowledged="2025-03-14 10:05")
+    rb.match(session, late, rb.case(session, o3, kind="safety", opened="2025-03-14 10:01",
+                                    closed="2025-03-19 10:00"))
+    session.flush()
+
+
+def test_programme_figures(session: Session) -> None:
+    seed_programme(session)
+    report = programme.build(session, MARCH)
+    answers = {a.kind: (a.closed, a.within_4h, a.within_6h) for a in report.answers}
+    # safety: closed after 1h55 and 3h55 (a1), 5 days (late); notice: 6 h, 24 h, 2 h.
+    assert answers["safety"] == (3, 2 / 3, 2 / 3)
+    assert answers["notice"] == (3, 1 / 3, 2 / 3)
+    assert answers["appeal"] == (2, 1 / 2, 1 / 2)
+    deadlines = {(d.what, d.working_days): (d.received, d.acted, d.in_time)
+                 for d in report.deadlines}
+    assert deadlines[("order", 2)] == (3, 3, 2)
+    assert deadlines[("rights_notice", 3)] == (2, 2, 2)
+    [notifier] = report.notifiers
+    assert (notifier.notices, notifier.items, notifier.decided, notifier.upheld) == (2, 3, 3, 2)
+    assert (report.repeat_infringers, report.suspended, report.reappearances_blocked) == (1, 1, 1)
+    assert (report.appeals, report.reversed, report.confirmed) == (2, 1, 1)
+
+
+def test_an_empty_period_has_no_shares(session: Session) -> None:
+    report = programme.build(session, Period(date(1999, 1, 1), date(1999, 1, 2)))
+    assert report.answers == () and all(d.share is None for d in report.deadlines)
+    assert ("appeals", "appeals opened", "total", "0") in programme.rows(report)
+
+
+def test_the_command_writes_the_figures_as_csv(tmp_path: Path) -> None:
+    from moderation_cli import app
+
+    out = tmp_path / "programme.csv"
+    result = CliRunner().invoke(app, ["report", "programme", "--from", "1999-01-01",
+                                      "--to", "1999-01-31", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[0] == ["section", "indicator", "scope", "value"] and len(rows) > 5
+    bad = CliRunner().invoke(app, ["report", "programme", "--from", "1999-02-01",
+                                   "--to", "1999-01-01"])
+    assert bad.exit_code != 0
+
+
+def test_the_page_shows_the_figures_with_charts_to_leads(session: Session) -> None:
+    seed_programme(session)
+    lead = make_staff(session, StaffRole.LEAD, password=TEST_PASSWORD, locale="pl").staff
+    client = logged_in(session, lead.name, TEST_PASSWORD)
+    page = client.get("/console/reports/programme?from=2025-03-01&to=2025-03-31")
+    assert page.status_code == 200
+    assert "Raport programów" in page.text and page.text.count("<svg") == 3
+    assert "<script>" not in page.text.split("</header>")[-1]
+    bad = client.get("/console/reports/programme?from=2025-03-31&to=2025-03-01")
+    assert bad.status_code == 422
