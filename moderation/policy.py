@@ -53,10 +53,9 @@ FAST_TRACK_PRIORITY = 1
 COUNTER_NOTICE_PRIORITY = 2
 COUNTER_NOTICE_DUE = timedelta(hours=48)
 # An appeal (DSA art. 20): ahead of ordinary screening, with three days to answer; it may be
-# filed within this many months of being told about the decision.
+# filed within APPEAL_MONTHS of being told about the decision (below).
 APPEAL_PRIORITY = 2
 APPEAL_DUE = timedelta(hours=72)
-APPEAL_MONTHS = 6
 # An offer matching a safety alert: surely (urgent), or as the learned matcher judges it.
 SAFETY_MATCH_PRIORITY = {"high": 1, "medium": 3}
 # An alert arriving later holds the shown offers it surely matches (they are not shown
@@ -73,8 +72,8 @@ def alert_holds(risk_level: str) -> bool:
 # An alert with no deadline of its own (an authority's order always has one).
 SAFETY_DUE = timedelta(days=3)
 
-# Statements of reasons: the internal appeal stays open this many months from the statement
-# (DSA art. 20(1): "at least six months").
+# Statements of reasons and appeals: the internal appeal stays open this many months from
+# the statement (DSA art. 20(1): "at least six months").
 APPEAL_MONTHS = 6
 # Repeat infringers (DSA art. 23): strikes count as one infringement, one rung of the
 # ladder, when they come from the same notice, or arrive within this long of the strike that

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import Integer, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from moderation.domain import CaseKind, DecisionAction
+from moderation.domain import CaseKind, Contested, DecisionAction
 from moderation.reports.sql import Period, medians, seconds_between
 from moderation.reports.template import Cell
-from moderation.tables import AuditEntry, Case, Decision, Notice, NoticeItem
+from moderation.tables import Appeal, AuditEntry, Case, Decision, Notice, NoticeItem
 
 Indicators = dict[tuple[str, str], tuple[Cell, str]]
 HOUR = 3600.0
@@ -45,18 +45,27 @@ TOTAL_NUMBER, UPHELD, PARTIAL, REVERSED, MEDIAN, OMITTED = (
 
 
 def _appeals(session: Session, period: Period) -> Any:
-    """One row per appeal opened in the period: what it contested, its outcome and time."""
+    """One row per appeal opened in the period: what it contested, its outcome and time.
+
+    The appeal's own row names the decision or the account restriction it contests; an
+    appeal case without one (written before appeals had rows) is read as contesting the
+    offer's last decision before it.
+    """
     prior = aliased(Decision)
-    contested = (select(prior.id).where(prior.offer_id == Case.offer_id,
+    guessed = (select(prior.id).where(prior.offer_id == Case.offer_id,
                                         prior.decided_at <= Case.opened_at,
                                         prior.case_id.is_distinct_from(Case.id))
                  .order_by(prior.decided_at.desc(), prior.id.desc()).limit(1)
                  .scalar_subquery())
+    contested = func.coalesce(Appeal.decision_id, guessed)
     contested_decision = aliased(Decision)
     trusted = (select(NoticeItem.id).join(Notice, Notice.id == NoticeItem.notice_id)
                .where(NoticeItem.case_id == contested_decision.case_id, Notice.fast_track)
                .exists())
+    on_account = Appeal.contested.in_((Contested.SUSPENSION.value,
+                                       Contested.TERMINATION.value))
     kind = case(
+        (on_account, literal(ON_ACCOUNT)),
         (contested_decision.action == DecisionAction.KEEP.value,
          case((trusted, literal(ON_TRUSTED)), else_=literal(ON_NOTICE))),
         else_=literal(ON_REMOVAL))
@@ -70,6 +79,7 @@ def _appeals(session: Session, period: Period) -> Any:
                .label("imposed"),
                seconds_between(session, outcome.decided_at, Case.opened_at).label("seconds"))
         .select_from(Case)
+        .outerjoin(Appeal, Appeal.case_id == Case.id)
         .outerjoin(contested_decision, contested_decision.id == contested)
         .outerjoin(outcome, and_(outcome.case_id == Case.id,
                                  outcome.reason_code.in_((APPEAL_UPHELD, APPEAL_REJECTED))))
