@@ -234,9 +234,9 @@ def submit(maker: sessionmaker[Session], submission_ids: Sequence[int], *,
             with session_scope(maker) as session:  # committed before the batch goes out
                 _mark(session, batch.ids, sending_since=clock(),
                       attempts=TdbSubmission.attempts + 1)
-                attempts = dict(session.execute(
+                attempts: dict[int, int] = dict(session.execute(
                     select(TdbSubmission.id, TdbSubmission.attempts)
-                    .where(TdbSubmission.id.in_(batch.ids))).tuples().all())
+                    .where(TdbSubmission.id.in_(batch.ids))).all())
             answer = client.post_batch(batch.records)
             if answer.outcome is Outcome.RATE_LIMITED and rate_limited < TDB_RATE_LIMIT_WAITS:
                 rate_limited += 1
