@@ -18,13 +18,14 @@ from moderation.domain import (
     StatementSubject,
 )
 from moderation.statements.grounds import Ground
+from moderation.transparency_db import personal_data
 
 # What the redress section names besides the internal appeal (art. 20, 21 and 17(3)(f)).
 APPEALS_API = "POST /v1/appeals"
 OUT_OF_COURT = "art. 21 DSA"
 # Free text a person wrote (a moderator's note) may hold an address or a number; neither
-# belongs in a statement that goes to the Transparency Database.
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# belongs in a statement that goes to the Transparency Database. Addresses are found as the
+# database's own check finds them; numbers more widely (a note needs no GTIN).
 _PHONE = re.compile(r"\+?\d[\d \-]{7,}\d")
 
 
@@ -49,7 +50,7 @@ class Draft:
 
 def redact(text: str) -> str:
     """Free text without e-mail addresses and phone numbers."""
-    return _PHONE.sub("[…]", _EMAIL.sub("[…]", text)).strip()
+    return _PHONE.sub("[…]", personal_data.EMAIL.sub("[…]", text)).strip()
 
 
 def add_months(day: date, months: int) -> date:
