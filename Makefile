@@ -3,13 +3,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint services browser messages bench clean
+.PHONY: demo test lint services browser messages bench clean constraints
 
-$(BIN)/moderation: pyproject.toml
+# Installs exactly the versions in constraints.txt (the lock CI and the image install from).
+$(BIN)/moderation: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
+
+# Refresh the lock from the venv after changing pyproject.toml's dependencies: install the
+# new versions first (e.g. `.venv/bin/pip install -U -e '.[dev]'`), then write what is
+# installed; if scikit-learn's minor moved, retrain the bundles (`moderation train`).
+constraints:
+	$(BIN)/python scripts/freeze_constraints.py constraints.txt
 
 # The service with demo data on the embedded default: SQLite file + in-process queue.
 demo: $(BIN)/moderation
