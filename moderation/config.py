@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,11 @@ class Settings(BaseSettings):
     """Service configuration; every field maps to an upper-case environment variable."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # Production refuses to start on insecure settings (moderation/settings_checks.py) unless
+    # ALLOW_INSECURE names the checks to skip, comma-separated (e.g. "cookie-secure").
+    environment: Literal["development", "production"] = "development"
+    allow_insecure: str = ""
 
     database_url: str = "sqlite:///./moderation.db"
     # No REDIS_URL means the embedded default: an in-process Redis stand-in and worker thread.
@@ -120,6 +126,17 @@ class Settings(BaseSettings):
     tdb_url: str | None = None
     tdb_token: str | None = None
     tdb_timeout_seconds: float = Field(default=30, gt=0)
+
+    # Retention (moderation/retention.py), run by a periodic job every
+    # RETENTION_INTERVAL_HOURS and by `moderation purge`: web sessions expired more than
+    # SESSION_RETENTION_DAYS ago, outbox rows delivered more than OUTBOX_RETENTION_DAYS ago,
+    # and offer versions beyond each offer's latest OFFER_VERSIONS_KEEP (never one a case,
+    # a decision or a statement rests on), deleted RETENTION_BATCH_SIZE rows at a time.
+    retention_interval_hours: int = Field(default=24, ge=1)
+    session_retention_days: int = Field(default=7, ge=0)
+    outbox_retention_days: int = Field(default=90, ge=1)
+    offer_versions_keep: int = Field(default=5, ge=1)
+    retention_batch_size: int = Field(default=5000, ge=1)
 
     @property
     def tdb_enabled(self) -> bool:

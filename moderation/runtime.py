@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from moderation import jobs, queue
 from moderation.config import Settings, get_settings
 from moderation.db import make_engine
+from moderation.settings_checks import enforce
 
 if TYPE_CHECKING:
     from moderation.screening.screener import Screener
@@ -47,6 +48,8 @@ class Runtime:
         from moderation.screening.screener import Screener
 
         settings = settings or get_settings()
+        # Before anything connects: production refuses insecure settings (ALLOW_INSECURE).
+        enforce(settings)
         if bind is None:
             bind = make_engine(settings.database_url)
         redis = redis if redis is not None else queue.connect(settings.redis_url)

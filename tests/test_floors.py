@@ -30,7 +30,7 @@ FLOORS: dict[str, frozenset[str]] = {
     # types, the tables, the engine (with what a concurrent write's failure means), the
     # routing policy.
     "base": frozenset({"__init__", "config", "errors", "domain", "tables", "db", "conflicts",
-                       "retries", "policy", "migrate"}),
+                       "retries", "policy", "migrate", "settings_checks"}),
     # What every programme uses: the audit log, the outbox and its delivery, the queue, the
     # jobs that follow a commit and the sweep of pending work, the API's input schemas,
     # accounts, offers taken in, the statements of reasons every programme writes and their
