@@ -74,6 +74,28 @@ def migrate() -> None:
     console.print(f"schema up to date: {get_settings().database_url}")
 
 
+@app.command()
+def purge() -> None:
+    """Purge expired web sessions, old delivered outbox rows and old offer versions now
+    (what the periodic retention job does; the settings name how old)."""
+    from moderation import retention
+    from moderation.db import session_scope
+    from moderation.retries import retry_transient
+    from moderation.tables import utcnow
+
+    runtime = build_runtime()
+
+    @retry_transient
+    def batch() -> retention.Purged:
+        with session_scope(runtime.sessionmaker) as session:
+            return retention.purge_batch(session, runtime.settings, now=utcnow())
+
+    total = retention.Purged()
+    while (step := batch()).total:  # a transaction per batch, until nothing is left
+        total += step
+    console.print("purged " + ", ".join(f"{n} {kind}" for kind, n in total.as_dict().items()))
+
+
 @app.command("import-offers")
 def import_offers_cmd(ctx: typer.Context, file: Path, chunk: int = 500) -> None:
     """Import offer events from an NDJSON file and enqueue their screening."""

@@ -34,6 +34,7 @@ MATCH_ALERTS = "workers.tasks.match_alerts"
 IMPORT_SAFETY_FEED = "workers.tasks.import_safety_feed"
 WARN_DEADLINES = "workers.tasks.warn_deadlines"
 SUBMIT_TDB = "workers.tasks.submit_tdb"
+PURGE_RETENTION = "workers.tasks.purge_retention"
 
 WINDOW_KEY = "moderation:screen-window:{}"
 # Generous: a job may wait behind others; ids left behind are still swept from the database.

@@ -51,7 +51,7 @@ class ThreadWorker(RuntimeWorker):
 
 
 PERIODIC = (queue.SWEEP, queue.DELIVER_OUTBOX, queue.EXPIRE_STRIKES, queue.WARN_DEADLINES,
-            queue.IMPORT_SAFETY_FEED, PRUNE_FLOOD_COUNTS)
+            queue.IMPORT_SAFETY_FEED, PRUNE_FLOOD_COUNTS, queue.PURGE_RETENTION)
 
 
 def tick(connection: Redis, interval: int) -> None:

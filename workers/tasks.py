@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from datetime import timedelta
 
-from moderation import delivery, pending, queue
+from moderation import delivery, pending, queue, retention
 from moderation.config import get_settings
 from moderation.db import session_scope
 from moderation.protection import strikes
@@ -25,6 +25,10 @@ from moderation.transparency_db import submissions, submitter
 from workers.context import current
 
 log = logging.getLogger(__name__)
+
+# Set while retention's last run is recent: the ticker queues the job every sweep interval,
+# and it purges only once per RETENTION_INTERVAL_HOURS across all workers.
+RETENTION_RAN = "moderation:retention:ran"
 
 # A margin after a window closes, for ids pushed in its last milliseconds.
 WINDOW_MARGIN_SECONDS = 0.05
@@ -138,3 +142,29 @@ def prune_flood_counts() -> int:
     """Drop the flood guard's counts once nothing reads them any more."""
     with session_scope(current().sessionmaker) as session:
         return flood.prune(session, now=utcnow())
+
+
+def purge_retention() -> dict[str, int]:
+    """Purge expired sessions, old delivered outbox rows and old offer versions, once per
+    RETENTION_INTERVAL_HOURS (a batch per transaction, until nothing is left)."""
+    runtime = current()
+    settings = get_settings()
+    if not runtime.redis.set(RETENTION_RAN, int(time.time()), nx=True,
+                             ex=settings.retention_interval_hours * 3600):
+        return {"skipped": 1}
+    try:
+        total = retention.Purged()
+        while (step := _purge_batch()).total:
+            total += step
+    except Exception:
+        runtime.redis.delete(RETENTION_RAN)  # failed: the next tick tries again
+        raise
+    if total.total:
+        log.info("retention: purged %s", total.as_dict())
+    return total.as_dict()
+
+
+@retry_transient
+def _purge_batch() -> retention.Purged:
+    with session_scope(current().sessionmaker) as session:
+        return retention.purge_batch(session, get_settings(), now=utcnow())
