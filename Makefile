@@ -9,11 +9,11 @@ BIN := $(VENV)/bin
 $(BIN)/moderation: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,dashboard]'
 	touch $@
 
 # Refresh the lock from the venv after changing pyproject.toml's dependencies: install the
-# new versions first (e.g. `.venv/bin/pip install -U -e '.[dev]'`), then write what is
+# new versions first (e.g. `.venv/bin/pip install -U -e '.[dev,dashboard]'`), then write what is
 # installed; if scikit-learn's minor moved, retrain the bundles (`moderation train`).
 constraints:
 	$(BIN)/python scripts/freeze_constraints.py constraints.txt
