@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from redis import Redis
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -76,7 +76,7 @@ def offer_with_versions(session: Session, n: int, *, start: datetime) -> Offer:
     for v in range(1, n + 1):
         result = offers.ingest(session, OfferIn.model_validate(
             {**event, "version": v, "title": f"{event['title']} v{v}"}))
-        session.execute(OfferVersion.__table__.update()
+        session.execute(update(OfferVersion)
                         .where(OfferVersion.offer_id == result.offer_id,
                                OfferVersion.version == v)
                         .values(received_at=start + timedelta(hours=v)))
