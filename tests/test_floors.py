@@ -34,12 +34,14 @@ FLOORS: dict[str, frozenset[str]] = {
     # What every programme uses: the audit log, the outbox and its delivery, the queue, the
     # jobs that follow a commit and the sweep of pending work, the API's input schemas,
     # accounts, offers taken in, the statements of reasons every programme writes and their
-    # submission to the Transparency Database. (schemas and intake lean on each other:
+    # submission to the Transparency Database, and retention (what stops being kept, across
+    # the tables). (schemas and intake lean on each other:
     # schemas checks barcodes with intake.barcodes, intake reads schemas.OfferIn;
     # outbox.notify_seller writes a statement, statements write their messages through
     # outbox.notify.)
     "shared": frozenset({"audit", "outbox", "delivery", "queue", "jobs", "pending", "schemas",
-                         "accounts", "intake", "statements", "transparency_db"}),
+                         "accounts", "intake", "statements", "transparency_db",
+                         "retention"}),
     # The case store every programme stands on.
     "cases": frozenset({"cases"}),
     # The programmes, peers. Safety does not import protection either: what both need goes
