@@ -10,10 +10,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from prometheus_client import generate_latest
+from sqlalchemy.orm import Session
 
 from api.metrics import exposition, prepare
 from moderation import metrics
-from moderation.config import get_settings
+from moderation.config import Settings, get_settings
+from moderation.delivery import deliver_pending
+from moderation.outbox import notify
 from tests.metrics_reading import value
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,3 +69,15 @@ def test_prepare_without_a_directory_changes_nothing() -> None:
     assert get_settings().prometheus_multiproc_dir is None
     assert prepare() is None
     assert metrics.MULTIPROC_ENV not in os.environ
+
+
+def test_a_message_given_up_on_is_counted_as_it_fails(session: Session) -> None:
+    labels = {"channel": "email", "given_up": "true"}
+    before = value(generate_latest().decode(), "moderation_outbox_delivery_failures_total",
+                   **labels)
+    message = notify(session, kind="notifier.outcome", recipient="nobody:x", payload={})
+    deliver_pending(session, settings=Settings())
+    assert message.status == "failed"
+    after = value(generate_latest().decode(), "moderation_outbox_delivery_failures_total",
+                  **labels)
+    assert after - before == 1
