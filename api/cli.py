@@ -32,7 +32,9 @@ def _serve(ctx: typer.Context, runtime: Runtime, *, host: str, port: int, worker
     import uvicorn
 
     from api.app import create_app
+    from api.metrics import prepare
 
+    prepare()  # PROMETHEUS_MULTIPROC_DIR, before any process counts anything
     if worker or runtime.embedded:
         in_process_worker(ctx).start(runtime)
         console.print("in-process worker started"

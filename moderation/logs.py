@@ -35,8 +35,12 @@ OURS = "_moderation_handler"
 TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(name)s%(context)s %(message)s"
 JSON_FIELDS = ("asctime", "levelname", "name", "message", "request_id", "job_id")
 RENAMED = {"asctime": "time", "levelname": "level", "name": "logger"}
-# Libraries whose INFO lines say nothing an operator needs (one per HTTP call or query).
-QUIET = {"httpx": logging.WARNING, "httpcore": logging.WARNING}
+# Libraries whose INFO lines say nothing an operator needs (one per HTTP call, or Alembic
+# listing its plugins before every migration).
+QUIET = {"httpx": logging.WARNING, "httpcore": logging.WARNING,
+         "alembic.runtime.plugins": logging.WARNING}
+# Fields a library adds to its records that only its own console formatter reads.
+DROPPED = ("context", "color_message")
 
 MASK = "***"
 # Secrets as they show up in log lines: in key=value or "key": "value" pairs (settings,
@@ -106,7 +110,8 @@ class JsonLinesFormatter(JsonFormatter):
     def add_fields(self, log_data: dict[str, Any], record: logging.LogRecord,
                    message_dict: dict[str, Any]) -> None:
         super().add_fields(log_data, record, message_dict)
-        log_data.pop("context", None)  # the text format's rendering of the two ids
+        for name in DROPPED:  # the text format's rendering of the ids; Uvicorn's colours
+            log_data.pop(name, None)
 
     def format(self, record: logging.LogRecord) -> str:
         return mask_secrets(super().format(record))
@@ -173,8 +178,11 @@ def uvicorn_config(settings: Settings) -> dict[str, Any]:
         "disable_existing_loggers": False,
         "handlers": {"moderation": {"()": build_handler, "log_format": settings.log_format}},
         "root": {"handlers": ["moderation"], "level": settings.log_level.upper()},
-        "loggers": {name: {"handlers": [], "propagate": True}
-                    for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+        "loggers": {
+            **{name: {"handlers": [], "propagate": True}
+               for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+            **{name: {"level": logging.getLevelName(level)} for name, level in QUIET.items()},
+        },
     }
 
 

@@ -66,6 +66,9 @@ STATE_METRICS = (
 )
 
 
+_multiprocess_dir: Path | None = None
+
+
 def _process_id() -> str:
     # The file name of a process's metrics: host and pid, so that processes of several
     # containers sharing one directory (each its own pid 1) never write the same file.
@@ -78,9 +81,13 @@ def use_multiprocess(directory: Path) -> None:
     Metrics with labels make their values on first use, so switching here works as long as
     no labelled value was made before (true at start-up: nothing has been counted).
     """
+    global _multiprocess_dir
+    if _multiprocess_dir == directory.resolve():
+        return  # a second value class would map the same files twice
     directory.mkdir(parents=True, exist_ok=True)
     os.environ[MULTIPROC_ENV] = str(directory)
     values.ValueClass = values.MultiProcessValue(process_identifier=_process_id)
+    _multiprocess_dir = directory.resolve()
 
 
 def remove_dead_files(directory: Path) -> int:
