@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from moderation import logs
 from moderation.migrate import alembic_config
 from moderation.runtime import Runtime
 
@@ -38,9 +39,9 @@ def migration_heads() -> frozenset[str]:
 
 def _problem(error: Exception) -> str:
     # The first line of the error's name and text: enough to act on, never a whole
-    # traceback (a database URL in it is masked by the log filter, not here: keep it short).
+    # traceback, and masked as a log line is (a driver may name the URL it failed on).
     first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"{type(error).__name__}: {first}"[:300]
+    return logs.mask_secrets(f"{type(error).__name__}: {first}"[:300])
 
 
 def check_database(runtime: Runtime, heads: frozenset[str]) -> tuple[Check, Check]:
