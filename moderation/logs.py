@@ -179,7 +179,7 @@ def uvicorn_config(settings: Settings) -> dict[str, Any]:
         "handlers": {"moderation": {"()": build_handler, "log_format": settings.log_format}},
         "root": {"handlers": ["moderation"], "level": settings.log_level.upper()},
         "loggers": {
-            **{name: {"handlers": [], "propagate": True}
+            **{name: {"handlers": [], "propagate": True, "level": settings.log_level.upper()}
                for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
             **{name: {"level": logging.getLevelName(level)} for name, level in QUIET.items()},
         },

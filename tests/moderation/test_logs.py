@@ -136,6 +136,7 @@ def test_levels_and_formats_are_read_in_any_case(monkeypatch: pytest.MonkeyPatch
 
 
 def test_uvicorns_loggers_write_through_our_handler(capsys: pytest.CaptureFixture[str]) -> None:
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)  # as an earlier server left it
     logging.config.dictConfig(logs.uvicorn_config(Settings(log_format="json")))
     logging.getLogger("uvicorn.error").info("Started server process")
     logging.getLogger("uvicorn.access").info('%s - "%s %s HTTP/%s" %d', "127.0.0.1", "GET",
