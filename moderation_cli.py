@@ -13,6 +13,8 @@ import typer
 from api.cli import app as api_commands
 from moderation.cli import InProcessWorker
 from moderation.cli import app as domain_commands
+from moderation.config import get_settings
+from moderation.logs import configure as configure_logging
 from workers.cli import app as worker_commands
 from workers.main import start_in_process_worker, work_off
 
@@ -20,6 +22,14 @@ app = typer.Typer(
     help="Marketplace moderation service.", no_args_is_help=True,
     context_settings={"obj": InProcessWorker(work_off=work_off, start=start_in_process_worker)},
 )
+
+
+@app.callback()
+def _start() -> None:
+    """Configure logging once, before any command runs (LOG_FORMAT, LOG_LEVEL)."""
+    configure_logging(get_settings())
+
+
 app.add_typer(domain_commands)
 app.add_typer(api_commands)
 app.add_typer(worker_commands)

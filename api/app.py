@@ -8,11 +8,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
-from api import errors, openapi
+from api import errors, health, metrics, openapi
 from api.limits import BodyLimit
 from api.pages import admin, audit, auth, case, lead, offer, portal, queue, reports, shadow
 from api.pages import authority as authority_pages
 from api.pages import rights as rights_pages
+from api.request_ids import RequestIds
 from api.routes import (
     appeals,
     cases,
@@ -60,9 +61,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.add_middleware(RetryTransient,
                        one_writer=app.state.runtime.engine.dialect.name == "sqlite")
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
+    health.install(app)
+    metrics.install(app)  # outside the limit and the retries: times what the client waits
+    app.add_middleware(RequestIds)  # outermost: every line of the request carries its id
     return app

@@ -32,12 +32,19 @@ def _serve(ctx: typer.Context, runtime: Runtime, *, host: str, port: int, worker
     import uvicorn
 
     from api.app import create_app
+    from api.metrics import prepare
 
+    prepare()  # PROMETHEUS_MULTIPROC_DIR, before any process counts anything
     if worker or runtime.embedded:
         in_process_worker(ctx).start(runtime)
         console.print("in-process worker started"
                       + (" (embedded queue: no REDIS_URL)" if runtime.embedded else ""))
-    uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
+    from moderation.logs import uvicorn_config
+
+    # Our handler, not Uvicorn's: its own would replace the one configured at start-up.
+    uvicorn.run(create_app(runtime), host=host, port=port,
+                log_config=uvicorn_config(runtime.settings),
+                log_level=runtime.settings.log_level.lower())
 
 
 @app.command()

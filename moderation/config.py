@@ -7,11 +7,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Development key for the model bundle's HMAC; production sets MODEL_SIGNING_KEY.
 DEV_MODEL_SIGNING_KEY = "moderation-dev-model-signing-key"
+_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 
 class Settings(BaseSettings):
@@ -137,6 +138,24 @@ class Settings(BaseSettings):
     outbox_retention_days: int = Field(default=90, ge=1)
     offer_versions_keep: int = Field(default=5, ge=1)
     retention_batch_size: int = Field(default=5000, ge=1)
+
+    # Logs, metrics, health (moderation/logs.py, api/metrics.py, api/health.py).
+    # LOG_FORMAT: json (one object per line), text (for people), or auto: text when stderr
+    # is a terminal, json otherwise. LOG_LEVEL: a logging level name.
+    log_format: Literal["auto", "json", "text"] = "auto"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    # Several processes (`serve --workers N`, workers beside the API) each write their
+    # metrics to files here and /metrics adds them up; unset, one process's own metrics.
+    # The same variable prometheus-client reads.
+    prometheus_multiproc_dir: Path | None = None
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        """LOG_LEVEL=info is as good as INFO; LOG_FORMAT=JSON as json."""
+        if not isinstance(value, str):
+            return value
+        return value.upper() if value.lower() in _LEVELS else value.lower()
 
     @property
     def tdb_enabled(self) -> bool:

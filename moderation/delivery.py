@@ -21,6 +21,7 @@ import httpx
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from moderation import metrics
 from moderation.config import Settings, get_settings
 from moderation.domain import OutboxStatus
 from moderation.tables import Account, OutboxMessage, utcnow
@@ -147,21 +148,33 @@ def addresses_of(session: Session, recipient: str) -> list[str]:
     return sorted({e for e in session.scalars(people) if e})
 
 
+def write_to_log(message: OutboxMessage, to: str, *, why: str) -> None:
+    """Deliver a message to the log: who it is for, what kind, and all of its text.
+
+    The embedded default has neither SMTP nor a webhook, and a message marked sent this way
+    exists nowhere else for the operator to pass on (a statement of reasons above all), so
+    the line carries the whole body, not a reference to it.
+    """
+    text = message.payload.get("text") if isinstance(message.payload, dict) else None
+    body = text if isinstance(text, str) else render_text(message.payload)
+    log.info("outbox %s %s -> %s (%s):\n%s", message.id, message.kind, to, why, body,
+             extra={"outbox_id": message.id, "kind": message.kind, "recipient": to})
+
+
 def deliver(session: Session, message: OutboxMessage, channels: Channels) -> str:
     """Send one message and return the channel it went by."""
     s = channels.settings
     # Sellers are reached through the marketplace, which also hears of holds on its offers.
     if message.recipient.startswith(WEBHOOK_RECIPIENTS):
         if s.seller_webhook_url is None:
-            log.info("outbox %s %s -> %s (no webhook configured)", message.id, message.kind,
-                     message.recipient)
+            write_to_log(message, message.recipient, why="no webhook configured")
             return "log"
         channels.post_webhook(message)
         return "webhook"
     addresses = addresses_of(session, message.recipient)
     if s.smtp_host is None:
-        log.info("outbox %s %s -> %s (no SMTP configured)", message.id, message.kind,
-                 ", ".join(addresses) or message.recipient)
+        write_to_log(message, ", ".join(addresses) or message.recipient,
+                     why="no SMTP configured")
         return "log"
     if not addresses:
         raise Undeliverable(f"no e-mail address for {message.recipient}")
@@ -193,6 +206,7 @@ def deliver_pending(session: Session, *, limit: int = 100,
                 message.channel = deliver(session, message, channels)
             except Undeliverable as error:
                 message.status, message.last_error = OutboxStatus.FAILED.value, str(error)
+                _count_failure(message, given_up=True)
                 log.error("outbox %s not deliverable: %s", message.id, error)
             except (OSError, httpx.HTTPError) as error:  # SMTPException is an OSError
                 message.last_error = f"{type(error).__name__}: {error}"[:500]
@@ -201,6 +215,7 @@ def deliver_pending(session: Session, *, limit: int = 100,
                 else:
                     message.next_attempt_at = now + min(
                         timedelta(minutes=2 ** message.attempts), MAX_BACKOFF)
+                _count_failure(message, given_up=message.status == OutboxStatus.FAILED.value)
                 log.warning("outbox %s attempt %d failed: %s", message.id, message.attempts,
                             message.last_error)
             else:
@@ -209,6 +224,12 @@ def deliver_pending(session: Session, *, limit: int = 100,
                 sent += 1
     session.flush()
     return sent
+
+
+def _count_failure(message: OutboxMessage, *, given_up: bool) -> None:
+    channel = "webhook" if message.recipient.startswith(WEBHOOK_RECIPIENTS) else "email"
+    metrics.OUTBOX_DELIVERY_FAILURES.labels(channel=channel,
+                                            given_up=str(given_up).lower()).inc()
 
 
 def outbox_state(session: Session, *, failures: int = 10) -> dict[str, Any]:

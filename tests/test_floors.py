@@ -28,20 +28,20 @@ PEER_PACKAGES = frozenset({frozenset({"api", "workers"})})
 FLOORS: dict[str, frozenset[str]] = {
     # The package's face and what everything is written in: settings, errors, the domain's
     # types, the tables, the engine (with what a concurrent write's failure means), the
-    # routing policy.
+    # routing policy, the logging set-up.
     "base": frozenset({"__init__", "config", "errors", "domain", "tables", "db", "conflicts",
-                       "retries", "policy", "migrate", "settings_checks"}),
+                       "retries", "policy", "migrate", "settings_checks", "logs"}),
     # What every programme uses: the audit log, the outbox and its delivery, the queue, the
     # jobs that follow a commit and the sweep of pending work, the API's input schemas,
     # accounts, offers taken in, the statements of reasons every programme writes and their
-    # submission to the Transparency Database, and retention (what stops being kept, across
-    # the tables). (schemas and intake lean on each other:
+    # submission to the Transparency Database, retention (what stops being kept, across the
+    # tables) and the metrics every room counts in. (schemas and intake lean on each other:
     # schemas checks barcodes with intake.barcodes, intake reads schemas.OfferIn;
     # outbox.notify_seller writes a statement, statements write their messages through
     # outbox.notify.)
     "shared": frozenset({"audit", "outbox", "delivery", "queue", "jobs", "pending", "schemas",
-                         "accounts", "intake", "statements", "transparency_db",
-                         "retention"}),
+                         "accounts", "intake", "statements", "transparency_db", "retention",
+                         "metrics"}),
     # The case store every programme stands on.
     "cases": frozenset({"cases"}),
     # The programmes, peers. Safety does not import protection either: what both need goes

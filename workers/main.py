@@ -12,7 +12,7 @@ from rq import Queue, SimpleWorker
 from rq.job import Job
 from rq.timeouts import TimerDeathPenalty
 
-from moderation import queue
+from moderation import logs, metrics, queue
 from moderation.config import get_settings
 from moderation.runtime import Runtime, freeze_loaded
 from workers.context import running
@@ -36,8 +36,14 @@ class RuntimeWorker(SimpleWorker):
         self.runtime = runtime
 
     def execute_job(self, job: Job, job_queue: Queue) -> None:
-        with running(self.runtime):
+        # Every line written while the job runs carries its id (RQ's own lines too).
+        with running(self.runtime), logs.job_context(job.id):
             super().execute_job(job, job_queue)
+
+    def handle_job_failure(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> None:
+        # Each failed run counts, also one that RQ will retry.
+        metrics.JOB_FAILURES.labels(function=job.func_name, queue=queue.name).inc()
+        super().handle_job_failure(job, queue, *args, **kwargs)
 
 
 class ThreadWorker(RuntimeWorker):

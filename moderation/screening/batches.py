@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,7 +11,7 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from moderation import audit, cases
+from moderation import audit, cases, metrics
 from moderation.cases import holds as holding
 from moderation.db import is_postgres
 from moderation.domain import Assessment, OfferStatus, Route
@@ -79,7 +80,7 @@ def screen_pending(
 
     Idempotent: an offer already screened at its current version is not selected again.
     """
-    now = utcnow()
+    now, started = utcnow(), time.perf_counter()
     rows = session.execute(_pending_query(offer_ids, limit, is_postgres(session))).all()
     summary = ScreenSummary()
     if not rows:
@@ -138,7 +139,22 @@ def screen_pending(
     _record_rights_catches(session, rows, assessments, screening_ids, now)
     summary.screened = len(rows)
     session.flush()
+    _count(summary, artifacts.ruleset.version, artifacts.classifier.version, started)
     return summary
+
+
+def _count(summary: ScreenSummary, rules_version: str, model_version: str,
+           started: float) -> None:
+    """Count the batch's routes per pack and model version, and its time (metrics.py).
+
+    Counted when the batch is flushed, not committed: a batch its job rolls back is
+    screened again and counted again, which a rate over minutes hardly shows.
+    """
+    for route, n in summary.routes.items():
+        metrics.OFFERS_SCREENED.labels(route=route, rules_version=rules_version,
+                                       model_version=model_version).inc(n)
+    metrics.SCREENING_LATENCY.labels(rules_version=rules_version, model_version=model_version
+                                     ).observe(time.perf_counter() - started)
 
 
 def _act(session: Session, rows: Sequence[Any], assessments: Sequence[Assessment],

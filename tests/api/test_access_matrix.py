@@ -24,6 +24,9 @@ PUBLIC = None
 # The design: who may call each route. A new route fails the test until it is added here.
 DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("GET", "/healthz"): PUBLIC,
+    # Operators' probes and Prometheus scrape from inside (README: Logs, metrics, health).
+    ("GET", "/readyz"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,
     ("GET", "/"): PUBLIC,  # a redirect to the queue, which asks for a login
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
