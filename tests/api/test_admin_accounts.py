@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from moderation.accounts import auth
 from moderation.domain import StaffRole
-from moderation.tables import AuditEntry, WebSession
+from moderation.tables import AuditEntry, WebSession, utcnow
 from tests.api.console import csrf_of, logged_in
 from tests.factories import TEST_PASSWORD, make_staff
 
@@ -29,7 +31,10 @@ def _audited(session: Session, staff_id: int, action: str) -> int:
                                                action=action).count()
 
 
-def test_unlock_lets_a_throttled_owner_in_at_once(session: Session, client: TestClient) -> None:
+def test_unlock_lets_a_throttled_owner_in_at_once(session: Session, client: TestClient,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    now = utcnow()  # one instant: the 1 s wait must not pass on a slow machine
+    monkeypatch.setattr(auth, "utcnow", lambda: now)
     mod = make_staff(session, password=TEST_PASSWORD).staff
     assert [_attempt(client, mod.name, "wrong password") for _ in range(4)][-1] == 429
     browser, token = _admin(session)
