@@ -58,7 +58,7 @@ def login(request: Request, session: SessionDep, runtime: RuntimeDep,
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         return _login_page(request, next_url=_safe_next(next), error="csrf", status_code=403)
-    settings = get_settings()
+    settings = runtime.settings
     throttle = LoginThrottle(runtime.redis, Limits.of(settings))
     result = auth.login(session, throttle=throttle, name=name, password=password,
                         address=client_address(request))
