@@ -13,6 +13,7 @@ from api.limits import BodyLimit
 from api.pages import admin, audit, auth, case, lead, offer, portal, queue, reports, shadow
 from api.pages import authority as authority_pages
 from api.pages import rights as rights_pages
+from api.rate_limits import RateLimits
 from api.request_ids import RequestIds
 from api.routes import (
     appeals,
@@ -24,7 +25,9 @@ from api.routes import (
     safety,
     statements,
 )
+from api.security_headers import SecurityHeaders
 from api.transactions import RetryTransient
+from moderation.accounts.keys import KeyCache
 from moderation.config import get_settings
 from moderation.runtime import Runtime
 
@@ -43,6 +46,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     # Read by the dependencies (api/deps.py) from each request; the page caches are the app's.
     app.state.runtime = runtime if runtime is not None else Runtime.build(get_settings())
     app.state.queue_facets = queue.FacetsCache()
+    app.state.rate_limits = RateLimits(app.state.runtime.settings)
+    app.state.api_keys = KeyCache(app.state.runtime.settings.api_key_cache_seconds)
     errors.install(app)
     openapi.install(app)
     app.include_router(offers.router)
@@ -63,5 +68,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
     health.install(app)
     metrics.install(app)  # outside the limit and the retries: times what the client waits
-    app.add_middleware(RequestIds)  # outermost: every line of the request carries its id
+    app.add_middleware(RequestIds)  # every line of the request carries its id
+    # Outermost: every answer carries the headers, the body limit's 413 too.
+    app.add_middleware(SecurityHeaders, hsts=get_settings().cookie_secure)
     return app

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from api.transactions import SAFE_METHODS, watch_commits
 from moderation.accounts import auth
 from moderation.accounts import staff as staff_service
+from moderation.accounts.keys import KeyCache
 from moderation.conflicts import conflict_for
 from moderation.db import read_only
 from moderation.domain import LEADS, StaffRole
@@ -64,6 +65,13 @@ def get_session(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def forget_api_keys(request: Request) -> None:
+    """After committing a change to who holds which key: this process forgets what it knew."""
+    keys: KeyCache | None = getattr(request.app.state, "api_keys", None)
+    if keys is not None:
+        keys.clear()
+
+
 class LoginRequired(Unauthenticated):
     """No credentials on a page: the error handler sends the browser to the login form."""
 
@@ -85,7 +93,10 @@ def _identify(request: Request, session: Session, *, api_key: str | None,
               form_csrf: str | None) -> Account:
     """The caller by API key (no CSRF: nothing ambient) or by session cookie (CSRF-checked)."""
     if api_key:
-        return staff_service.authenticate(session, api_key)
+        keys: KeyCache | None = getattr(request.app.state, "api_keys", None)
+        if keys is None:
+            return staff_service.authenticate(session, api_key)
+        return keys.authenticate(session, api_key)
     web = auth.session_for_token(session, request.cookies.get(SESSION_COOKIE))
     if web is None:
         if _is_page(request):

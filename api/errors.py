@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from api.deps import LoginRequired
 from api.schemas.problems import MEDIA_TYPE, Problem, ValidationIssue, body_of, problem_of
 from api.templating import render
-from moderation.errors import InvalidInput, ModerationError
+from moderation.errors import InvalidInput, ModerationError, RateLimited
 
 # Where a validation error's location names the part of the request, not a field.
 _REQUEST_PARTS = ("body", "query", "path", "header", "cookie")
@@ -43,12 +43,18 @@ def problem_response(problem: Problem, headers: Mapping[str, str] | None = None)
 
 def _moderation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ModerationError)
+    # A client told to slow down is told for how long (RFC 9110 Retry-After, in seconds).
+    headers = ({"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited)
+               else None)
     if not _is_api(request):
         if isinstance(exc, LoginRequired):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-        return render(request, "error.html", {"error": exc}, status_code=exc.status_code)
-    return problem_response(problem_of(exc.status_code, exc.code, exc.message, field=exc.field))
+        page = render(request, "error.html", {"error": exc}, status_code=exc.status_code)
+        page.headers.update(headers or {})
+        return page
+    return problem_response(problem_of(exc.status_code, exc.code, exc.message, field=exc.field),
+                            headers=headers)
 
 
 def _validation_error(request: Request, exc: Exception) -> Response:

@@ -24,6 +24,7 @@ from rich.table import Table
 from moderation.cli_eval import eval_app
 from moderation.cli_reports import report_app
 from moderation.cli_tdb import tdb_app
+from moderation.cli_users import COMMANDS as USER_COMMANDS
 from moderation.config import get_settings
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ app.add_typer(users_app, name="users")
 app.add_typer(eval_app, name="eval")
 app.add_typer(tdb_app, name="tdb")
 app.add_typer(report_app, name="report")
+for _name, _command in USER_COMMANDS.items():  # unlock, deactivate, ... (cli_users.py)
+    users_app.command(_name)(_command)
 console = Console(stderr=True)
 
 

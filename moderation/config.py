@@ -67,8 +67,28 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=12, ge=1)
     # Secure cookies need HTTPS; the embedded default serves plain HTTP on localhost.
     cookie_secure: bool = False
-    login_max_failures: int = Field(default=5, ge=1)
-    login_lock_minutes: int = Field(default=15, ge=1)
+    # Login throttling (moderation/accounts/throttle.py), never a lock: after the free
+    # failures each further attempt waits 2^k seconds after the last, up to the cap. Per
+    # name from one address (hardest), per name from all addresses (gently: the owner
+    # elsewhere shares it, so its cap is short) and per address over all names (spraying).
+    login_free_failures: int = Field(default=3, ge=1)
+    login_name_free_failures: int = Field(default=10, ge=1)
+    login_address_free_failures: int = Field(default=30, ge=1)
+    login_max_wait_seconds: int = Field(default=900, ge=1)
+    login_name_max_wait_seconds: int = Field(default=60, ge=1)
+    login_failure_memory_hours: int = Field(default=24, ge=1)
+    # API keys verified from a per-process cache for this long: a revoked or rotated key, or
+    # a deactivated account, is refused at once by the process that changed it and by the
+    # others within this many seconds. 0: every request reads the database.
+    api_key_cache_seconds: float = Field(default=5, ge=0, le=60)
+
+    # Rate limits (the `limits` library; "N/second|minute|hour", several joined by ";"),
+    # each counted per API key (or session account) and per client address, in Redis
+    # (in process memory in the embedded default). Empty: no limit.
+    rate_limit_intake: str = "6000/minute"
+    rate_limit_notices: str = "600/minute"
+    rate_limit_orders: str = "600/minute"
+    rate_limit_login: str = "60/minute"
 
     # Rights protection programme (issue 4).
     max_notice_offers: int = Field(default=500, ge=1)

@@ -10,6 +10,7 @@
     │   ├── CaseClosed           a decision on a case that already has one
     │   └── LeaseNotHeld         caller does not hold the case's lease
     ├── PayloadTooLarge (413)
+    ├── RateLimited (429)        carries the seconds to wait (Retry-After)
     └── InvalidInput (422)       carries the offending field
 """
 
@@ -67,6 +68,15 @@ class LeaseNotHeld(Conflict):
 class PayloadTooLarge(ModerationError):
     status_code = 413
     code = "payload_too_large"
+
+
+class RateLimited(ModerationError):
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class InvalidInput(ModerationError):

@@ -57,7 +57,8 @@ FLOORS: dict[str, frozenset[str]] = {
     # What a process builds once at start and hands down: engine, Redis, the screener.
     "runtime": frozenset({"runtime"}),
     # What composes the rest.
-    "top": frozenset({"cli", "cli_eval", "cli_reports", "cli_tdb", "demo", "programmes",
+    "top": frozenset({"cli", "cli_eval", "cli_reports", "cli_tdb", "cli_users", "demo",
+                      "programmes",
                       "migrations"}),
 }
 PEER_FLOORS = frozenset({"programmes"})

@@ -9,9 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import SESSION_COOKIE, Member, SessionDep
+from api.deps import SESSION_COOKIE, Member, RuntimeDep, SessionDep
+from api.rate_limits import LoginRateLimit, client_address
 from api.templating import render
 from moderation.accounts import auth, staff
+from moderation.accounts.throttle import Limits, LoginThrottle
 from moderation.config import get_settings
 from moderation.domain import StaffRole
 from moderation.schemas import Text
@@ -31,10 +33,13 @@ def _safe_next(target: str | None) -> str:
 
 
 def _login_page(request: Request, *, next_url: str, error: str | None = None,
-                status_code: int = 200) -> Response:
+                status_code: int = 200, retry_after: int = 0) -> Response:
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
     response = render(request, "login.html", {"next_url": next_url, "error": error,
+                                              "retry_after": retry_after,
                                               "login_csrf": token}, status_code=status_code)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                         secure=get_settings().cookie_secure, path="/login")
     return response
@@ -46,19 +51,23 @@ def login_form(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/login")
-def login(request: Request, session: SessionDep, name: Annotated[Text, Form()],
+def login(request: Request, session: SessionDep, runtime: RuntimeDep,
+          _limited: LoginRateLimit, name: Annotated[Text, Form()],
           password: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "",
           next: Annotated[str, Form()] = "/queue") -> Response:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         return _login_page(request, next_url=_safe_next(next), error="csrf", status_code=403)
-    result = auth.login(session, name=name, password=password)
-    session.commit()  # failed attempts too: they count towards the lock
+    settings = runtime.settings
+    throttle = LoginThrottle(runtime.redis, Limits.of(settings))
+    result = auth.login(session, throttle=throttle, name=name, password=password,
+                        address=client_address(request))
     if result.token is None:
-        status = 423 if result.error == "locked" else 401
+        # Held back: 429, and the form says when to try again (not a lock: the wait ends).
+        status = 429 if result.error == "throttled" else 401
         return _login_page(request, next_url=_safe_next(next), error=result.error,
-                           status_code=status)
-    settings = get_settings()
+                           status_code=status, retry_after=result.retry_after)
+    session.commit()
     target = _safe_next(next)
     if result.staff is not None and target == "/queue":
         target = HOME_OF.get(result.staff.role, target)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from api.deps import MODERATORS, Lead, SessionDep, allow
+from api.rate_limits import NoticesLimit
 from api.schemas.notices import (
     CaughtOffer,
     CaughtOfferList,
@@ -29,7 +30,8 @@ Notifier = Annotated[Account, Depends(allow(StaffRole.RIGHTS_HOLDER))]
 NoticeReader = Annotated[Account, Depends(allow(StaffRole.RIGHTS_HOLDER, *MODERATORS))]
 
 
-@router.post("/v1/notices", status_code=201, responses=problems(400, 404, 409, 413, 422))
+@router.post("/v1/notices", status_code=201, dependencies=[NoticesLimit],
+             responses=problems(400, 404, 409, 413, 422, 429))
 def submit_notice(body: notices.NoticeIn, session: SessionDep,
                   caller: Notifier) -> NoticeReceipt:
     """Take a notice; the receipt carries its reference and one case per offer.

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response
 from sqlalchemy.exc import IntegrityError
 
 from api.deps import Intake, Reader, SessionDep
+from api.rate_limits import IntakeLimit
 from api.schemas.evidence import OfferDetail
 from api.schemas.offers import OfferReceipt
 from api.schemas.problems import problems
@@ -16,7 +17,9 @@ from moderation.intake.offers import IngestOutcome
 from moderation.review import evidence
 from moderation.schemas import Id, OfferIn
 
-router = APIRouter(prefix="/v1/offers", tags=["offers"], responses=problems(401, 403))
+# Writes here (one offer or a batch) spend the intake rate limit; reads do not.
+router = APIRouter(prefix="/v1/offers", tags=["offers"], dependencies=[IntakeLimit],
+                   responses=problems(401, 403, 429))
 # The same answer for every outcome of an offer event; the status tells them apart.
 RECEIPTS: dict[int | str, dict[str, Any]] = {
     200: {"model": OfferReceipt, "description": "This version was received before (duplicate), "

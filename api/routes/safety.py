@@ -18,6 +18,7 @@ from fpdf.fonts import FontFace
 
 from api.deps import MODERATORS, SessionDep, allow
 from api.i18n import pick_locale, translations
+from api.rate_limits import OrdersLimit
 from api.schemas.problems import problems
 from api.schemas.safety import OrderList, OrderReportView, OrderView
 from moderation.accounts.staff import organisation_scope
@@ -63,8 +64,8 @@ OFFER_COLUMNS = (N_("Offer"), N_("Title"), N_("Seller"), N_("Offer status"), N_(
                  N_("Closed by the deadline"), N_("Action"), N_("Reason"), N_("Decided at"))
 
 
-@router.post("/v1/safety/orders", status_code=201,
-             responses=problems(400, 404, 409, 413, 422))
+@router.post("/v1/safety/orders", status_code=201, dependencies=[OrdersLimit],
+             responses=problems(400, 404, 409, 413, 422, 429))
 def submit_order(body: authority.OrderIn, session: SessionDep, caller: Authority) -> OrderView:
     """Take an order or notice; the answer carries its id, reference and deadline.
 

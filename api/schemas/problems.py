@@ -20,6 +20,7 @@ MEANINGS = {
     409: "Conflicts with the current state (already done, held by someone else, a duplicate)",
     413: "The request body is over the size limit",
     422: "The request does not validate; `field` names the first offending field",
+    429: "Too many requests from this API key or address: wait `Retry-After` seconds",
 }
 
 

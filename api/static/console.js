@@ -3,6 +3,11 @@
   "use strict";
   const csrf = document.body.dataset.csrf;
 
+  // Choosing from such a list sends its form (the language); no inline handlers under the CSP.
+  document.querySelectorAll("[data-submit-on-change]").forEach(function (field) {
+    field.addEventListener("change", function () { field.form.submit(); });
+  });
+
   function typing(target) {
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }

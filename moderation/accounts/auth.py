@@ -1,4 +1,4 @@
-"""Passwords, browser sessions, CSRF tokens and the lock after repeated failed logins."""
+"""Passwords, browser sessions, CSRF tokens, and logins held back by the throttle."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from moderation import audit
+from moderation.accounts.throttle import LoginThrottle
 from moderation.config import get_settings
 from moderation.errors import CsrfFailed, InvalidInput
 from moderation.tables import Account, WebSession, utcnow
@@ -40,39 +41,32 @@ def _token_hash(token: str) -> str:
 class LoginResult:
     staff: Account | None
     token: str | None  # the cookie value, shown once; only its hash is stored
-    error: str | None  # "invalid" or "locked"
+    error: str | None  # "invalid" or "throttled"
+    retry_after: int = 0  # seconds, when throttled
 
 
-def login(session: Session, *, name: str, password: str, now: datetime | None = None
-          ) -> LoginResult:
+def login(session: Session, *, throttle: LoginThrottle, name: str, password: str,
+          address: str, now: datetime | None = None) -> LoginResult:
     """Check a password and open a browser session; failures are counted, not raised.
 
-    The caller commits either way: a failed attempt must be remembered for the lock.
+    The throttle is asked first, before the account is looked up, so that a held-back
+    attempt costs nothing and reads the same for every name; an admitted one always runs
+    one argon2 verification (against a dummy hash for an unknown name).
     """
     settings = get_settings()
     now = now or utcnow()
+    wait = throttle.admit(name=name, address=address, now=now.timestamp())
+    if wait:
+        return LoginResult(None, None, "throttled", retry_after=wait)
     staff = session.scalar(select(Account).where(Account.name == name))
     if staff is None or not staff.active or staff.password_hash is None:
         _verify(_DUMMY_HASH, password)
         return LoginResult(None, None, "invalid")
-    if staff.locked_until is not None and staff.locked_until > now:
-        return LoginResult(None, None, "locked")
     if not _verify(staff.password_hash, password):
-        staff.failed_logins += 1
-        if staff.failed_logins >= settings.login_max_failures:
-            staff.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
-            staff.failed_logins = 0
-            audit.record(session, actor=audit.SYSTEM, action="account.locked", entity="staff",
-                         entity_id=staff.id,
-                         after={"locked_until": staff.locked_until.isoformat()})
-            session.flush()
-            return LoginResult(None, None, "locked")
-        session.flush()
         return LoginResult(None, None, "invalid")
+    throttle.succeeded(name=name, address=address)
     if _hasher.check_needs_rehash(staff.password_hash):
         staff.password_hash = _hasher.hash(password)
-    staff.failed_logins = 0
-    staff.locked_until = None
     staff.last_login_at = now
     token = secrets.token_urlsafe(32)
     session.add(WebSession(token_hash=_token_hash(token), staff_id=staff.id,
@@ -100,6 +94,12 @@ def session_for_token(session: Session, token: str | None,
     if web is None or web.expires_at <= (now or utcnow()):
         return None
     return web
+
+
+def end_sessions(session: Session, staff_id: int) -> int:
+    """End every browser session of an account (deactivated, or its password reset)."""
+    result = session.execute(delete(WebSession).where(WebSession.staff_id == staff_id))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def logout(session: Session, token: str | None) -> None:

@@ -98,6 +98,12 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/shadow/trips/{trip_id}/lift"): LEADS,
     ("GET", "/admin"): {A},
     ("POST", "/admin/users"): {A},
+    ("POST", "/admin/users/{staff_id}/unlock"): {A},
+    ("POST", "/admin/users/{staff_id}/deactivate"): {A},
+    ("POST", "/admin/users/{staff_id}/reactivate"): {A},
+    ("POST", "/admin/users/{staff_id}/password"): {A},
+    ("POST", "/admin/users/{staff_id}/key"): {A},
+    ("POST", "/admin/users/{staff_id}/key/revoke"): {A},
 }
 FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
@@ -143,7 +149,7 @@ def test_each_role_on_each_route_is_let_in_or_refused(
     case = make_case(session)
     params = {"case_id": str(case.id), "offer_id": str(case.offer_id), "reference": "N-0-0",
               "right_id": "1", "document_id": "1", "order_id": "1", "trip_id": "1",
-              "puid": "sor-0", "appeal_id": "1"}
+              "puid": "sor-0", "appeal_id": "1", "staff_id": "999999999"}
     checked = 0
     for (method, path), allowed in DESIGN.items():
         url = path.format(**params)

@@ -1,0 +1,103 @@
+"""Rate limits per API key and per client address, counted in the real Redis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from api.app import create_app
+from api.rate_limits import RateLimits, Scope
+from moderation.config import Settings
+from moderation.domain import StaffRole
+from moderation.runtime import Runtime
+from tests.api.console import csrf_of
+from tests.factories import make_staff, offer_event
+
+LIMIT = 3
+
+
+@pytest.fixture
+def app(runtime: Runtime) -> FastAPI:
+    app = create_app(runtime)
+    app.state.rate_limits = RateLimits(Settings(
+        redis_url=runtime.settings.redis_url, rate_limit_intake=f"{LIMIT}/minute",
+        rate_limit_notices=f"{LIMIT}/minute", rate_limit_orders=f"{LIMIT}/minute",
+        rate_limit_login=f"{LIMIT}/minute"))
+    return app
+
+
+@pytest.fixture
+def client(app: FastAPI, session: Session) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+def _from(app: FastAPI, address: str) -> TestClient:
+    return TestClient(app, client=(address, 40000))
+
+
+def test_intake_past_the_limit_answers_429_with_retry_after(session: Session,
+                                                            client: TestClient) -> None:
+    key = {"X-API-Key": make_staff(session, StaffRole.INTEGRATION).api_key or ""}
+    statuses = [client.post("/v1/offers", json=offer_event(), headers=key).status_code
+                for _ in range(LIMIT + 1)]
+    assert statuses == [201] * LIMIT + [429]
+    refused = client.post("/v1/offers", json=offer_event(), headers=key)
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["error"] == "rate_limited"
+    # Reads are not counted.
+    assert client.get("/v1/offers/1", headers=key).status_code in (200, 404)
+
+
+def test_another_key_from_another_address_is_unaffected(session: Session, app: FastAPI,
+                                                        client: TestClient) -> None:
+    first = {"X-API-Key": make_staff(session, StaffRole.INTEGRATION).api_key or ""}
+    second = {"X-API-Key": make_staff(session, StaffRole.INTEGRATION).api_key or ""}
+    for _ in range(LIMIT):
+        client.post("/v1/offers", json=offer_event(), headers=first)
+    assert client.post("/v1/offers", json=offer_event(), headers=first).status_code == 429
+    with _from(app, "192.0.2.20") as other:
+        assert other.post("/v1/offers", json=offer_event(), headers=second).status_code == 201
+        # The spent key stays held back from a new address too.
+        assert other.post("/v1/offers", json=offer_event(), headers=first).status_code == 429
+
+
+def test_one_address_is_held_back_whatever_keys_it_sends(session: Session,
+                                                         client: TestClient) -> None:
+    keys = [{"X-API-Key": make_staff(session, StaffRole.INTEGRATION).api_key or ""}
+            for _ in range(LIMIT + 1)]
+    statuses = [client.post("/v1/offers", json=offer_event(), headers=k).status_code
+                for k in keys]
+    assert statuses == [201] * LIMIT + [429]
+
+
+@pytest.mark.parametrize(("path", "role"), [("/v1/notices", StaffRole.RIGHTS_HOLDER),
+                                            ("/v1/safety/orders", StaffRole.AUTHORITY)])
+def test_notices_and_orders_are_limited(session: Session, client: TestClient, path: str,
+                                        role: StaffRole) -> None:
+    key = {"X-API-Key": make_staff(session, role).api_key or ""}
+    statuses = [client.post(path, json={}, headers=key).status_code for _ in range(LIMIT + 1)]
+    assert statuses == [422] * LIMIT + [429]
+
+
+def test_login_posts_are_limited_per_address(client: TestClient) -> None:
+    statuses = []
+    for i in range(LIMIT + 1):
+        form = client.get("/login")
+        statuses.append(client.post("/login", data={
+            "name": f"someone-{i}", "password": "wrong password",
+            "csrf_token": csrf_of(form.text)}).status_code)
+    assert statuses == [401] * LIMIT + [429]
+
+
+def test_the_embedded_default_counts_in_memory() -> None:
+    limits = RateLimits(Settings(redis_url=None, rate_limit_intake="2/minute"))
+    verdicts = [limits.hit(Scope.INTAKE, credential="k", address="a").allowed for _ in range(3)]
+    assert verdicts == [True, True, False]
+    assert limits.hit(Scope.INTAKE, credential="other", address="b").allowed
