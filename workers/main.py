@@ -36,8 +36,27 @@ class RuntimeWorker(SimpleWorker):
         self.runtime = runtime
 
     def execute_job(self, job: Job, job_queue: Queue) -> None:
-        with running(self.runtime):
-            super().execute_job(job, job_queue)
+        """Run a job with the runtime current, saying from a thread of its own that this
+        worker lives while it runs (queue.alive): a long batch keeps this thread busy."""
+        stop = threading.Event()
+        beat = threading.Thread(target=self._say_alive, args=(stop,), daemon=True,
+                                name="moderation-worker-alive")
+        beat.start()
+        try:
+            with running(self.runtime):
+                super().execute_job(job, job_queue)
+        finally:
+            stop.set()
+            beat.join(timeout=5)
+
+    def _say_alive(self, stop: threading.Event) -> None:
+        while True:
+            try:
+                queue.worker_alive(self.connection, self.name)
+            except Exception:  # a Redis blip: say it again on the next beat
+                log.warning("could not say that worker %s is alive", self.name)
+            if stop.wait(queue.WORKER_ALIVE_SECONDS / 3):
+                return
 
 
 class ThreadWorker(RuntimeWorker):
