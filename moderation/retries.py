@@ -24,6 +24,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError
 from tenacity import (
+    RetryCallState,
     Retrying,
     before_sleep_log,
     retry,
@@ -96,13 +97,35 @@ def is_retryable(exc: BaseException) -> bool:
     return is_transient(exc) or is_outage(exc)
 
 
-def outage_retrying(seconds: float) -> Retrying:
+def outage_retrying(seconds: float, *, what: str) -> Retrying:
     """Attempts of one unit of work for up to `seconds` of failures, backing off to 5 s.
 
     For bulk commands that must not die on a restart of PostgreSQL or Redis; each attempt
-    runs the whole unit again (use as `for attempt in outage_retrying(s): with attempt:`).
+    runs the whole unit again (`for attempt in outage_retrying(s, what=...): with attempt:`).
     """
+    def before_sleep(state: RetryCallState) -> None:
+        failure = state.outcome.exception() if state.outcome else None
+        log.warning("%s failed (attempt %d, %.1f s so far): %s; again in %.1f s", what,
+                    state.attempt_number, state.seconds_since_start, failure,
+                    state.upcoming_sleep)
+
     return Retrying(stop=stop_after_delay(seconds),
                     wait=wait_random_exponential(multiplier=0.1, max=5.0),
                     retry=retry_if_exception(is_retryable), reraise=True,
-                    before_sleep=before_sleep_log(log, logging.WARNING))
+                    before_sleep=before_sleep)
+
+
+# A job rides out a short outage itself: a connection cut under it costs one batch run again
+# (pool_pre_ping gives the next attempt a fresh connection), not a failed job that RQ runs
+# again only after 1, 5, 15, 60 or 300 seconds. A longer outage fails the job as before.
+JOB_OUTAGE_SECONDS = 20
+
+
+def retry_job(func: F) -> F:
+    """Run the decorated job again on a lost race or an outage, for up to
+    JOB_OUTAGE_SECONDS; for jobs only, which re-read their state and are safe to run twice."""
+    decorated = retry(stop=stop_after_delay(JOB_OUTAGE_SECONDS),
+                      wait=wait_random_exponential(multiplier=0.05, max=2.0),
+                      retry=retry_if_exception(is_retryable), reraise=True,
+                      before_sleep=before_sleep_log(log, logging.WARNING))(func)
+    return cast(F, decorated)

@@ -129,7 +129,7 @@ def _store_chunk(session_factory: sessionmaker[Session], events: list[OfferIn], 
     """Store one chunk in a transaction of its own, run again on an outage or lost race."""
     prior: _Stored | None = None  # an attempt whose COMMIT may or may not have landed
     attempts = 0
-    for attempt in outage_retrying(outage):
+    for attempt in outage_retrying(outage, what="import: storing a chunk"):
         with attempt:
             attempts += 1
             if prior is not None:
@@ -189,7 +189,7 @@ def _send_patiently(unsent: list[tuple[Redis, jobs.Declared]], *, outage: float)
     """Send what is left, waiting for Redis for up to `outage` seconds."""
     sent = 0
     try:
-        for attempt in outage_retrying(outage):
+        for attempt in outage_retrying(outage, what="import: queueing screening"):
             with attempt:
                 sent += _send(unsent, wait=True)
     except Exception as exc:

@@ -77,10 +77,13 @@ class Stack:
     logs: Path
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
-    def spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+    def spawn(self, name: str, *args: str, app: str = "") -> subprocess.Popen[bytes]:
+        """Start a `moderation` command; `app` names its database connections (libpq's
+        PGAPPNAME), for a test that cuts some of them."""
         log = (self.logs / f"{name}-{len(self.procs)}.log").open("wb")
+        env = {**self.env, "PGAPPNAME": app} if app else self.env
         proc = subprocess.Popen([sys.executable, "-m", "moderation_cli", *args], cwd=ROOT,
-                                env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                                env=env, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         self.procs.append(proc)
         return proc

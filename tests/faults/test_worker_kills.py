@@ -18,7 +18,7 @@ from tests.faults.services import RedisServer
 
 pytestmark = pytest.mark.faults
 
-OFFERS = 3000
+OFFERS = 2000
 KILLS = 4
 
 
@@ -41,7 +41,8 @@ def test_a_worker_killed_mid_batch_again_and_again_loses_nothing(
         before = screenings(db)
         # Killed once it is screening: its batches commit one by one, so the kill lands
         # between two transactions of a job, or inside one.
-        wait_until(lambda: screenings(db) > before, seconds=90, what="the worker to screen")
+        wait_until(lambda before=before: screenings(db) > before, seconds=90,
+                   what="the worker to screen")
         time.sleep(rng.uniform(0.05, 0.5))
         mid_job += started.count > 0
         worker.send_signal(signal.SIGKILL)
