@@ -76,17 +76,22 @@ class Stack:
     env: dict[str, str]
     logs: Path
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    _logs: dict[int, Path] = field(default_factory=dict)
 
     def spawn(self, name: str, *args: str, app: str = "") -> subprocess.Popen[bytes]:
         """Start a `moderation` command; `app` names its database connections (libpq's
         PGAPPNAME), for a test that cuts some of them."""
-        log = (self.logs / f"{name}-{len(self.procs)}.log").open("wb")
+        path = self.logs / f"{name}-{len(self.procs)}.log"
         env = {**self.env, "PGAPPNAME": app} if app else self.env
-        proc = subprocess.Popen([sys.executable, "-m", "moderation_cli", *args], cwd=ROOT,
-                                env=env, stdout=log, stderr=subprocess.STDOUT)
-        log.close()
+        with path.open("wb") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "moderation_cli", *args],
+                                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         self.procs.append(proc)
+        self._logs[proc.pid] = path
         return proc
+
+    def log_of(self, proc: subprocess.Popen[bytes]) -> str:
+        return self._logs[proc.pid].read_text(errors="replace")
 
     def run(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "moderation_cli", *args], cwd=ROOT,

@@ -21,7 +21,12 @@ def test_redis_restarted_mid_import_loses_nothing(
         stack: Stack, db: Engine, redis_server: RedisServer, tmp_path: Path) -> None:
     path = tmp_path / "offers.ndjson"
     mids = write_offers(path, OFFERS)
+    # A worker started while Redis is away waits for it instead of exiting.
+    redis_server.stop()
     worker = stack.spawn("worker", "worker")
+    wait_until(lambda: "Redis unreachable" in stack.log_of(worker), seconds=90,
+               what="the worker to find Redis away")
+    redis_server.start()
     importer = stack.spawn("import", "import-offers", str(path), "--chunk", "100")
     mid_import = 0
     for n in range(1, RESTARTS + 1):
