@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -179,8 +179,7 @@ def test_redis_going_away_mid_import_loses_no_offer(
         assert set(per_offer.values()) == {1}, "every offer screened exactly once"
 
 
-def screen_everything(runtime: Runtime, *, rounds: int = 5,
-                      before: Callable[[], None] | None = None) -> None:
+def screen_everything(runtime: Runtime, *, rounds: int = 5) -> None:
     """Work the queue off and sweep until the sweep finds nothing lost."""
     with running(runtime):
         for _ in range(rounds):
