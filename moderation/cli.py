@@ -28,6 +28,7 @@ from moderation.cli_users import COMMANDS as USER_COMMANDS
 from moderation.config import get_settings
 
 if TYPE_CHECKING:
+    from moderation.intake.importer import ImportSummary
     from moderation.runtime import Runtime
 
 app = typer.Typer(no_args_is_help=True)
@@ -101,20 +102,37 @@ def purge() -> None:
 
 @app.command("import-offers")
 def import_offers_cmd(ctx: typer.Context, file: Path, chunk: int = 500) -> None:
-    """Import offer events from an NDJSON file and enqueue their screening."""
-    from moderation.intake.importer import import_offers
+    """Import offer events from an NDJSON file and enqueue their screening.
+
+    Rides out a PostgreSQL or Redis restart (OUTAGE_RETRY_SECONDS); exits 1 when any line
+    was rejected (or the database stayed away), 0 when every line was accepted.
+    """
+    from moderation.intake.importer import ImportStopped, import_offers
     from moderation.runtime import freeze_loaded
 
     runtime = build_runtime()
     total = sum(1 for line in file.open(encoding="utf-8") if line.strip())
     freeze_loaded()
+    stopped: ImportStopped | None = None
     with Progress(console=console) as progress:
         task = progress.add_task(f"importing {file.name}", total=total)
-        summary = import_offers(runtime.sessionmaker, file, chunk=chunk,
-                                on_progress=lambda n: progress.advance(task, n))
-    if runtime.embedded:
+        try:
+            summary = import_offers(runtime.sessionmaker, file, chunk=chunk,
+                                    on_progress=lambda n: progress.advance(task, n))
+        except ImportStopped as exc:
+            stopped, summary = exc, exc.summary
+    if runtime.embedded and stopped is None:
         # The embedded queue lives in this process: work it off before exiting.
         in_process_worker(ctx).work_off(runtime)
+    _print_import(file, summary)
+    if stopped is not None:
+        console.print(f"[red]{stopped}; import the same file again to resume (lines "
+                      "stored already come back as duplicates)")
+    if stopped is not None or summary.rejected:
+        raise typer.Exit(1)
+
+
+def _print_import(file: Path, summary: ImportSummary) -> None:
     table = Table(title=f"import of {file}")
     table.add_column("outcome")
     table.add_column("lines", justify="right")
@@ -128,6 +146,11 @@ def import_offers_cmd(ctx: typer.Context, file: Path, chunk: int = 500) -> None:
     for reason, lines in sorted(reasons.items(), key=lambda kv: -len(kv[1])):
         shown = ", ".join(map(str, lines[:10])) + (" ..." if len(lines) > 10 else "")
         console.print(f"  rejected {len(lines)}× {reason} (lines {shown})")
+    if summary.retried_chunks:
+        console.print(f"{summary.retried_chunks} chunk(s) run again after an outage")
+    if summary.left_to_sweep:
+        console.print(f"[yellow]{summary.left_to_sweep} screening job(s) not queued (Redis "
+                      "away): the sweep queues their offers")
     console.print(f"accepted {summary.accepted}, rejected {len(summary.rejected)}, "
                   f"screening jobs enqueued {summary.enqueued_jobs}")
 

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     sweep_interval_seconds: int = Field(default=30, ge=1)
     # Offers unscreened for longer than this are re-enqueued by the sweep.
     sweep_grace_seconds: int = Field(default=60, ge=0)
+    # How long a bulk command (import-offers) keeps retrying while PostgreSQL or Redis is
+    # unreachable: long enough to ride out a restart.
+    outage_retry_seconds: float = Field(default=60, ge=0)
 
     session_hours: int = Field(default=12, ge=1)
     # Secure cookies need HTTPS; the embedded default serves plain HTTP on localhost.

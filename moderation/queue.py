@@ -43,6 +43,11 @@ RETRY = Retry(max=5, interval=[1, 5, 15, 60, 300])
 # A job in one of these states will still run: its work is not lost.
 ALIVE = frozenset({JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED,
                    JobStatus.SCHEDULED})
+# Each worker process sets this key, from a thread of its own, while it lives. A job stays
+# STARTED in RQ after its worker was killed (RQ finds it abandoned only in its ten-minute
+# maintenance), so a started job counts as alive only while its worker's key does.
+WORKER_ALIVE_KEY = "moderation:worker-alive:{}"
+WORKER_ALIVE_SECONDS = 15
 
 
 class Lane(StrEnum):
@@ -84,8 +89,22 @@ def alive(redis: Redis, job_ids: Iterable[str]) -> set[str]:
     ids = sorted(set(job_ids))
     if not ids:
         return set()
-    jobs = Job.fetch_many(ids, connection=redis)
-    return {job.id for job in jobs if job is not None and job.get_status(refresh=False) in ALIVE}
+    jobs = [job for job in Job.fetch_many(ids, connection=redis)
+            if job is not None and job.get_status(refresh=False) in ALIVE]
+    started = [job for job in jobs if job.get_status(refresh=False) == JobStatus.STARTED]
+    workers = {job.worker_name for job in started if job.worker_name}
+    pipe = redis.pipeline()
+    for name in sorted(workers):
+        pipe.exists(WORKER_ALIVE_KEY.format(name))
+    living = {name for name, found in zip(sorted(workers), pipe.execute() if workers else [],
+                                          strict=True) if found}
+    return {job.id for job in jobs
+            if job.get_status(refresh=False) != JobStatus.STARTED or job.worker_name in living}
+
+
+def worker_alive(redis: Redis, worker_name: str) -> None:
+    """Say that this worker lives, for a while (every third of WORKER_ALIVE_SECONDS)."""
+    redis.set(WORKER_ALIVE_KEY.format(worker_name), 1, ex=WORKER_ALIVE_SECONDS)
 
 
 def current_window() -> int:

@@ -176,6 +176,12 @@ class BrandIndex:
         self._first = {k.split(" ", 1)[0] for k in self._exact if " " in k}
         self._first_deleted = {d for w in self._first if len(w) >= self._fuzzy_min
                                for d in _deletes(w)}
+        # One edit changes the length by at most one, so a word longer than every key (or
+        # first word) plus one can only match by its squeezed letters: its delete-1 variants
+        # (as many as its letters, each as long) are never built. A 100 KB word spent a
+        # minute building them.
+        self._max_key = max((len(k) for k in self._exact), default=0)
+        self._max_first = max((len(w) for w in self._first), default=0)
         self._starts: dict[str, bool] = {}
         self._cache: dict[str, tuple[tuple[BrandEntry, float], ...]] = {}
 
@@ -183,7 +189,7 @@ class BrandIndex:
         known = self._starts.get(word)
         if known is None:
             known = word in self._first or (
-                len(word) >= self._fuzzy_min - 1 and (
+                self._fuzzy_min - 1 <= len(word) <= self._max_first + 1 and (
                     word in self._first_deleted
                     or any(d in self._first or d in self._first_deleted for d in _deletes(word))))
             if len(self._starts) > 100_000:
@@ -201,7 +207,7 @@ class BrandIndex:
             found[gram] = 100.0
         elif len(gram) >= MIN_TEXT_KEY:
             candidates = set(self._squeezed.get(squeeze(gram), ()))
-            if len(gram) >= self._fuzzy_min - 1:
+            if self._fuzzy_min - 1 <= len(gram) <= self._max_key + 1:
                 candidates.update(self._deleted.get(gram, ()))
                 for d in _deletes(gram):
                     if d in self._exact:

@@ -33,9 +33,10 @@ def embedded_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def _run(env: dict[str, str], *args: str, check: bool = True
+         ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(BIN), *args], env=env, capture_output=True, text=True,
-                          timeout=120, check=True)
+                          timeout=120, check=check)
 
 
 @pytest.fixture
@@ -99,7 +100,8 @@ def test_embedded_import_screens_before_exit(embedded_env: dict[str, str],
     lines.append("{not json")
     lines.append(json.dumps(offer_event(marketplace_id="imp-x", title=COUNTERFEIT_TITLE)))
     path.write_text("\n".join(lines) + "\n")
-    result = _run(embedded_env, "import-offers", str(path))
+    result = _run(embedded_env, "import-offers", str(path), check=False)
+    assert result.returncode == 1, "rejected lines make the import fail"
     assert "accepted 31, rejected 2" in result.stderr
     assert "title" in result.stderr and "not JSON" in result.stderr
     out = tmp_path / "screened.jsonl"
@@ -110,3 +112,7 @@ def test_embedded_import_screens_before_exit(embedded_env: dict[str, str],
     assert "hits per rule" in dry.stderr
     assert "skipped line 31: title: missing" in dry.stderr
     assert "skipped line 32: not JSON" in dry.stderr
+    clean = tmp_path / "clean.ndjson"
+    clean.write_text("".join(json.dumps(offer_event(marketplace_id=f"ok-{i}")) + "\n"
+                             for i in range(3)))
+    assert _run(embedded_env, "import-offers", str(clean), check=False).returncode == 0

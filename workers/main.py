@@ -14,6 +14,7 @@ from rq.timeouts import TimerDeathPenalty
 
 from moderation import logs, metrics, queue
 from moderation.config import get_settings
+from moderation.retries import is_outage
 from moderation.runtime import Runtime, freeze_loaded
 from workers.context import running
 from workers.threads import limit_threads
@@ -36,9 +37,28 @@ class RuntimeWorker(SimpleWorker):
         self.runtime = runtime
 
     def execute_job(self, job: Job, job_queue: Queue) -> None:
-        # Every line written while the job runs carries its id (RQ's own lines too).
-        with running(self.runtime), logs.job_context(job.id):
-            super().execute_job(job, job_queue)
+        """Run a job with the runtime current, saying from a thread of its own that this
+        worker lives while it runs (queue.alive): a long batch keeps this thread busy."""
+        stop = threading.Event()
+        beat = threading.Thread(target=self._say_alive, args=(stop,), daemon=True,
+                                name="moderation-worker-alive")
+        beat.start()
+        try:
+            # Every line written while the job runs carries its id (RQ's own lines too).
+            with running(self.runtime), logs.job_context(job.id):
+                super().execute_job(job, job_queue)
+        finally:
+            stop.set()
+            beat.join(timeout=5)
+
+    def _say_alive(self, stop: threading.Event) -> None:
+        while True:
+            try:
+                queue.worker_alive(self.connection, self.name)
+            except Exception:  # a Redis blip: say it again on the next beat
+                log.warning("could not say that worker %s is alive", self.name)
+            if stop.wait(queue.WORKER_ALIVE_SECONDS / 3):
+                return
 
     def handle_job_failure(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> None:
         # Each failed run counts, also one that RQ will retry.
@@ -129,10 +149,38 @@ def run(runtime: Runtime, *, burst: bool = False) -> None:
     settle_heap(runtime)
     stop = None if burst else start_ticker(runtime)
     try:
-        make_worker(runtime).work(burst=burst, with_scheduler=True, logging_level="INFO")
+        _work_through_outages(runtime, burst=burst)
     finally:
         if stop is not None:
             stop.set()
+
+
+# A worker that ran this long before Redis went away starts its outage allowance afresh.
+_WORKED_SECONDS = 10.0
+
+
+def _work_through_outages(runtime: Runtime, *, burst: bool) -> None:
+    """Work; when Redis is unreachable (at start, or where RQ does not retry by itself),
+    start a fresh worker after a backoff, for as long as OUTAGE_RETRY_SECONDS allows."""
+    allowance = get_settings().outage_retry_seconds
+    down_since: float | None = None
+    pause = 0.5
+    while True:
+        began = time.monotonic()
+        try:
+            make_worker(runtime).work(burst=burst, with_scheduler=True, logging_level="INFO")
+            return
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            now = time.monotonic()
+            if down_since is None or now - began > _WORKED_SECONDS:
+                down_since, pause = now, 0.5
+            if now - down_since > allowance:
+                raise
+            log.warning("worker: Redis unreachable (%s); starting again in %.1f s", exc, pause)
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 def start_in_process_worker(runtime: Runtime) -> threading.Event:

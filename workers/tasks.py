@@ -16,7 +16,7 @@ from moderation import delivery, pending, queue, retention
 from moderation.config import get_settings
 from moderation.db import session_scope
 from moderation.protection import strikes
-from moderation.retries import retry_transient
+from moderation.retries import retry_job
 from moderation.safety import deadline_warnings, deadlines, importer, matching
 from moderation.safety.alerts import NOTICE
 from moderation.screening import batches, flood
@@ -34,7 +34,7 @@ RETENTION_RAN = "moderation:retention:ran"
 WINDOW_MARGIN_SECONDS = 0.05
 
 
-@retry_transient
+@retry_job
 def screen_offers(offer_ids: Sequence[int]) -> dict[str, int]:
     """Screen these offers at their current versions (already screened ones are skipped)."""
     runtime = current()
@@ -60,7 +60,7 @@ def screen_window(window: int) -> dict[str, int]:
     return screen_offers(queue.window_ids(current().redis, window))
 
 
-@retry_transient
+@retry_job
 def sweep() -> dict[str, int]:
     """Queue again the pending work whose job is gone (Redis refused it, or it failed)."""
     runtime = current()
@@ -79,7 +79,7 @@ def sweep() -> dict[str, int]:
     return {"requeued": sum(requeued.values()), **requeued}
 
 
-@retry_transient
+@retry_job
 def submit_tdb(submission_ids: Sequence[int]) -> dict[str, int]:
     """Send these statements to the DSA Transparency Database (those still due)."""
     summary = submitter.submit(current().sessionmaker, submission_ids)
@@ -87,14 +87,14 @@ def submit_tdb(submission_ids: Sequence[int]) -> dict[str, int]:
             "deferred": summary.deferred, "requests": summary.requests}
 
 
-@retry_transient
+@retry_job
 def expire_strikes() -> int:
     """Recount sellers whose strikes ran out."""
     with session_scope(current().sessionmaker) as session:
         return strikes.expire_strikes(session, now=utcnow())
 
 
-@retry_transient
+@retry_job
 def match_alerts(alert_ids: Sequence[int]) -> dict[str, int]:
     """Match safety alerts against offers; each alert in its own transaction."""
     runtime = current()
@@ -106,14 +106,14 @@ def match_alerts(alert_ids: Sequence[int]) -> dict[str, int]:
     return {"alerts": len(alert_ids), "matches": found}
 
 
-@retry_transient
+@retry_job
 def warn_deadlines() -> int:
     """Tell leads about safety cases close to their legal deadline."""
     with session_scope(current().sessionmaker) as session:
         return deadline_warnings.warn_leads(session, now=utcnow())
 
 
-@retry_transient
+@retry_job
 def import_safety_feed() -> dict[str, int]:
     """Import new Safety Gate exports dropped into SAFETY_FEED_DIR, then match them."""
     runtime = current()
@@ -130,14 +130,14 @@ def import_safety_feed() -> dict[str, int]:
     return {"files": len(summaries), "alerts": len(ids)}
 
 
-@retry_transient
+@retry_job
 def deliver_outbox() -> int:
     """Deliver the notifications that are due (e-mail, the sellers' webhook, or the log)."""
     with session_scope(current().sessionmaker) as session:
         return delivery.deliver_pending(session)
 
 
-@retry_transient
+@retry_job
 def prune_flood_counts() -> int:
     """Drop the flood guard's counts once nothing reads them any more."""
     with session_scope(current().sessionmaker) as session:

@@ -77,7 +77,11 @@ def candidates(ref: str) -> list[str]:
     """
     if not re.match(r"^https?://", ref):
         return [ref]
-    segment = urlsplit(ref).path.rstrip("/").rsplit("/", 1)[-1]
+    try:
+        path = urlsplit(ref).path
+    except ValueError:  # "http://[..." is no URL (a bad IPv6 host): no offer it could name
+        return [ref]
+    segment = path.rstrip("/").rsplit("/", 1)[-1]
     parts = segment.split("-")
     return ["-".join(parts[i:]) for i in range(len(parts)) if parts[i]]
 

@@ -8,10 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from moderation.retries import ATTEMPTS, is_transient, retry_transient
+from moderation.retries import ATTEMPTS, is_outage, is_retryable, is_transient, retry_transient
 
 
 def busy_snapshot(folder: Path) -> OperationalError:
@@ -136,3 +138,32 @@ def test_other_failures_are_not_run_again() -> None:
     with pytest.raises(ValueError):
         work()
     assert len(calls) == 1
+
+
+def test_a_connection_terminated_by_the_server_is_an_outage(pg_engine: Engine) -> None:
+    with pg_engine.connect() as victim, pg_engine.connect() as admin:
+        pid = victim.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(DBAPIError) as caught:
+            victim.execute(text("SELECT 1"))
+    assert is_outage(caught.value) and is_retryable(caught.value)
+    assert not is_transient(caught.value), "a lost connection is not a lost race"
+
+
+def test_an_unreachable_database_or_redis_is_an_outage() -> None:
+    engine = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/nowhere")
+    with pytest.raises(DBAPIError) as caught:
+        engine.connect()
+    assert is_outage(caught.value)
+    with pytest.raises(RedisConnectionError) as refused:
+        Redis(port=1, socket_connect_timeout=0.2).ping()
+    assert is_outage(refused.value)
+
+
+def test_bad_statements_and_lost_races_are_not_outages(pg_engine: Engine) -> None:
+    with pg_engine.connect() as conn, pytest.raises(DBAPIError) as caught:
+        conn.execute(text("SELECT * FROM no_such_table"))
+    assert not is_outage(caught.value) and not is_retryable(caught.value)
+    duplicate = sqlite3.IntegrityError("UNIQUE constraint failed: staff.name")
+    assert not is_outage(IntegrityError("INSERT", {}, duplicate))
+    assert not is_outage(ValueError("connection refused"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from rules.brands import BrandIndex, parse_catalogue
@@ -91,3 +93,24 @@ def test_shipped_catalogue_is_sane() -> None:
     assert len({e.name for e in entries}) == len(entries)
     assert {e.category for e in entries} >= {"fashion", "shoes", "electronics", "cosmetics",
                                               "watches", "perfume", "toys"}
+
+
+def _long_word(n: int) -> str:
+    # Letters no brand is made of, in no run of three (the normaliser cuts those).
+    return ("qxzw" * (n // 4 + 1))[:n]
+
+
+def test_a_100_kb_title_is_looked_up_in_bounded_time_and_keeps_its_brands(
+        index: BrandIndex) -> None:
+    # One word of 50 KB used to cost a minute: its delete-1 variants, 50,000 strings of
+    # 50 KB each, were built before asking whether any key is that long.
+    text = fold(f"Rolex {_long_word(50_000)} torebka Guccci {_long_word(50_000)} buty NlKE")
+    started = time.perf_counter()
+    found = {m.entry.name for m in index.find(text)}
+    elapsed = time.perf_counter() - started
+    assert found == {"Rolex", "Gucci", "Nike"}  # at the start, in the middle, at the end
+    assert elapsed < 1.0, f"{elapsed:.2f} s for a 100 KB title"
+
+
+def test_a_long_word_still_finds_a_brand_by_its_squeezed_letters(index: BrandIndex) -> None:
+    assert [m.entry.name for m in index.find(fold("guuccii"))] == ["Gucci"]
