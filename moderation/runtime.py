@@ -48,7 +48,7 @@ class Runtime:
 
         settings = settings or get_settings()
         if bind is None:
-            bind = make_engine(settings.database_url)
+            bind = make_engine(settings.database_url, settings)
         redis = redis if redis is not None else queue.connect(settings.redis_url)
         factory = sessionmaker(bind=bind, expire_on_commit=False, info={jobs.REDIS: redis},
                                **session_options)
