@@ -161,7 +161,10 @@ def ingest_many(session: Session, events: Sequence[OfferIn], *, windowed: bool =
     if version_rows:
         session.execute(insert(OfferVersion), version_rows)
     session.flush()
-    done = [r for r in results if r is not None]
+    # A repeat, within the batch, of an event creating its offer: the id it was given.
+    done = [r if r is None or r.offer_id is not None or r.marketplace_id not in known
+            else IngestResult(r.marketplace_id, r.version, r.outcome, known[r.marketplace_id][0])
+            for r in results if r is not None]
     pending.declare_screening(session, ticket, [r.offer_id for r in done
                                                 if r.needs_screening and r.offer_id is not None])
     return done
