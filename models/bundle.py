@@ -9,7 +9,6 @@ import json
 import os
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import sklearn
 from sklearn.pipeline import Pipeline
 
 from models.features import fold_fingerprint
+from models.score import Score as Score  # re-exported; it lives apart from scikit-learn
 from rules.types import OfferText
 
 # Same value as moderation.config.DEV_MODEL_SIGNING_KEY (models may not import moderation),
@@ -32,14 +32,6 @@ _MANIFEST_SIG = "manifest_hmac_sha256"
 
 class BundleError(Exception):
     """A bundle that is missing, tampered with, signed with another key or built elsewhere."""
-
-
-@dataclass(frozen=True, slots=True)
-class Score:
-    """The classifier's probability for one offer and the features that pushed it up."""
-
-    value: float
-    features: tuple[tuple[str, float], ...]  # (name, contribution), strongest positive first
 
 
 class Classifier:
