@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from moderation.cli import build_runtime, in_process_worker, migrate
+from moderation.config import get_settings
 
 if TYPE_CHECKING:
     from moderation.runtime import Runtime
@@ -21,8 +22,13 @@ console = Console(stderr=True)
 def serve(
     ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
     worker: Annotated[bool, typer.Option(help="Run a worker in-process.")] = False,
+    workers: Annotated[int, typer.Option(
+        min=1, help="API processes, each with its own runtime (needs REDIS_URL).")] = 1,
 ) -> None:
     """Serve the API; without REDIS_URL an in-process worker runs the queue."""
+    if workers > 1:
+        _serve_processes(host=host, port=port, workers=workers, worker=worker)
+        return
     _serve(ctx, build_runtime(), host=host, port=port, worker=worker)
 
 
@@ -38,6 +44,31 @@ def _serve(ctx: typer.Context, runtime: Runtime, *, host: str, port: int, worker
         console.print("in-process worker started"
                       + (" (embedded queue: no REDIS_URL)" if runtime.embedded else ""))
     uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
+
+
+def _serve_processes(*, host: str, port: int, workers: int, worker: bool) -> None:
+    """Serve the API from several processes; each builds its own runtime (create_app as
+    uvicorn's app factory, reading the settings), none runs a worker.
+
+    The embedded queue lives in one process's memory: offers taken in by another process
+    would never be screened, so it is refused, as is an in-process worker.
+    """
+    import uvicorn
+
+    if not get_settings().redis_url:
+        console.print("[red]--workers > 1 needs REDIS_URL:[/red] the embedded queue (no "
+                      "REDIS_URL) lives inside one process; serve one process, or set "
+                      "REDIS_URL and run `moderation worker` beside the API")
+        raise typer.Exit(2)
+    if worker:
+        console.print("[red]--worker runs in one API process only:[/red] with --workers > 1 "
+                      "run `moderation worker` processes beside the API")
+        raise typer.Exit(2)
+    # Each process gets its own engine, pool and Redis connections (nothing built here is
+    # inherited). /metrics across the processes: the observability work's
+    # api.metrics.prepare(...) is to be called here, before the processes start.
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
 
 
 @app.command()
