@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from moderation import pending
 from moderation.errors import NotFound, VersionConflict
-from moderation.intake import one_statement
+from moderation.intake import bulk, one_statement
 from moderation.schemas import OfferIn
 from moderation.tables import Offer, OfferVersion, Seller, utcnow
 
@@ -125,14 +125,13 @@ def ingest_many(session: Session, events: Sequence[OfferIn], *, windowed: bool =
     now = utcnow()
     ticket = pending.screening_ticket(windowed=windowed)
     if new_offers:
-        # A plain executemany and a lookup by marketplace id: on PostgreSQL a multi-row
-        # INSERT ... RETURNING of a whole chunk costs psycopg several times as much to
-        # prepare (one placeholder per value) as the rows cost to write.
-        session.execute(insert(Offer), [_offer_row(events[i], seller_ids[events[i].seller.id],
-                                                   now, ticket)
-                                        for i in new_offers.values()])
-        for oid, mid in session.execute(select(Offer.id, Offer.marketplace_id)
-                                        .where(Offer.marketplace_id.in_(sorted(new_offers)))):
+        # One INSERT of arrays on PostgreSQL (intake/bulk.py): a multi-row INSERT ... VALUES
+        # of a whole chunk cost psycopg several times as much to prepare (one placeholder
+        # per value) as the rows cost to write, an executemany a statement per row.
+        created = bulk.insert_offers(
+            session, [_offer_row(events[i], seller_ids[events[i].seller.id], now, ticket)
+                      for i in new_offers.values()], queued_job=ticket.job_id, now=now)
+        for mid, oid in created.items():
             known[mid] = (oid, events[new_offers[mid]].version)
     if updates:
         rows = [
@@ -156,10 +155,8 @@ def ingest_many(session: Session, events: Sequence[OfferIn], *, windowed: bool =
             outcome = IngestOutcome.STALE
         results[i] = IngestResult(event.marketplace_id, event.version, outcome, offer_id)
         version_rows.append({"offer_id": offer_id, "version": event.version,
-                             "content_hash": hashes[i], "payload": payloads[i],
-                             "received_at": now})
-    if version_rows:
-        session.execute(insert(OfferVersion), version_rows)
+                             "content_hash": hashes[i], "payload": payloads[i]})
+    bulk.insert_versions(session, version_rows, now=now)
     session.flush()
     # A repeat, within the batch, of an event creating its offer: the id it was given.
     done = [r if r is None or r.offer_id is not None or r.marketplace_id not in known
