@@ -103,6 +103,7 @@ def _parse_item(index: int, raw: Any) -> OfferIn | BatchItemReceipt:
 
 
 def _ingest_committed(session: Session, events: list[OfferIn]) -> list[IngestResult]:
+    """Ingest the valid events in one transaction and commit it (once more after a race)."""
     if not events:
         return []
     try:
@@ -117,6 +118,7 @@ def _ingest_committed(session: Session, events: list[OfferIn]) -> list[IngestRes
 
 
 def _receipt(index: int, result: IngestResult) -> BatchItemReceipt:
+    """The receipt of an event that was taken in, at its place in the request."""
     conflict = result.outcome is IngestOutcome.CONFLICT
     return BatchItemReceipt(
         index=index, marketplace_id=result.marketplace_id, version=result.version,
