@@ -4,7 +4,9 @@ A benchmark takes them from --database-url / --redis-url or BENCH_DATABASE_URL /
 BENCH_REDIS_URL and refuses to run without them. The database's public schema is dropped
 and migrated afresh (the benchmark says so in its help); the database itself is never
 created. Redis is never flushed: the benchmark's jobs go to queues of a name of its own
-(QUEUE_NAME), whose keys it deletes when it is done.
+(QUEUE_NAME), whose keys it deletes when it is done (with its screening windows' keys).
+What workers started by a benchmark mark under shared names (the ticker's last runs,
+moderation:periodic:*) expires by itself within the hour: give a Redis no deployment uses.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from dataclasses import dataclass
 from redis import Redis
 from sqlalchemy import create_engine, text
 
+from moderation.queue import WINDOW_KEY
+
+WINDOW_JOB = "screen-window-"
 RESET_NOTE = ("its public schema is DROPPED and migrated afresh; Redis is not flushed, the "
               "run's own queue keys are deleted after it")
 
@@ -80,7 +85,11 @@ def drop_own_queues(t: Targets) -> int:
     for registry in redis.scan_iter(match=f"rq:*:{t.queue_name}-*"):
         if redis.type(registry) == b"zset":
             job_ids.update(j.decode() for j in redis.zrange(registry, 0, -1))
+    # A window job's offer ids and its once-only mark (moderation/queue.py), beside the job.
+    windows = [WINDOW_KEY.format(j.removeprefix(WINDOW_JOB)) for j in job_ids
+               if j.startswith(WINDOW_JOB)]
     keys = [*queues, *(f"rq:job:{j}" for j in job_ids), *(f"rq:results:{j}" for j in job_ids),
+            *windows, *(f"{w}:job" for w in windows),
             *(k.decode() for k in redis.scan_iter(match=f"rq:*:{t.queue_name}-*"))]
     removed = int(redis.delete(*keys)) if keys else 0
     redis.close()
