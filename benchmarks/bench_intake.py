@@ -151,7 +151,8 @@ def _wrk(url: str, script: Path, *, key: str, connections: int, seconds: float,
          script_args: list[str]) -> tuple[float, int, str]:
     """Requests/s, non-2xx answers and the latency line of one wrk run."""
     done = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "-s", str(script),
+        ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "30s", "--latency",
+         "-s", str(script),
          "-H", f"X-API-Key: {key}", "-H", "Content-Type: application/json", url, "--",
          *script_args], capture_output=True, text=True, check=True)
     found = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
