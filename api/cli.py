@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from moderation.cli import build_runtime, in_process_worker, migrate
+from moderation.config import get_settings
 
 if TYPE_CHECKING:
     from moderation.runtime import Runtime
@@ -21,8 +22,13 @@ console = Console(stderr=True)
 def serve(
     ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
     worker: Annotated[bool, typer.Option(help="Run a worker in-process.")] = False,
+    workers: Annotated[int, typer.Option(
+        min=1, help="API processes, each with its own runtime (needs REDIS_URL).")] = 1,
 ) -> None:
     """Serve the API; without REDIS_URL an in-process worker runs the queue."""
+    if workers > 1:
+        _serve_processes(host=host, port=port, workers=workers, worker=worker)
+        return
     _serve(ctx, build_runtime(), host=host, port=port, worker=worker)
 
 
@@ -45,6 +51,43 @@ def _serve(ctx: typer.Context, runtime: Runtime, *, host: str, port: int, worker
     uvicorn.run(create_app(runtime), host=host, port=port,
                 log_config=uvicorn_config(runtime.settings),
                 log_level=runtime.settings.log_level.lower())
+
+
+def _serve_processes(*, host: str, port: int, workers: int, worker: bool) -> None:
+    """Serve the API from several processes; each builds its own runtime (create_app as
+    uvicorn's app factory, reading the settings), none runs a worker.
+
+    The embedded queue lives in one process's memory: offers taken in by another process
+    would never be screened, so it is refused, as is an in-process worker.
+    """
+    import uvicorn
+
+    if not get_settings().redis_url:
+        console.print("[red]--workers > 1 needs REDIS_URL:[/red] the embedded queue (no "
+                      "REDIS_URL) lives inside one process; serve one process, or set "
+                      "REDIS_URL and run `moderation worker` beside the API")
+        raise typer.Exit(2)
+    if worker:
+        console.print("[red]--worker runs in one API process only:[/red] with --workers > 1 "
+                      "run `moderation worker` processes beside the API")
+        raise typer.Exit(2)
+    import tempfile
+    from pathlib import Path
+
+    from api.metrics import prepare
+    from moderation.logs import uvicorn_config
+
+    settings = get_settings()
+    # /metrics adds up every process's counts from files in one directory; without
+    # PROMETHEUS_MULTIPROC_DIR, one of this start's own (set in the environment the
+    # processes inherit), or each scrape would see one process's share.
+    prepare(settings.prometheus_multiproc_dir
+            or Path(tempfile.mkdtemp(prefix="moderation-metrics-")))
+    # Each process gets its own engine, pool and Redis connections (nothing built here is
+    # inherited); every one logs through our handler.
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_config=uvicorn_config(settings),
+                log_level=settings.log_level.lower())
 
 
 @app.command()

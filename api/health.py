@@ -18,6 +18,7 @@ from sqlalchemy import text
 from moderation import logs
 from moderation.migrate import alembic_config
 from moderation.runtime import Runtime
+from moderation.screening.readiness import artifacts_loadable
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,19 +71,36 @@ def check_redis(runtime: Runtime) -> Check:
     return Check(ok=True)
 
 
-def check_artifacts(runtime: Runtime) -> Check:
-    """The live rule pack and model bundle load (the first check loads them)."""
-    try:
-        art = runtime.screener.current()
-    except Exception as error:
-        return Check(ok=False, detail=_problem(error))
-    return Check(ok=True, detail=f"rules {art.ruleset.version}, model {art.classifier.version}")
+class ArtifactsCheck:
+    """Whether the live rule pack and model bundle load.
+
+    A process that has loaded its screener (a worker, or the API after a page that needs it)
+    asks the screener, which reloads what changed on disk. One that has not (the API serving
+    intake) checks once that they would load, without importing scikit-learn, and keeps a
+    success: it never scores, so a later change on disk is the workers' to load.
+    """
+
+    def __init__(self) -> None:
+        self._passed: str | None = None
+
+    def __call__(self, runtime: Runtime) -> Check:
+        try:
+            if runtime.lazy_screener.loaded:
+                art = runtime.screener.current()
+                return Check(ok=True, detail=f"rules {art.ruleset.version}, "
+                                             f"model {art.classifier.version}")
+            if self._passed is None:
+                self._passed = artifacts_loadable(runtime.settings)
+        except Exception as error:
+            return Check(ok=False, detail=_problem(error))
+        return Check(ok=True, detail=self._passed)
 
 
-def readiness(runtime: Runtime, heads: frozenset[str]) -> Readiness:
+def readiness(runtime: Runtime, heads: frozenset[str], artifacts: ArtifactsCheck
+              ) -> Readiness:
     database, schema = check_database(runtime, heads)
     checks = {"database": database, "migrations": schema, "redis": check_redis(runtime),
-              "screener": check_artifacts(runtime)}
+              "screener": artifacts(runtime)}
     ok = all(c.ok for c in checks.values())
     return Readiness(status="ok" if ok else "unavailable", checks=checks)
 
@@ -97,11 +115,13 @@ def healthz() -> dict[str, str]:
             responses={503: {"model": Readiness, "description": "a check failed"}})
 def readyz(request: Request) -> JSONResponse:
     """Whether this process can serve: every check's outcome, 503 when one failed."""
-    result = readiness(request.app.state.runtime, request.app.state.migration_heads)
+    state = request.app.state
+    result = readiness(state.runtime, state.migration_heads, state.artifacts_check)
     return JSONResponse(result.model_dump(), status_code=200 if result.status == "ok" else 503)
 
 
 def install(app: FastAPI) -> None:
     """Add the two routes; the migrations' head is read here, once."""
     app.state.migration_heads = migration_heads()
+    app.state.artifacts_check = ArtifactsCheck()
     app.include_router(router)

@@ -15,6 +15,8 @@ from moderation.errors import PayloadTooLarge
 # small JSON, so these paths take a document plus the multipart framing around it.
 DOCUMENT_UPLOADS = re.compile(r"/(?:v1|portal)/rights/\d+/documents/?")
 MULTIPART_OVERHEAD = 16 * 1024
+# Batch intake takes up to MAX_BATCH_OFFERS offer events in one body.
+BATCH_INTAKE = "/v1/offers/batch"
 
 
 class BodyLimit:
@@ -24,16 +26,22 @@ class BodyLimit:
     without Content-Length is refused the same way.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None,
+                 batch_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        settings = get_settings()
         self.upload_bytes = (upload_bytes if upload_bytes is not None
-                             else get_settings().max_document_bytes + MULTIPART_OVERHEAD)
+                             else settings.max_document_bytes + MULTIPART_OVERHEAD)
+        self.batch_bytes = (batch_bytes if batch_bytes is not None
+                            else settings.max_batch_body_bytes)
 
     def limit_for(self, scope: Scope) -> int:
         """The most bytes a request to this path may carry."""
         if scope["method"] == "POST" and DOCUMENT_UPLOADS.fullmatch(scope["path"]):
             return max(self.upload_bytes, self.max_bytes)
+        if scope["method"] == "POST" and scope["path"].rstrip("/") == BATCH_INTAKE:
+            return max(self.batch_bytes, self.max_bytes)
         return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -2,7 +2,8 @@
 
     .venv/bin/python -m benchmarks.bench_guard [--batches 6] [--batch 500] [--rounds 3]
 
-Uses database `moderation_bench_guard` (created if missing; its tables are reset). Ingests
+The database (--database-url or BENCH_DATABASE_URL) is reset: its public schema dropped and
+migrated afresh. Ingests
 the offers, then screens them with `screen_pending` (one transaction and commit per batch,
 as a worker does) three ways, batch by batch in turn: guard off; guard on (the default);
 guard on plus a shadow rule pack (a copy of the shipped packs). Prints the median
@@ -25,11 +26,8 @@ from pathlib import Path  # noqa: E402
 
 from sqlalchemy import text  # noqa: E402
 
-from benchmarks.bench_e2e import reset_database  # noqa: E402
 from benchmarks.offer_gen import offers  # noqa: E402
-
-DB_NAME = "moderation_bench_guard"
-DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
+from benchmarks.targets import add_options, reset_database, targets  # noqa: E402
 
 
 def main() -> None:
@@ -37,22 +35,22 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=6)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=3)
+    add_options(parser, redis=False)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = DB_URL
-    reset_database(DB_URL)
+    db_url = targets(parser, args).database_url
+    os.environ["DATABASE_URL"] = db_url
+    reset_database(db_url)
 
     from moderation.config import Settings, get_settings
     from moderation.db import make_engine
     from moderation.intake.offers import ingest
-    from moderation.migrate import upgrade
     from moderation.runtime import Runtime
     from moderation.schemas import OfferIn
     from moderation.screening import batches
     from moderation.screening.screener import Screener
     from rules.loader import DEFAULT_PACKS_DIR
 
-    upgrade(DB_URL)
-    engine = make_engine(DB_URL)
+    engine = make_engine(db_url)
     factory = Runtime.build(bind=engine).sessionmaker
     shadow_dir = Path(tempfile.mkdtemp()) / "rules"
     shutil.copytree(DEFAULT_PACKS_DIR, shadow_dir / "packs")

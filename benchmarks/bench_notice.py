@@ -1,8 +1,10 @@
 """A notice of 300 offers: time from submission to 300 open cases (one HTTP request).
 
-    .venv/bin/python -m benchmarks.bench_notice [--offers 300] [--repeat 10]
+    .venv/bin/python -m benchmarks.bench_notice --database-url URL --redis-url URL \
+        [--offers 300] [--repeat 10]
 
-Uses database `moderation_bench` (reset) on the local PostgreSQL. Each run reports fresh
+The database given (or BENCH_DATABASE_URL) is reset: its public schema dropped and migrated
+afresh; Redis (or BENCH_REDIS_URL) is not flushed. Each run reports fresh
 offers, so every run opens `--offers` new cases; the request commits before it answers, so
 the cases are open when the receipt arrives. Prints the median and p90 in ms.
 """
@@ -16,20 +18,19 @@ import time
 
 from sqlalchemy import create_engine, text
 
-from benchmarks.bench_e2e import DB_URL, reset_database
+from benchmarks.targets import add_options, env_of, reset_database, targets
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--offers", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=10)
+    add_options(parser)
     args = parser.parse_args()
-    os.environ.update(DATABASE_URL=DB_URL, REDIS_URL="redis://127.0.0.1:6379/8")
-    reset_database()
-    from moderation.migrate import upgrade
-
-    upgrade(DB_URL)
-    engine = create_engine(DB_URL)
+    given = targets(parser, args)
+    os.environ.update(env_of(given))
+    reset_database(given.database_url)
+    engine = create_engine(given.database_url)
     n = args.offers * (args.repeat + 1)
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO sellers (external_id, activated, strikes, created_at) "

@@ -1,10 +1,13 @@
 """The queue page with 100,000 open cases: time to render it, plain and filtered.
 
-    .venv/bin/python -m benchmarks.bench_queue [--cases 100000] [--repeat 20]
+    .venv/bin/python -m benchmarks.bench_queue --database-url URL --redis-url URL \
+        [--cases 100000] [--repeat 20]
 
-Uses database `moderation_bench` (reset) on the local PostgreSQL. Seeds sellers, offers and
-open cases with bulk SQL, then times GET /queue (the whole page: auth, counts, filters,
-50 rows, template) through the ASGI app, and the next-case claim. Prints medians and p90.
+The database (--database-url or BENCH_DATABASE_URL) is reset: its public schema dropped
+and migrated afresh; Redis (--redis-url or BENCH_REDIS_URL) is not flushed. Seeds sellers,
+offers and open cases with bulk SQL, then times GET /queue (the whole page: auth, counts,
+filters, 50 rows, template) through the ASGI app, and the next-case claim. Prints medians
+and p90.
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from collections.abc import Callable
 
 from sqlalchemy import create_engine, text
 
-from benchmarks.bench_e2e import DB_URL, reset_database
+from benchmarks.targets import add_options, env_of, reset_database, targets
 
 
-def seed(n: int) -> None:
-    engine = create_engine(DB_URL)
+def seed(url: str, n: int) -> None:
+    engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("""
             INSERT INTO sellers (external_id, account_created_at, activated, strikes, created_at)
@@ -62,13 +65,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
+    add_options(parser)
     args = parser.parse_args()
-    os.environ.update(DATABASE_URL=DB_URL, REDIS_URL="redis://127.0.0.1:6379/8")
-    reset_database()
-    from moderation.migrate import upgrade
-
-    upgrade(DB_URL)
-    seed(args.cases)
+    given = targets(parser, args)
+    os.environ.update(env_of(given))
+    reset_database(given.database_url)
+    seed(given.database_url, args.cases)
     from fastapi.testclient import TestClient
 
     from api.app import create_app

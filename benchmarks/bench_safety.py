@@ -1,9 +1,10 @@
 """Matching alerts against 1,000,000 offers: one alert (median, p99) and a weekly report.
 
-    .venv/bin/python -m benchmarks.bench_safety [--offers 1000000] [--alerts 50] [--db NAME]
+    .venv/bin/python -m benchmarks.bench_safety --database-url URL --redis-url URL \
+        [--offers 1000000] [--alerts 50]
 
-Uses database `moderation_bench` (reset; `--db` names another, so that two checkouts can
-measure side by side) on the local PostgreSQL. Generates offers with
+The database given (or BENCH_DATABASE_URL) is reset (its public schema dropped and migrated
+afresh) unless --reuse finds the offers there; Redis is not flushed. Generates offers with
 realistic titles, brands, model codes and GTINs, writes them and their lookup keys with
 COPY, then matches generated alerts (a quarter by barcode, a quarter by model and brand, a
 quarter by brand and name, a quarter matching nothing) one core, each in a transaction that
@@ -26,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
 
-from benchmarks.bench_e2e import DB_URL, reset_database
+from benchmarks.targets import add_options, env_of, reset_database, targets
 from moderation.safety.keys import offer_keys
 
 BRANDS = [f"Brand{i:04d}" for i in range(3_000)]
@@ -120,17 +121,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--reuse", action="store_true",
                         help="keep the offers of the last run if their number matches")
-    parser.add_argument("--db", default=DB_URL.rsplit("/", 1)[1],
-                        help="the PostgreSQL database to use (reset unless --reuse)")
+    add_options(parser)  # the database is reset unless --reuse finds its offers there
     args = parser.parse_args()
-    url = f"{DB_URL.rsplit('/', 1)[0]}/{args.db}"
-    os.environ.update(DATABASE_URL=url, REDIS_URL="redis://127.0.0.1:6379/8")
+    given = targets(parser, args)
+    url = given.database_url
+    os.environ.update(env_of(given))
     engine = create_engine(url)
     if not (args.reuse and _seeded(engine) == args.offers):
         reset_database(url)
-        from moderation.migrate import upgrade
-
-        upgrade(url)
         start = time.perf_counter()
         seed(url, args.offers)
         print(f"indexed {args.offers:,} offers in {time.perf_counter() - start:.0f} s")

@@ -44,11 +44,11 @@ from models.listings import (
     read_shops,
 )
 from models.metrics import ranking_metrics, threshold_table
+from models.signing import DEFAULT_BUNDLE_DIR as DEFAULT_BUNDLE_DIR
 from rules.normalise import fold
 from rules.types import OfferText
 
 MODELS_DIR = Path(__file__).resolve().parent
-DEFAULT_BUNDLE_DIR = MODELS_DIR / "bundles" / "current"
 DEFAULT_LISTINGS_DIR = MODELS_DIR.parent.parent / "shared" / "data" / "polish-listings"
 DEFAULT_FLIPKART_PATH = MODELS_DIR / "data" / "benign_listings_sample.csv"
 HARD_NEGATIVES_PATH = MODELS_DIR / "data" / "hard_negatives.csv"

@@ -75,7 +75,11 @@ def migrate() -> None:
     from moderation.migrate import upgrade
 
     upgrade(get_settings().database_url)
-    console.print(f"schema up to date: {get_settings().database_url}")
+    from sqlalchemy.engine import make_url
+
+    # Printed, not logged, so the log's masking does not reach it: hide the password here.
+    shown = make_url(get_settings().database_url).render_as_string(hide_password=True)
+    console.print(f"schema up to date: {shown}")
 
 
 @app.command()

@@ -57,6 +57,17 @@ class Settings(BaseSettings):
     worker_threads: int = Field(default=1, ge=1, le=64)
 
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # POST /v1/offers/batch: at most this many offers per request, in a body of at most
+    # MAX_BATCH_BODY_BYTES (the other paths keep MAX_BODY_BYTES).
+    max_batch_offers: int = Field(default=1000, ge=1, le=10_000)
+    max_batch_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    # PostgreSQL pool of a process: one connection per request thread (AnyIO's 40), a few
+    # more for the in-process worker and commands; a connection idle this long is pinged
+    # before use, one older than the recycle time is reopened.
+    db_pool_size: int = Field(default=40, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_ping_after_idle_seconds: float = Field(default=10, ge=0)
+    db_pool_recycle_seconds: int = Field(default=3600, ge=-1)
     lease_seconds: int = Field(default=300, ge=10)  # a moderator's hold on a claimed case
     screen_window_ms: int = Field(default=200, ge=10)
     screen_batch_size: int = Field(default=500, ge=1)

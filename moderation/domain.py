@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from models.bundle import Score
+from models.score import Score
 from rules.types import Hit
 
 

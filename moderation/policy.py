@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from models.bundle import Score
+from models.score import Score
 from moderation.domain import Assessment, CaseReason, Route
 from rules.types import Hit, Outcome, Severity
 

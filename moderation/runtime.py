@@ -12,6 +12,7 @@ so both see the same in-process queue.
 from __future__ import annotations
 
 import gc
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,30 @@ if TYPE_CHECKING:
     from moderation.screening.screener import Screener
 
 
+class LazyScreener:
+    """The screener, built on first use: the API serves intake without it (scikit-learn,
+    SciPy and the artifacts take seconds and tens of MB), and loads it for the pages that
+    show it (admin, shadow runs, dry runs)."""
+
+    def __init__(self, settings: Settings, screener: Screener | None) -> None:
+        self._settings = settings
+        self._screener = screener
+        self._lock = threading.Lock()
+
+    def get(self) -> Screener:
+        if self._screener is None:
+            with self._lock:  # two request threads asking at once build one
+                if self._screener is None:
+                    from moderation.screening.screener import Screener
+
+                    self._screener = Screener(self._settings)
+        return self._screener
+
+    @property
+    def loaded(self) -> bool:
+        return self._screener is not None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Runtime:
     """One process's connections and loaded artifacts, built once at its start."""
@@ -36,27 +61,32 @@ class Runtime:
     engine: Engine
     sessionmaker: sessionmaker[Session]
     redis: Redis
-    screener: Screener
+    lazy_screener: LazyScreener
 
     @classmethod
     def build(cls, settings: Settings | None = None, *, bind: Engine | Connection | None = None,
               redis: Redis | None = None, screener: Screener | None = None,
               **session_options: Any) -> Runtime:
-        """Build the runtime of these settings; tests give the bind, Redis and screener."""
-        # Imported here: every command imports this module (through the workers), and only
-        # those that build a runtime need the screener's libraries (seconds to load).
-        from moderation.screening.screener import Screener
+        """Build the runtime of these settings; tests give the bind, Redis and screener.
 
+        The screener is built when first asked for (`screener`), not here: a worker asks
+        at its start (workers/main.py settle_heap), the API only on the pages that need it.
+        """
         settings = settings or get_settings()
         # Before anything connects: production refuses insecure settings (ALLOW_INSECURE).
         enforce(settings)
         if bind is None:
-            bind = make_engine(settings.database_url)
+            bind = make_engine(settings.database_url, settings)
         redis = redis if redis is not None else queue.connect(settings.redis_url)
         factory = sessionmaker(bind=bind, expire_on_commit=False, info={jobs.REDIS: redis},
                                **session_options)
         return cls(settings=settings, engine=bind.engine, sessionmaker=factory, redis=redis,
-                   screener=screener if screener is not None else Screener(settings))
+                   lazy_screener=LazyScreener(settings, screener))
+
+    @property
+    def screener(self) -> Screener:
+        """The current rule pack and model bundle (loaded on first use) and their caches."""
+        return self.lazy_screener.get()
 
     @property
     def embedded(self) -> bool:

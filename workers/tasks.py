@@ -164,7 +164,7 @@ def purge_retention() -> dict[str, int]:
     return total.as_dict()
 
 
-@retry_transient
+@retry_job
 def _purge_batch() -> retention.Purged:
     with session_scope(current().sessionmaker) as session:
         return retention.purge_batch(session, get_settings(), now=utcnow())

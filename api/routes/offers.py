@@ -5,15 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from api.deps import Intake, Reader, SessionDep
+from api.deps import Intake, Reader, RuntimeDep, SessionDep
 from api.rate_limits import IntakeLimit
 from api.schemas.evidence import OfferDetail
-from api.schemas.offers import OfferReceipt
+from api.schemas.offers import (
+    BatchItemReceipt,
+    BatchOutcome,
+    BatchReceipt,
+    OfferBatchIn,
+    OfferReceipt,
+)
 from api.schemas.problems import problems
+from moderation.errors import InvalidInput
 from moderation.intake import offers
-from moderation.intake.offers import IngestOutcome
+from moderation.intake.offers import IngestOutcome, IngestResult
 from moderation.review import evidence
 from moderation.schemas import Id, OfferIn
 
@@ -51,6 +60,75 @@ def post_offer(body: OfferIn, session: SessionDep, _caller: Intake,
     elif result.outcome in (IngestOutcome.DUPLICATE, IngestOutcome.STALE):
         response.status_code = 200
     return OfferReceipt.model_validate(result)
+
+
+@router.post("/batch", responses=problems(400, 413, 422))
+def post_offers(body: OfferBatchIn, session: SessionDep, runtime: RuntimeDep, _caller: Intake
+                ) -> BatchReceipt:
+    """Create or update up to MAX_BATCH_OFFERS offers, each answered on its own, in order.
+
+    Each event is validated alone: one that does not validate is answered `invalid`, naming
+    its field (`offers[3].title`), and the others are taken in. Idempotent as POST
+    /v1/offers: an event sent again is a `duplicate`, a version sent again with other
+    content a `conflict`. What needs screening goes out in one job once the batch commits.
+    422 for the whole request only when it is not a list of at most MAX_BATCH_OFFERS items.
+    """
+    limit = runtime.settings.max_batch_offers
+    if len(body.offers) > limit:
+        raise InvalidInput(f"offers: at most {limit} offer events per request", field="offers")
+    parsed = [_parse_item(i, raw) for i, raw in enumerate(body.offers)]
+    valid = [(i, item) for i, item in enumerate(parsed) if isinstance(item, OfferIn)]
+    results = _ingest_committed(session, [item for _, item in valid])
+    receipts: list[BatchItemReceipt | None] = [
+        item if isinstance(item, BatchItemReceipt) else None for item in parsed]
+    for (i, _), result in zip(valid, results, strict=True):
+        receipts[i] = _receipt(i, result)
+    items = [r for r in receipts if r is not None]
+    counts: dict[BatchOutcome, int] = {}
+    for r in items:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+    return BatchReceipt(items=items, counts=counts)
+
+
+def _parse_item(index: int, raw: Any) -> OfferIn | BatchItemReceipt:
+    """The event, or its `invalid` receipt naming the first field at fault."""
+    try:
+        return OfferIn.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "".join(f".{p}" for p in first["loc"])
+        readable = raw if isinstance(raw, dict) else {}
+        mid, ver = readable.get("marketplace_id"), readable.get("version")
+        return BatchItemReceipt(
+            index=index, marketplace_id=mid if isinstance(mid, str) else None,
+            version=ver if type(ver) is int and 0 <= ver <= 2**31 - 1 else None, id=None,
+            outcome="invalid", field=f"offers[{index}]{where}", detail=first["msg"])
+
+
+def _ingest_committed(session: Session, events: list[OfferIn]) -> list[IngestResult]:
+    """Ingest the valid events in one transaction and commit it (once more after a race)."""
+    if not events:
+        return []
+    try:
+        results = offers.ingest_many(session, events)
+        session.commit()
+    except IntegrityError:
+        # Another request created one of these offers or sellers a moment earlier.
+        session.rollback()
+        results = offers.ingest_many(session, events)
+        session.commit()
+    return results
+
+
+def _receipt(index: int, result: IngestResult) -> BatchItemReceipt:
+    """The receipt of an event that was taken in, at its place in the request."""
+    conflict = result.outcome is IngestOutcome.CONFLICT
+    return BatchItemReceipt(
+        index=index, marketplace_id=result.marketplace_id, version=result.version,
+        id=result.offer_id, outcome=result.outcome.value,
+        field=f"offers[{index}].version" if conflict else None,
+        detail=(f"version {result.version} was already received with different content"
+                if conflict else None))
 
 
 @router.get("/{offer_id}", responses=problems(404, 422))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from moderation import pending
 from moderation.errors import NotFound, VersionConflict
+from moderation.intake import bulk, one_statement
 from moderation.schemas import OfferIn
 from moderation.tables import Offer, OfferVersion, Seller, utcnow
 
@@ -60,8 +61,13 @@ def ingest(session: Session, offer: OfferIn) -> IngestResult:
     """Ingest one offer event; a version resent with other content is a conflict.
 
     Its screening joins the offers arriving in the same short window (one job for them).
+    On PostgreSQL it takes one statement (intake/one_statement.py), else the batch path.
     """
-    result = ingest_many(session, [offer], windowed=True)[0]
+    result = None
+    if session.get_bind().dialect.name == "postgresql":
+        result = _ingest_in_one_statement(session, offer)
+    if result is None:
+        result = ingest_many(session, [offer], windowed=True)[0]
     if result.outcome is IngestOutcome.CONFLICT:
         raise VersionConflict(
             f"offer {offer.marketplace_id} version {offer.version} was already received "
@@ -119,14 +125,13 @@ def ingest_many(session: Session, events: Sequence[OfferIn], *, windowed: bool =
     now = utcnow()
     ticket = pending.screening_ticket(windowed=windowed)
     if new_offers:
-        # A plain executemany and a lookup by marketplace id: on PostgreSQL a multi-row
-        # INSERT ... RETURNING of a whole chunk costs psycopg several times as much to
-        # prepare (one placeholder per value) as the rows cost to write.
-        session.execute(insert(Offer), [_offer_row(events[i], seller_ids[events[i].seller.id],
-                                                   now, ticket)
-                                        for i in new_offers.values()])
-        for oid, mid in session.execute(select(Offer.id, Offer.marketplace_id)
-                                        .where(Offer.marketplace_id.in_(sorted(new_offers)))):
+        # One INSERT of arrays on PostgreSQL (intake/bulk.py): a multi-row INSERT ... VALUES
+        # of a whole chunk cost psycopg several times as much to prepare (one placeholder
+        # per value) as the rows cost to write, an executemany a statement per row.
+        created = bulk.insert_offers(
+            session, [_offer_row(events[i], seller_ids[events[i].seller.id], now, ticket)
+                      for i in new_offers.values()], queued_job=ticket.job_id, now=now)
+        for mid, oid in created.items():
             known[mid] = (oid, events[new_offers[mid]].version)
     if updates:
         rows = [
@@ -150,15 +155,44 @@ def ingest_many(session: Session, events: Sequence[OfferIn], *, windowed: bool =
             outcome = IngestOutcome.STALE
         results[i] = IngestResult(event.marketplace_id, event.version, outcome, offer_id)
         version_rows.append({"offer_id": offer_id, "version": event.version,
-                             "content_hash": hashes[i], "payload": payloads[i],
-                             "received_at": now})
-    if version_rows:
-        session.execute(insert(OfferVersion), version_rows)
+                             "content_hash": hashes[i], "payload": payloads[i]})
+    bulk.insert_versions(session, version_rows, now=now)
     session.flush()
-    done = [r for r in results if r is not None]
+    # A repeat, within the batch, of an event creating its offer: the id it was given.
+    done = [r if r is None or r.offer_id is not None or r.marketplace_id not in known
+            else IngestResult(r.marketplace_id, r.version, r.outcome, known[r.marketplace_id][0])
+            for r in results if r is not None]
     pending.declare_screening(session, ticket, [r.offer_id for r in done
                                                 if r.needs_screening and r.offer_id is not None])
     return done
+
+
+def _ingest_in_one_statement(session: Session, event: OfferIn) -> IngestResult | None:
+    """The batch path's outcome for one event, in one statement; None: take the batch path."""
+    payload = _payload(event)
+    digest = content_hash(payload)
+    now = utcnow()
+    ticket = pending.screening_ticket(windowed=True)
+    seller = event.seller
+    stored = one_statement.ingest_one(
+        session, offer=_offer_row(event, 0, now, ticket), content_hash=digest,
+        payload=payload, now=now,
+        seller={"external_id": seller.id, "account_created_at": seller.account_created_at,
+                "activated": seller.activated, "language": seller.language})
+    if stored is None:
+        return None
+    mid, ver = event.marketplace_id, event.version
+    if stored.prior_hash is not None:
+        outcome = (IngestOutcome.DUPLICATE if stored.prior_hash == digest
+                   else IngestOutcome.CONFLICT)
+    elif stored.created is None:
+        outcome = IngestOutcome.STALE
+    else:
+        outcome = IngestOutcome.CREATED if stored.created else IngestOutcome.UPDATED
+    result = IngestResult(mid, ver, outcome, stored.offer_id)
+    if result.needs_screening:
+        pending.declare_screening(session, ticket, [stored.offer_id])
+    return result
 
 
 def _offer_row(event: OfferIn, seller_id: int, now: Any, ticket: pending.ScreeningTicket

@@ -6,9 +6,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, insert, select, update
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
 from moderation import audit, cases, metrics
@@ -19,14 +19,11 @@ from moderation.policy import HELD_SELLER_REASON, MODEL_REASON
 from moderation.protection import rights_rules, strikes
 from moderation.review import decisions
 from moderation.safety import index, reappearance
-from moderation.screening import guarded
+from moderation.screening import guarded, stored
 from moderation.screening.hits import hit_json
 from moderation.screening.screener import Screener
-from moderation.tables import Offer, Right, RightsCatch, Screening, Seller, utcnow
+from moderation.tables import Offer, Right, RightsCatch, Seller, utcnow
 from rules.types import OfferText
-
-# The Core table: an executemany UPDATE keyed by bound parameters, not the ORM's bulk path.
-_OFFERS = cast(Table, Offer.__table__)
 
 
 @dataclass
@@ -101,26 +98,12 @@ def screen_pending(
             "hits": [hit_json(h) for h in a.hits], "score": a.score.value,
             "score_features": [list(f) for f in a.score.features],
             "rules_version": artifacts.ruleset.version,
-            "model_version": artifacts.classifier.version, "created_at": now,
+            "model_version": artifacts.classifier.version,
         }
         for r, a in zip(rows, assessments, strict=True)
     ]
-    # A plain executemany and a lookup by the unique (offer, version): a multi-row
-    # INSERT ... RETURNING of a whole batch costs psycopg more to prepare than to write.
-    session.execute(insert(Screening), screening_rows)
-    wanted = {(r.id, r.version) for r in rows}
-    by_offer = {oid: sid for sid, oid, ver in session.execute(
-        select(Screening.id, Screening.offer_id, Screening.offer_version)
-        .where(Screening.offer_id.in_([r.id for r in rows]))) if (oid, ver) in wanted}
-    screening_ids = [by_offer[r.id] for r in rows]
-    # Guarded by version: an update that landed meanwhile keeps its claim to be screened.
-    session.execute(
-        update(_OFFERS)
-        .where(_OFFERS.c.id == bindparam("oid"))
-        .where(_OFFERS.c.version == bindparam("ver"))
-        .values(screened_version=bindparam("ver"), needs_screening=False),
-        [{"oid": r.id, "ver": r.version} for r in rows],
-    )
+    # The rows, and the offers marked screened at their version (stored.py).
+    screening_ids = stored.store(session, screening_rows, now=now)
     for a in assessments:
         summary.routes[a.route.value] = summary.routes.get(a.route.value, 0) + 1
     case_of = _act(session, rows, assessments, screening_ids, now)

@@ -33,7 +33,7 @@ from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models.bundle import Score
+from models.score import Score
 from moderation import audit, outbox
 from moderation.config import Settings
 from moderation.errors import Conflict, NotFound

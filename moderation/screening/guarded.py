@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from models.bundle import Score
+from models.score import Score
 from moderation.config import get_settings
 from moderation.domain import Assessment
 from moderation.screening import compare, flood, shadow

@@ -31,6 +31,7 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
     ("POST", "/v1/offers"): {INT, A},
+    ("POST", "/v1/offers/batch"): {INT, A},
     ("GET", "/v1/offers/{offer_id}"): PEOPLE | {INT},
     ("GET", "/v1/offers/{offer_id}/statements"): PEOPLE | {INT},
     ("GET", "/v1/statements/{puid}"): PEOPLE | {INT},
