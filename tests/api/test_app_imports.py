@@ -72,3 +72,11 @@ def test_a_page_that_shows_the_model_loads_it_on_demand(admin_key: str, redis: o
     answer = _serve_one_offer(admin_key, "/admin")
     assert answer["after_intake"] == []
     assert answer["after_page"] == sorted(HEAVY)
+
+
+def test_readiness_checks_the_model_without_loading_its_libraries(admin_key: str,
+                                                                  redis: object) -> None:
+    # /readyz is probed every few seconds: it checks the bundle's signatures and versions
+    # as a worker's load would, and must not pull scikit-learn into the API for it.
+    answer = _serve_one_offer(admin_key, "/readyz")
+    assert answer["after_page"] == []

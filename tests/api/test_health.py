@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
+import fakeredis
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
@@ -92,3 +95,22 @@ def test_not_ready_when_the_model_does_not_load(tmp_path: Path, redis: Redis,
 @pytest.mark.parametrize("path", ["/healthz", "/readyz"])
 def test_health_routes_are_not_in_the_api_document(client: TestClient, path: str) -> None:
     assert path not in client.get("/openapi.json").json()["paths"]
+
+
+def test_readiness_of_a_process_that_never_loaded_the_screener_checks_the_bundle(
+        tmp_path: Path) -> None:
+    from api.health import ArtifactsCheck
+    from models.signing import DEFAULT_BUNDLE_DIR
+
+    broken = tmp_path / "bundle"
+    shutil.copytree(DEFAULT_BUNDLE_DIR, broken)
+    manifest = json.loads((broken / "manifest.json").read_text())
+    manifest["version"] = "edited"
+    (broken / "manifest.json").write_text(json.dumps(manifest))
+    settings = Settings(model_dir=broken)
+    runtime = Runtime.build(settings, bind=create_engine("sqlite://"), redis=fakeredis.FakeRedis())
+    check = ArtifactsCheck()(runtime)
+    assert not check.ok and "signature mismatch" in (check.detail or "")
+    assert not runtime.lazy_screener.loaded
+    good = Runtime.build(Settings(), bind=create_engine("sqlite://"), redis=fakeredis.FakeRedis())
+    assert ArtifactsCheck()(good).ok
