@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from redis import Redis
 from sqlalchemy import create_engine, text
 
-from moderation.queue import WINDOW_KEY
+from moderation.queue import WINDOW_KEY, WINDOW_READ
 
 WINDOW_JOB = "screen-window-"
 RESET_NOTE = ("its public schema is DROPPED and migrated afresh; Redis is not flushed, the "
@@ -89,7 +89,7 @@ def drop_own_queues(t: Targets) -> int:
     windows = [WINDOW_KEY.format(j.removeprefix(WINDOW_JOB)) for j in job_ids
                if j.startswith(WINDOW_JOB)]
     keys = [*queues, *(f"rq:job:{j}" for j in job_ids), *(f"rq:results:{j}" for j in job_ids),
-            *windows, *(f"{w}:job" for w in windows),
+            *windows, *(f"{w}:job" for w in windows), *(f"{w}{WINDOW_READ}" for w in windows),
             *(k.decode() for k in redis.scan_iter(match=f"rq:*:{t.queue_name}-*"))]
     removed = int(redis.delete(*keys)) if keys else 0
     redis.close()

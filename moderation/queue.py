@@ -37,6 +37,7 @@ SUBMIT_TDB = "workers.tasks.submit_tdb"
 PURGE_RETENTION = "workers.tasks.purge_retention"
 
 WINDOW_KEY = "moderation:screen-window:{}"
+WINDOW_READ = ":read"  # suffix of the key saying a window's job has read its ids
 # Generous: a job may wait behind others; ids left behind are still swept from the database.
 WINDOW_TTL_SECONDS = 3600
 RETRY = Retry(max=5, interval=[1, 5, 15, 60, 300])
@@ -122,24 +123,39 @@ def request_screening(redis: Redis, offer_id: int, *, window: int | None = None)
 
     Single-offer jobs would cap screening at the queue's job rate (about 30 a second per
     forking worker here), so ids arriving within a short window share one batch job.
+
+    The window is chosen before the intake's commit and the id sent after it, so a slow
+    commit can send it after the window's job has read its ids: that job would finish
+    without it, and the offer would wait for the sweep. Both sides are atomic (MULTI), so
+    such a late id sees the window read and gets a job of its own.
     """
     window = current_window() if window is None else window
     key = WINDOW_KEY.format(window)
-    pipe = redis.pipeline()
+    pipe = redis.pipeline(transaction=True)
     pipe.rpush(key, offer_id)
     pipe.expire(key, WINDOW_TTL_SECONDS)
     # The first id of a window enqueues its job; SET NX makes that exactly one job.
     pipe.set(key + ":job", 1, nx=True, ex=WINDOW_TTL_SECONDS)
-    _, _, first = pipe.execute()
+    pipe.exists(key + WINDOW_READ)
+    _, _, first, read = pipe.execute()
     job_id = window_job_id(window)
     if first:
         enqueue(redis, SCREEN_WINDOW, window, job_id=job_id, lane=Lane.INTERACTIVE)
+    if read:
+        # The window's job has read its ids without this one (the offer's marker names
+        # that job, which the sweep would wait out): screen it on its own, now.
+        return enqueue(redis, SCREEN_OFFERS, [offer_id], lane=Lane.INTERACTIVE)
     return job_id
 
 
-def window_ids(redis: Redis, window: int) -> list[int]:
-    """Offer ids collected in one window."""
-    return [int(x) for x in redis.lrange(WINDOW_KEY.format(window), 0, -1)]
+def take_window_ids(redis: Redis, window: int) -> list[int]:
+    """Offer ids collected in one window, marking the window read in the same step."""
+    key = WINDOW_KEY.format(window)
+    pipe = redis.pipeline(transaction=True)
+    pipe.lrange(key, 0, -1)
+    pipe.set(key + WINDOW_READ, 1, ex=WINDOW_TTL_SECONDS)
+    ids, _ = pipe.execute()
+    return [int(x) for x in ids]
 
 
 def window_end(window: int) -> float:

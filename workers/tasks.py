@@ -57,7 +57,7 @@ def screen_window(window: int) -> dict[str, int]:
     wait = queue.window_end(window) + WINDOW_MARGIN_SECONDS - time.time()
     if wait > 0:
         time.sleep(wait)
-    return screen_offers(queue.window_ids(current().redis, window))
+    return screen_offers(queue.take_window_ids(current().redis, window))
 
 
 @retry_job
