@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Integer,
+    String,
+    Update,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from moderation import audit
@@ -38,10 +49,49 @@ def check_reviewer(session: Session, case: Case, staff_id: int) -> None:
         raise Forbidden(f"case {case.id} reviews your own decision: someone else takes it")
 
 
-def _claimable(now: datetime) -> ColumnElement[bool]:
-    return and_(
-        Case.status == CaseStatus.OPEN.value,
-        or_(Case.lease_expires_at.is_(None), Case.lease_expires_at < now),
+# Written into the SQL, never bound: PostgreSQL uses a partial index only when it can prove
+# the query implies the index's predicate, and a generic plan (psycopg prepares a statement
+# on its fifth run) cannot see a bound parameter's value. The same goes for LIMIT: a bound one
+# is planned as "a tenth of the rows", which favours a sort over walking the index.
+OPEN = literal(CaseStatus.OPEN.value, String, literal_execute=True)
+ONE = literal(1, Integer, literal_execute=True)
+
+
+def next_claim_statement(*, staff_id: int, lease: timedelta, now: datetime,
+                         kind: str | None = None, skip_locked: bool = True) -> Update:
+    """Build the claim: lease the best case that is free or whose lease lapsed, return it.
+
+    Two small candidates, each the first of its own partial index (tables/cases.py): the
+    best free case (ix_cases_claimable, or ix_cases_claimable_kind for one kind), and the
+    best case whose lease lapsed (ix_cases_leased holds only the leased open cases, so
+    finding the lapsed ones reads a handful of rows). Leased cases never sit in the free
+    index, so a claim does not walk past them. `skip_locked` (PostgreSQL) lets racing
+    claimers each take a different case without waiting on each other.
+    """
+    not_mine = or_(Case.not_for_staff_id.is_(None), Case.not_for_staff_id != staff_id)
+
+    def first(name: str, *where: ColumnElement[bool]) -> CTE:
+        pick = select(Case.id, Case.priority, Case.due_at).where(Case.status == OPEN,
+                                                                 not_mine, *where)
+        if kind:
+            pick = pick.where(Case.kind == kind)
+        pick = pick.order_by(Case.priority, Case.due_at, Case.id).limit(ONE)
+        if skip_locked:
+            pick = pick.with_for_update(skip_locked=True)
+        return pick.cte(name)
+
+    free = first("free", Case.lease_holder_id.is_(None))
+    lapsed = first("lapsed", Case.lease_holder_id.is_not(None), Case.lease_expires_at < now)
+    both = union_all(select(free), select(lapsed)).subquery("candidates")
+    best = (select(both.c.id).order_by(both.c.priority, both.c.due_at, both.c.id)
+            .limit(ONE).scalar_subquery())
+    return (
+        update(Case)
+        # Checked again on the row itself: a claimer that raced for it may have won.
+        .where(Case.id == best, Case.status == OPEN,
+               or_(Case.lease_holder_id.is_(None), Case.lease_expires_at < now))
+        .values(lease_holder_id=staff_id, lease_expires_at=now + lease)
+        .returning(Case)
     )
 
 
@@ -50,32 +100,19 @@ def claim_next(
 ) -> Case | None:
     """Lease the best unclaimed case to this moderator; an expired lease counts as unclaimed.
 
-    One statement: on PostgreSQL the inner SELECT skips rows other claimers have locked, so
-    racing moderators each get a different case without waiting on each other.
+    One statement, which also returns the leased row; escalated cases are a lead's to
+    choose (`claim`), never handed out here.
     """
     now = utcnow()
-    pick = select(Case.id).where(_claimable(now)).where(
-        or_(Case.not_for_staff_id.is_(None), Case.not_for_staff_id != staff_id))
-    if kind:
-        pick = pick.where(Case.kind == kind)
-    pick = pick.order_by(Case.priority, Case.due_at, Case.id).limit(1)
-    if is_postgres(session):
-        pick = pick.with_for_update(skip_locked=True)
-    claimed_id = session.scalar(
-        update(Case)
-        .where(Case.id == pick.scalar_subquery())
-        .where(_claimable(now))
-        .values(lease_holder_id=staff_id, lease_expires_at=now + lease)
-        .returning(Case.id)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed_id is None:
+    statement = next_claim_statement(staff_id=staff_id, lease=lease, now=now, kind=kind,
+                                     skip_locked=is_postgres(session))
+    case = session.scalars(statement, execution_options={
+        "synchronize_session": False, "populate_existing": True}).one_or_none()
+    if case is None:
         return None
     audit.record(session, actor=audit.actor_of(staff_id), action="case.claimed", entity="case",
-                 entity_id=claimed_id, after={"lease_holder_id": staff_id,
-                                              "lease_expires_at": (now + lease).isoformat()})
-    case = session.get(Case, claimed_id, populate_existing=True)
-    assert case is not None
+                 entity_id=case.id, after={"lease_holder_id": staff_id,
+                                           "lease_expires_at": (now + lease).isoformat()})
     return case
 
 
