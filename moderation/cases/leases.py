@@ -74,7 +74,8 @@ def claim_statement(*, by_kind: bool, postgres: bool) -> Executable:
     past them. On PostgreSQL the candidates skip rows other claimers have locked, so racing
     moderators each get a different case without waiting, and the same statement appends
     the claim's audit entry (one round trip); SQLite, one writer at a time, needs neither.
-    Parameters: claimer, now, expires, kind (`by_kind`), actor and after (`postgres`).
+    Parameters: claimer, now, expires, of_kind (`by_kind`), actor and after (`postgres`);
+    none is named as a column, which an UPDATE would take for a value to set.
     """
     claimer = bindparam("claimer", type_=BigInteger)
     now = bindparam("now", type_=UtcDateTime())
@@ -84,7 +85,7 @@ def claim_statement(*, by_kind: bool, postgres: bool) -> Executable:
         pick = select(Case.id, Case.priority, Case.due_at).where(Case.status == OPEN,
                                                                  not_mine, *where)
         if by_kind:
-            pick = pick.where(Case.kind == bindparam("kind", type_=String))
+            pick = pick.where(Case.kind == bindparam("of_kind", type_=String))
         pick = pick.order_by(Case.priority, Case.due_at, Case.id).limit(ONE)
         if postgres:
             pick = pick.with_for_update(skip_locked=True)
@@ -125,7 +126,7 @@ def claim_params(*, staff_id: int, lease: timedelta, now: datetime, kind: str | 
         "actor": audit.actor_of(staff_id),
         "after": {"lease_holder_id": staff_id, "lease_expires_at": expires.isoformat()}}
     if kind:
-        params["kind"] = kind
+        params["of_kind"] = kind
     return params
 
 
