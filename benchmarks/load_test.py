@@ -16,11 +16,11 @@ marker that sends them to review) at `--rate` per second, each sent at its own t
 whatever the answers to earlier ones; intake latency counts from that time, so a stalled
 service shows in it. Meanwhile each moderator (an API key) claims the next case, decides it
 (keep, or remove one in five) and claims again, waiting `--think` seconds between cases
-and a moment when the queue is empty. After the intake they go on until the queue is empty
-(at most `--drain` seconds). Prints intake throughput, p50/p99 of intake, claim and
-decision, the error count (any unexpected status or failed request; must be 0) and the
-double claims and double decisions counted afterwards in the database (must be 0), and
-exits 1 unless both are 0.
+and a moment when the queue is empty. After the intake, once the workers have screened every
+offer, they go on until the queue is empty (all within `--drain` seconds). Prints intake
+throughput, p50/p99 of intake, claim and decision, the error count (any unexpected status
+or failed request; must be 0) and the double claims and double decisions counted afterwards
+in the database (must be 0), and exits 1 unless all three are 0.
 """
 
 from __future__ import annotations
@@ -183,10 +183,26 @@ async def moderator(client: httpx.AsyncClient, figures: Figures, key: str, *,
             figures.errors.append(f"decide {decided.status_code}: {decided.text[:200]}")
 
 
+def _wait_screened(database_url: str, tag: str, timeout: float) -> None:
+    """Wait until every offer of this run is screened (or the time is up)."""
+    engine = make_engine(database_url)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                if not conn.scalar(text("SELECT count(*) FROM offers WHERE marketplace_id "
+                                        "LIKE :p AND needs_screening"), {"p": f"load-{tag}-%"}):
+                    return
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
+
+
 async def drive(base_url: str, intake_key: str, moderator_keys: list[str], *, tag: str,
                 rate: float, seconds: float, bad_share: float, think: float,
-                drain: float) -> Figures:
-    """Run the intake and the moderators together; the moderators drain the queue after."""
+                drain: float, database_url: str) -> Figures:
+    """Run the intake and the moderators together; once every offer is screened, the
+    moderators empty the queue and stop."""
     figures = Figures()
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     async with (httpx.AsyncClient(base_url=base_url, headers={"X-API-Key": intake_key},
@@ -197,8 +213,11 @@ async def drive(base_url: str, intake_key: str, moderator_keys: list[str], *, ta
                                                think=think)) for key in moderator_keys]
         await intake(offers_client, figures, tag=tag, rate=rate, seconds=seconds,
                      bad_share=bad_share)
+        began = time.monotonic()
+        await asyncio.to_thread(_wait_screened, database_url, tag, drain)
         stop.set()
-        _done, late = await asyncio.wait(staff, timeout=drain)
+        _done, late = await asyncio.wait(staff, timeout=max(1.0, drain - (time.monotonic()
+                                                                          - began)))
         for task in late:
             task.cancel()
     return figures
@@ -330,7 +349,8 @@ def run(argv: Sequence[str] | None = None) -> Summary:
     try:
         figures = asyncio.run(drive(base, intake_key, moderator_keys, tag=tag, rate=args.rate,
                                     seconds=args.seconds, bad_share=args.bad_share,
-                                    think=args.think, drain=args.drain))
+                                    think=args.think, drain=args.drain,
+                                    database_url=args.database_url))
     finally:
         stop_service(procs)
     decided, twice_claimed, twice_decided, unscreened = check_database(args.database_url, tag)
