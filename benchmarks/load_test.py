@@ -9,7 +9,8 @@ LOAD_REDIS_URL): the database is migrated to head and gets this run's accounts a
 (their names and marketplace ids carry the run's tag), nothing is flushed or dropped. The
 moderators take whatever case is open, so the queue should start empty.
 Unless `--base-url` names a running service, it starts `moderation serve` on a free port
-and `--workers` `moderation worker` processes on them, and stops them at the end.
+and `--workers` `moderation worker` processes on them (their output in
+$TMPDIR/load-test-<tag>/), and stops them at the end.
 
 An integration client posts offers (benchmarks/offer_gen.py, `--bad-share` of them with a
 marker that sends them to review) at `--rate` per second, each sent at its own time
@@ -32,9 +33,11 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -267,8 +270,9 @@ def _wait_until(ready: Any, what: str, timeout: float, procs: list[subprocess.Po
 
 
 def start_service(database_url: str, redis_url: str, workers: int, *, serve_args: list[str],
-                  timeout: float = 60) -> tuple[str, list[subprocess.Popen[bytes]]]:
-    """Start `moderation serve` and the workers; return the base URL once all are up."""
+                  logs: Path, timeout: float = 60) -> tuple[str, list[subprocess.Popen[bytes]]]:
+    """Start `moderation serve` and the workers, their output in `logs`; return the base URL
+    once all are up."""
     from redis import Redis
     from rq import Worker
 
@@ -277,11 +281,15 @@ def start_service(database_url: str, redis_url: str, workers: int, *, serve_args
     port = _free_port()
     redis = Redis.from_url(redis_url)
     before = len(Worker.all(connection=redis))
-    procs = [subprocess.Popen([*COMMAND, "serve", "--host", "127.0.0.1", "--port", str(port),
-                               *serve_args], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)]
-    procs += [subprocess.Popen([*COMMAND, "worker"], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL) for _ in range(workers)]
+    logs.mkdir(parents=True, exist_ok=True)
+
+    def start(name: str, *args: str) -> subprocess.Popen[bytes]:
+        with (logs / f"{name}.log").open("wb") as log:
+            return subprocess.Popen([*COMMAND, *args], env=env, stdout=log,
+                                    stderr=subprocess.STDOUT)
+
+    procs = [start("serve", "serve", "--host", "127.0.0.1", "--port", str(port), *serve_args)]
+    procs += [start(f"worker-{i}", "worker") for i in range(workers)]
     base = f"http://127.0.0.1:{port}"
 
     def serving() -> bool:
@@ -343,9 +351,10 @@ def run(argv: Sequence[str] | None = None) -> Summary:
     intake_key, moderator_keys = make_accounts(args.database_url, tag, args.moderators)
     procs: list[subprocess.Popen[bytes]] = []
     base = args.base_url
+    logs = Path(tempfile.gettempdir()) / f"load-test-{tag}"
     if base is None:
         base, procs = start_service(args.database_url, args.redis_url, args.workers,
-                                    serve_args=args.serve_arg)
+                                    serve_args=args.serve_arg, logs=logs)
     try:
         figures = asyncio.run(drive(base, intake_key, moderator_keys, tag=tag, rate=args.rate,
                                     seconds=args.seconds, bad_share=args.bad_share,
@@ -365,6 +374,8 @@ def run(argv: Sequence[str] | None = None) -> Summary:
         double_claims=max(twice_claimed, seen_twice), double_decisions=twice_decided,
         unscreened=unscreened, first_errors=figures.errors[:5])
     _print(summary, args, tag)
+    if procs:
+        print(f"service logs: {logs}")
     return summary
 
 

@@ -119,7 +119,7 @@ def claim_statement(*, by_kind: bool, postgres: bool) -> Executable:
 
 def claim_params(*, staff_id: int, lease: timedelta, now: datetime, kind: str | None = None
                  ) -> dict[str, Any]:
-    """The parameters of claim_statement for this claim (the audit's only where it is one)."""
+    """The parameters of claim_statement for this claim (actor and after: its audit entry)."""
     expires = now + lease
     params: dict[str, Any] = {
         "claimer": staff_id, "now": now, "expires": expires,
