@@ -12,8 +12,9 @@ through `moderation.cases.claim_next`, as POST /v1/cases/claim-next does. The re
 pgbench running the same claim statement (which appends the audit entry too), with
 as many clients, prepared statements (`-M prepared`, as psycopg prepares a statement on its
 fifth run) and 2 threads. Every round starts from the same free queue. Prints the median
-claims/s of `--repeat` rounds, pgbench's median, their ratio, and the double claims counted
-afterwards from the audit rows (cases claimed twice; must be 0).
+claims/s of `--repeat` rounds, pgbench's median, their ratio, the claims claim_next made
+(its audit rows, warm-up included) and the double claims counted afterwards from the audit
+rows of both (cases claimed twice; must be 0).
 Target (issue 13): >= 1,000 claims/s at 32 claimers.
 """
 
@@ -142,7 +143,8 @@ def run_domain(url: str, staff: list[int], claimers: int, seconds: float,
 
     The claimers are threads spread over `processes` forked processes: one process per core
     lets Python use both, and threads share a process's memory where 32 processes thrash
-    the caches of two cores (2.5 ms of CPU per claim against 0.6 in threads, measured).
+    the caches of two cores (2.5 ms of CPU per claim against 0.6 in threads, measured on
+    a busy 2-core machine).
     """
     ctx = multiprocessing.get_context("fork")
     start: Any = ctx.Barrier(claimers + 1)
