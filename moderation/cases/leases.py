@@ -7,16 +7,32 @@ away from goes back to the queue by itself.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    CTE,
+    BigInteger,
+    ColumnElement,
+    Executable,
+    Integer,
+    String,
+    bindparam,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
 
 from moderation import audit
 from moderation.cases.listing import get_case
 from moderation.db import is_postgres
 from moderation.domain import LEADS, PEOPLE, CaseStatus
 from moderation.errors import CaseClosed, Forbidden, InvalidInput, LeaseNotHeld
-from moderation.tables import Account, Case, utcnow
+from moderation.tables import Account, AuditEntry, Case, UtcDateTime, utcnow
 
 PEOPLE_ROLES = frozenset(r.value for r in PEOPLE)
 LEAD_ROLES = frozenset(r.value for r in LEADS)
@@ -38,11 +54,80 @@ def check_reviewer(session: Session, case: Case, staff_id: int) -> None:
         raise Forbidden(f"case {case.id} reviews your own decision: someone else takes it")
 
 
-def _claimable(now: datetime) -> ColumnElement[bool]:
-    return and_(
-        Case.status == CaseStatus.OPEN.value,
-        or_(Case.lease_expires_at.is_(None), Case.lease_expires_at < now),
+# Written into the SQL, never bound: PostgreSQL uses a partial index only when it can prove
+# the query implies the index's predicate, and a generic plan (psycopg prepares a statement
+# on its fifth run) cannot see a bound parameter's value. The same goes for LIMIT: a bound one
+# is planned as "a tenth of the rows", which favours a sort over walking the index.
+OPEN = literal(CaseStatus.OPEN.value, String, literal_execute=True)
+ONE = literal(1, Integer, literal_execute=True)
+CLAIMED = "case.claimed"
+
+
+@cache  # built once: building and keying a statement this size costs more than running it
+def claim_statement(*, by_kind: bool, postgres: bool) -> Executable:
+    """The claim: lease the best case that is free or whose lease lapsed, and return it.
+
+    Two small candidates, each the first entry of a partial index (tables/cases.py): the
+    best free case (ix_cases_claimable, or ix_cases_claimable_kind for one kind) and the best
+    case whose lease lapsed (ix_cases_leased holds only the leased open cases, so the lapsed
+    ones are a few rows away). Leased cases are not in the free index, so a claim never walks
+    past them. On PostgreSQL the candidates skip rows other claimers have locked, so racing
+    moderators each get a different case without waiting, and the same statement appends
+    the claim's audit entry (one round trip); SQLite, one writer at a time, needs neither.
+    Parameters: claimer, now, expires, of_kind (`by_kind`), actor and after (`postgres`);
+    none is named as a column, which an UPDATE would take for a value to set.
+    """
+    claimer = bindparam("claimer", type_=BigInteger)
+    now = bindparam("now", type_=UtcDateTime())
+    not_mine = or_(Case.not_for_staff_id.is_(None), Case.not_for_staff_id != claimer)
+
+    def first(name: str, *where: ColumnElement[bool]) -> CTE:
+        pick = select(Case.id, Case.priority, Case.due_at).where(Case.status == OPEN,
+                                                                 not_mine, *where)
+        if by_kind:
+            pick = pick.where(Case.kind == bindparam("of_kind", type_=String))
+        pick = pick.order_by(Case.priority, Case.due_at, Case.id).limit(ONE)
+        if postgres:
+            pick = pick.with_for_update(skip_locked=True)
+        return pick.cte(name)
+
+    free = first("free", Case.lease_holder_id.is_(None))
+    lapsed = first("lapsed", Case.lease_holder_id.is_not(None), Case.lease_expires_at < now)
+    both = union_all(select(free), select(lapsed)).subquery("candidates")
+    best = (select(both.c.id).order_by(both.c.priority, both.c.due_at, both.c.id)
+            .limit(ONE).scalar_subquery())
+    lease = (
+        update(Case)
+        # Checked again on the row itself: a claimer that raced for it may have won.
+        .where(Case.id == best, Case.status == OPEN,
+               or_(Case.lease_holder_id.is_(None), Case.lease_expires_at < now))
+        .values(lease_holder_id=claimer,
+                lease_expires_at=bindparam("expires", type_=UtcDateTime()))
+        .returning(Case)
     )
+    if not postgres:
+        return lease
+    claimed = lease.cte("claimed")
+    logged = insert(AuditEntry).from_select(
+        ["at", "actor", "action", "entity", "entity_id", "after"],
+        select(now, bindparam("actor", type_=String), literal(CLAIMED, literal_execute=True),
+               literal("case", literal_execute=True),
+               claimed.c.id, bindparam("after", type_=AuditEntry.after.type)),
+    ).cte("logged")
+    return select(aliased(Case, claimed)).add_cte(logged)
+
+
+def claim_params(*, staff_id: int, lease: timedelta, now: datetime, kind: str | None = None
+                 ) -> dict[str, Any]:
+    """The parameters of claim_statement for this claim (actor and after: its audit entry)."""
+    expires = now + lease
+    params: dict[str, Any] = {
+        "claimer": staff_id, "now": now, "expires": expires,
+        "actor": audit.actor_of(staff_id),
+        "after": {"lease_holder_id": staff_id, "lease_expires_at": expires.isoformat()}}
+    if kind:
+        params["of_kind"] = kind
+    return params
 
 
 def claim_next(
@@ -50,32 +135,16 @@ def claim_next(
 ) -> Case | None:
     """Lease the best unclaimed case to this moderator; an expired lease counts as unclaimed.
 
-    One statement: on PostgreSQL the inner SELECT skips rows other claimers have locked, so
-    racing moderators each get a different case without waiting on each other.
+    Escalated cases are a lead's to choose (`claim`), never handed out here.
     """
-    now = utcnow()
-    pick = select(Case.id).where(_claimable(now)).where(
-        or_(Case.not_for_staff_id.is_(None), Case.not_for_staff_id != staff_id))
-    if kind:
-        pick = pick.where(Case.kind == kind)
-    pick = pick.order_by(Case.priority, Case.due_at, Case.id).limit(1)
-    if is_postgres(session):
-        pick = pick.with_for_update(skip_locked=True)
-    claimed_id = session.scalar(
-        update(Case)
-        .where(Case.id == pick.scalar_subquery())
-        .where(_claimable(now))
-        .values(lease_holder_id=staff_id, lease_expires_at=now + lease)
-        .returning(Case.id)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed_id is None:
-        return None
-    audit.record(session, actor=audit.actor_of(staff_id), action="case.claimed", entity="case",
-                 entity_id=claimed_id, after={"lease_holder_id": staff_id,
-                                              "lease_expires_at": (now + lease).isoformat()})
-    case = session.get(Case, claimed_id, populate_existing=True)
-    assert case is not None
+    postgres = is_postgres(session)
+    params = claim_params(staff_id=staff_id, lease=lease, now=utcnow(), kind=kind)
+    case = session.scalars(claim_statement(by_kind=bool(kind), postgres=postgres), params,
+                           execution_options={"synchronize_session": False,
+                                              "populate_existing": True}).one_or_none()
+    if case is not None and not postgres:
+        audit.record(session, actor=params["actor"], action=CLAIMED, entity="case",
+                     entity_id=case.id, after=params["after"])
     return case
 
 

@@ -10,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from moderation.tables.base import Base, BigId, UtcDateTime, utcnow
 from moderation.tables.offers import Offer
 
+# The predicates of the claim indexes (written out in migration 0017 as well).
+CLAIMABLE = "status = 'open' AND lease_holder_id IS NULL"
+LEASED = "status = 'open' AND lease_holder_id IS NOT NULL"
+
 
 class Case(Base):
     __tablename__ = "cases"
@@ -34,7 +38,7 @@ class Case(Base):
     offer: Mapped[Offer] = relationship(lazy="select")
 
     __table_args__ = (
-        # The claim query walks this index in queue order.
+        # The queue's listing (open and escalated cases) walks this index in queue order.
         Index(
             "ix_cases_queue",
             "priority",
@@ -43,6 +47,17 @@ class Case(Base):
             postgresql_where=text("status <> 'closed'"),
             sqlite_where=text("status <> 'closed'"),
         ),
+        # Claims take the first entry of an index that holds only free open cases: a claim
+        # takes its case out, so the next claim does not walk past the leased ones. The
+        # predicates are constants, which a generic plan can match (cases/leases.py).
+        Index("ix_cases_claimable", "priority", "due_at", "id",
+              postgresql_where=text(CLAIMABLE), sqlite_where=text(CLAIMABLE)),
+        Index("ix_cases_claimable_kind", "kind", "priority", "due_at", "id",
+              postgresql_where=text(CLAIMABLE), sqlite_where=text(CLAIMABLE)),
+        # The leased open cases, few (about one per moderator at work), by when the lease
+        # lapses: a claim finds the lapsed ones here, as unclaimed as the free ones.
+        Index("ix_cases_leased", "lease_expires_at",
+              postgresql_where=text(LEASED), sqlite_where=text(LEASED)),
     )
 
 class CaseSource(Base):
