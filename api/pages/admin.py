@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from api.deps import Admin, SessionDep, forget_api_keys, get_runtime
+from api.deps import Admin, SessionDep, forget_api_keys, runtime_of
 from api.templating import render
 from moderation import audit
 from moderation.accounts import admin as accounts_admin
@@ -25,12 +25,12 @@ router = APIRouter(include_in_schema=False)
 
 
 def _throttle(request: Request) -> LoginThrottle:
-    runtime = get_runtime(request)
+    runtime = runtime_of(request)
     return LoginThrottle(runtime.redis, Limits.of(runtime.settings))
 
 
 def _page(request: Request, session: SessionDep, **extra: object) -> Response:
-    artifacts = get_runtime(request).screener.current()
+    artifacts = runtime_of(request).screener.current()
     accounts = list_staff(session)
     return render(request, "admin.html", {
         "accounts": accounts, "roles": [r.value for r in StaffRole],

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import Lead, SessionDep, get_runtime
+from api.deps import Lead, SessionDep, runtime_of
 from api.templating import render
 from moderation.config import get_settings
 from moderation.errors import InvalidInput
@@ -45,7 +45,7 @@ def shadow_page(request: Request, session: SessionDep, _caller: Lead,
     rates = flood.rates(session, now=now, settings=settings)
     watched = sorted((r for r in rates.values() if r.recent_flagged),
                      key=lambda r: -r.recent_rate / r.threshold(settings))[:WATCHED]
-    candidate = get_runtime(request).screener.shadow()
+    candidate = runtime_of(request).screener.shadow()
     return render(request, "shadow.html", {
         "comparison": comparison, "capped": capped, "routes": ROUTES, "runs": runs,
         "filters": filters, "hours": hours, "hour_choices": HOUR_CHOICES,
