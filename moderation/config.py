@@ -99,7 +99,9 @@ class Settings(BaseSettings):
     # Rate limits (the `limits` library; "N/second|minute|hour", several joined by ";"),
     # each counted per API key (or session account) and per client address, in Redis
     # (in process memory in the embedded default). Empty: no limit.
-    rate_limit_intake: str = "6000/minute"
+    # Intake: a runaway client, not the marketplace's own pace (its integration key sends every
+    # offer; one API process takes a few hundred single offers a second).
+    rate_limit_intake: str = "120000/minute"
     rate_limit_notices: str = "600/minute"
     rate_limit_orders: str = "600/minute"
     rate_limit_login: str = "60/minute"
