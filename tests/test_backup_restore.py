@@ -22,6 +22,7 @@ from moderation.screening import batches
 from moderation.screening.screener import Screener
 from moderation.tables import Base
 from tests.conftest import PG_URL
+from tests.databases import drop_database, recreate_database
 from tests.factories import make_staff, offer_event
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,23 +35,14 @@ def own_databases(pg_engine: Engine) -> Iterator[tuple[str, str]]:
     here) and the one restored into (the restore script creates it); both dropped after."""
     url = make_url(PG_URL)
     names = (f"{url.database}_backup", f"{url.database}_restore")
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            for name in names:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    drop()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{names[0]}"'))
+    drop_database(PG_URL, *names)
+    recreate_database(PG_URL, names[0])
     try:
         source, target = (url.set(database=n).render_as_string(hide_password=False)
                           for n in names)
         yield source, target
     finally:
-        drop()
-        admin.dispose()
+        drop_database(PG_URL, *names)
 
 
 def counts(url: str) -> dict[str, int]:

@@ -33,12 +33,13 @@ import yaml
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from redis import Redis
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, make_url
 
 from models.bundle import BundleError, load_bundle
 from moderation import queue
 from moderation.migrate import alembic_config
 from tests.conftest import PG_URL, REDIS_URL
+from tests.databases import drop_database, recreate_database
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
@@ -202,16 +203,11 @@ def empty_database(pg_engine: Engine) -> Iterator[str]:
     """A database of this test's own naming, created empty and dropped after."""
     url = make_url(PG_URL)
     name = f"{url.database}_migrate"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    recreate_database(PG_URL, name)
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_database(PG_URL, name)
 
 
 def test_compose_starts_every_part_of_the_service_on_one_image() -> None:

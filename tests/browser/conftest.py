@@ -27,6 +27,7 @@ from moderation.config import get_settings
 from moderation.migrate import upgrade
 from moderation.runtime import Runtime
 from moderation.screening.screener import Screener
+from tests.databases import recreate_database
 from tests.factories import RUNTIME
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,11 +51,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def browser_db() -> Iterator[Engine]:
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DB_NAME}"'))
-    admin.dispose()
+    recreate_database(DB_URL, DB_NAME)
     upgrade(DB_URL)
     engine = create_engine(DB_URL)
     yield engine

@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 
 from moderation.migrate import upgrade
+from tests.databases import recreate_database
 from tests.factories import BENIGN_TITLE, COUNTERFEIT_TITLE, offer_event
 from tests.faults.services import RedisServer
 
@@ -39,11 +40,7 @@ SAFETY_SAMPLE = ROOT / "tests" / "data" / "safety_gate" / "alerts_sample.json"
 
 @pytest.fixture(scope="session")
 def faults_db() -> Iterator[Engine]:
-    admin = create_engine(SERVER_URL.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DB_NAME}"'))
-    admin.dispose()
+    recreate_database(DB_URL, DB_NAME)
     upgrade(DB_URL)
     engine = create_engine(DB_URL)
     yield engine
