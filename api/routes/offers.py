@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Response
 from pydantic import ValidationError
@@ -27,6 +28,8 @@ from moderation.review import evidence
 from moderation.schemas import Id, OfferIn
 
 # Writes here (one offer or a batch) spend the intake rate limit; reads do not.
+T = TypeVar("T")
+
 router = APIRouter(prefix="/v1/offers", tags=["offers"], dependencies=[IntakeLimit],
                    responses=problems(401, 403, 429))
 # The same answer for every outcome of an offer event; the status tells them apart.
@@ -47,14 +50,8 @@ def post_offer(body: OfferIn, session: SessionDep, _caller: Intake,
     Its screening goes out once the commit is made (a job the intake declared). 409 when a
     version is sent again with other content.
     """
-    try:
-        result = offers.ingest(session, body)
-        session.commit()
-    except IntegrityError:
-        # Another request created the same offer a moment earlier: now it is an update.
-        session.rollback()
-        result = offers.ingest(session, body)
-        session.commit()
+    # Another request may create the same offer a moment earlier: then it is an update.
+    result = _committed(session, lambda: offers.ingest(session, body))
     if result.outcome is IngestOutcome.UPDATED:
         response.status_code = 202
     elif result.outcome in (IngestOutcome.DUPLICATE, IngestOutcome.STALE):
@@ -109,15 +106,20 @@ def _ingest_committed(session: Session, events: list[OfferIn]) -> list[IngestRes
     """Ingest the valid events in one transaction and commit it (once more after a race)."""
     if not events:
         return []
+    return _committed(session, lambda: offers.ingest_many(session, events))
+
+
+def _committed(session: Session, ingest: Callable[[], T]) -> T:
+    """Run an intake and commit it; once more when another request created one of its
+    offers or sellers a moment earlier (what was an insert is then an update)."""
     try:
-        results = offers.ingest_many(session, events)
+        result = ingest()
         session.commit()
     except IntegrityError:
-        # Another request created one of these offers or sellers a moment earlier.
         session.rollback()
-        results = offers.ingest_many(session, events)
+        result = ingest()
         session.commit()
-    return results
+    return result
 
 
 def _receipt(index: int, result: IngestResult) -> BatchItemReceipt:
