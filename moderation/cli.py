@@ -98,9 +98,7 @@ def purge() -> None:
         with session_scope(runtime.sessionmaker) as session:
             return retention.purge_batch(session, runtime.settings, now=utcnow())
 
-    total = retention.Purged()
-    while (step := batch()).total:  # a transaction per batch, until nothing is left
-        total += step
+    total = retention.purge_all(batch)  # a transaction per batch, until nothing is left
     console.print("purged " + ", ".join(f"{n} {kind}" for kind, n in total.as_dict().items()))
 
 

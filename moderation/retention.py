@@ -20,6 +20,7 @@ transaction holds a table's worth of locks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -132,3 +133,12 @@ def purge_batch(session: Session, settings: Settings, *, now: datetime) -> Purge
         offer_versions=purge_offer_versions(
             session, keep=settings.offer_versions_keep, limit=limit),
     )
+
+
+def purge_all(batch: Callable[[], Purged]) -> Purged:
+    """Run `batch` (one committed transaction of purge_batch, with the caller's retries)
+    until a run deletes nothing; the total of all runs."""
+    total = Purged()
+    while (step := batch()).total:
+        total += step
+    return total

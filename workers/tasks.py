@@ -153,9 +153,7 @@ def purge_retention() -> dict[str, int]:
                              ex=settings.retention_interval_hours * 3600):
         return {"skipped": 1}
     try:
-        total = retention.Purged()
-        while (step := _purge_batch()).total:
-            total += step
+        total = retention.purge_all(_purge_batch)
     except Exception:
         runtime.redis.delete(RETENTION_RAN)  # failed: the next tick tries again
         raise
