@@ -15,7 +15,9 @@ statement does them all, as data-modifying CTEs:
 All parts read the statement's one snapshot. When a concurrent intake committed the seller
 or the offer after that snapshot was taken, a part finds nothing to read its id from: the
 answer says so (`None`), nothing was written, and the caller takes the batch path, whose
-statements see the committed rows.
+statements see the committed rows. A seller committed that way also leaves the offer's
+update undone while the offer itself is known; the answer is `None` then too, or a newer
+version would be taken for a stale one (seen in CI: eight racing versions ended on 7).
 """
 
 from __future__ import annotations
@@ -78,7 +80,11 @@ WITH seller_new AS (
 ), offer AS (
     SELECT id FROM offer_new
     UNION ALL
-    SELECT id FROM known WHERE NOT EXISTS (SELECT 1 FROM offer_new)
+    SELECT id FROM known
+     WHERE NOT EXISTS (SELECT 1 FROM offer_new)
+       -- Without its seller the offer's update was skipped, not refused as stale: no id,
+       -- so nothing is written and the batch path decides.
+       AND EXISTS (SELECT 1 FROM seller)
 ), version_new AS (
     INSERT INTO offer_versions (offer_id, version, content_hash, payload, received_at)
     SELECT offer.id, CAST(:version AS integer), CAST(:content_hash AS varchar),

@@ -3,6 +3,7 @@ the same answers when intakes of one offer race on real commits."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -141,3 +142,53 @@ def test_racing_versions_of_one_offer_end_on_the_newest(
         assert offer is not None and (offer.version, offer.title) == (8, "Wersja 8")
         assert sorted(s.scalars(select(OfferVersion.version)
                                 .where(OfferVersion.offer_id == offer.id))) == list(range(1, 9))
+
+
+def test_a_newer_version_waiting_on_a_new_seller_is_applied_not_taken_as_stale(
+        committing: sessionmaker[Session]) -> None:
+    # The interleaving behind a CI failure, made certain: the offer is known, its newer
+    # version names a seller that another transaction inserts and commits while this
+    # statement waits on the seller's row. The statement's snapshot then holds neither the
+    # new seller nor an id to write the offer with; it must not call the version stale.
+    with committing() as s:
+        offers.ingest(s, OfferIn.model_validate(offer_event(
+            marketplace_id="race-seller-wait", version=1, seller={"id": "race-old"})))
+        s.commit()
+    newer = OfferIn.model_validate(offer_event(
+        marketplace_id="race-seller-wait", version=2, title="Nowsza",
+        seller={"id": "race-new"}))
+    with committing() as other:
+        offers.ingest(other, OfferIn.model_validate(offer_event(
+            marketplace_id="race-other", seller={"id": "race-new"})))
+        other.flush()  # the seller's row is written and locked, not yet committed
+
+        def ingest_newer() -> str:
+            with committing() as s:
+                outcome = offers.ingest(s, newer).outcome.value
+                s.commit()
+                return outcome
+
+        with ThreadPoolExecutor(1) as pool:
+            waiting = pool.submit(ingest_newer)
+            try:
+                _wait_for_a_lock_wait(other.get_bind().engine)
+            finally:
+                other.commit()  # never join the waiting intake while holding its lock
+            assert waiting.result(timeout=30) == "updated"
+    with committing() as s:
+        offer = s.scalar(select(Offer).where(Offer.marketplace_id == "race-seller-wait"))
+        assert offer is not None and (offer.version, offer.title) == (2, "Nowsza")
+        assert offer.seller.external_id == "race-new"
+
+
+def _wait_for_a_lock_wait(engine: Engine) -> None:
+    """Return once a connection of this database waits on a row lock."""
+    # Asked on a connection of its own, one transaction per look: inside one transaction
+    # pg_stat_activity answers from the snapshot its first read took.
+    for _ in range(1000):
+        with engine.connect() as conn:
+            if conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type"
+                                " = 'Lock' AND datname = current_database()")):
+                return
+        time.sleep(0.01)
+    raise AssertionError("the second intake never waited on the seller's row")
