@@ -32,6 +32,8 @@ class CaseKind(StrEnum):
     COUNTER_NOTICE = "counter_notice"  # a seller contests a removal on a notice
     SAFETY = "safety"  # an offer matching a product-safety alert or an authority order
     APPEAL = "appeal"  # art. 20: someone a decision affects contests it
+    BUYER_CLAIM = "buyer_claim"  # a buyer's discussion the seller did not settle
+    FEEDBACK_REPORT = "feedback_report"  # a seller reports a buyer's comment
 
 
 class SourceKind(StrEnum):
@@ -41,6 +43,31 @@ class SourceKind(StrEnum):
     COUNTER_NOTICE = "counter_notice"  # the seller's counter-notice behind its own case
     SAFETY_ALERT = "safety_alert"  # a product-safety alert or an authority order
     APPEAL = "appeal"  # an appeal (art. 20) behind its own case
+    BUYER_CLAIM = "buyer_claim"  # a buyer's claim under the Buyer Protection Programme
+    FEEDBACK_REPORT = "feedback_report"  # a seller's report of a comment on them
+
+
+class BuyerReason(StrEnum):
+    """Why a buyer opens a discussion (and a claim), as the programme lists them."""
+
+    NOT_RECEIVED = "not_received"
+    NOT_AS_DESCRIBED = "not_as_described"
+    DAMAGED = "damaged"
+    INCOMPLETE = "incomplete"
+    RETURN_NOT_REFUNDED = "return_not_refunded"
+
+
+class DiscussionStatus(StrEnum):
+    OPEN = "open"  # waiting for the seller, or for the buyer to settle or escalate
+    SETTLED = "settled"  # closed between buyer and seller, without the platform
+    ESCALATED = "escalated"  # a claim: the platform decides
+
+
+class ClaimStatus(StrEnum):
+    OPEN = "open"
+    COMPENSATED = "compensated"  # in full, up to the order value
+    PARTIAL = "partial"
+    REJECTED = "rejected"
 
 
 class CaseReason(StrEnum):
@@ -199,6 +226,10 @@ class DecisionAction(StrEnum):
     KEEP = "keep"
     ESCALATE = "escalate"
     BLOCK = "block"  # system decisions by a blocking rule
+    # On a buyer's claim: the offer stays as it is; the buyer is paid, in part, or not.
+    COMPENSATE = "compensate"
+    PARTIAL = "partial"
+    REJECT = "reject"
 
 
 class StaffRole(StrEnum):

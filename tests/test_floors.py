@@ -47,7 +47,8 @@ FLOORS: dict[str, frozenset[str]] = {
     # The programmes, peers. Safety does not import protection either: what both need goes
     # down into cases or shared, and what a decision sets off in a programme reaches it
     # through cases.DecisionFollowups.
-    "programmes": frozenset({"protection", "safety", "review", "appeals"}),
+    "programmes": frozenset({"protection", "safety", "review", "appeals", "buyers",
+                             "support"}),
     # The reports read what every programme stored (and safety's working-day calendar), so
     # they stand above the programmes; they need nothing of screening or the runtime, and
     # nothing below them may reach for them.

@@ -5,6 +5,15 @@ from moderation.tables.accounts import Account, Organisation, WebSession
 from moderation.tables.appeals import Appeal
 from moderation.tables.audit import AuditEntry
 from moderation.tables.base import NAMING, Base, BigId, UtcDateTime, utcnow
+from moderation.tables.buyers import (
+    Buyer,
+    Claim,
+    Compensation,
+    Discussion,
+    DiscussionMessage,
+    Order,
+    TrackingEvent,
+)
 from moderation.tables.cases import Case, CaseSource, Decision, OfferHold
 from moderation.tables.offers import Offer, OfferVersion, Screening, Seller
 from moderation.tables.outbox import OutboxMessage
@@ -30,10 +39,15 @@ __all__ = [
     "AuditEntry",
     "Base",
     "BigId",
+    "Buyer",
     "Case",
     "CaseSource",
+    "Claim",
+    "Compensation",
     "CounterNotice",
     "Decision",
+    "Discussion",
+    "DiscussionMessage",
     "FloodCount",
     "FloodTrip",
     "Notice",
@@ -42,6 +56,7 @@ __all__ = [
     "OfferHold",
     "OfferKey",
     "OfferVersion",
+    "Order",
     "Organisation",
     "OutboxMessage",
     "Right",
@@ -55,6 +70,7 @@ __all__ = [
     "Statement",
     "Strike",
     "TdbSubmission",
+    "TrackingEvent",
     "UtcDateTime",
     "WebSession",
     "utcnow",
