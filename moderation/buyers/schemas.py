@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from moderation.schemas import Text
 
@@ -17,6 +26,19 @@ AccountId = Annotated[Text, StringConstraints(min_length=1, max_length=64)]
 # Money as the marketplace charges it: never negative, to the grosz, within Numeric(14, 2).
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+# What the marketplace can mean by a time: a zone is required, and the year is bounded so
+# that no offset carries it past what Python reads back from the database (a 500).
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def _plausible(value: datetime) -> datetime:
+    if not EARLIEST <= value < LATEST:
+        raise ValueError(f"must be between {EARLIEST.year} and {LATEST.year}")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
 # A parcel seldom has more than a few dozen events; more in one request is not a parcel.
 MAX_TRACKING_EVENTS = 200
 
@@ -27,19 +49,19 @@ class AccountIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     # When the marketplace saw the account so: an event older than the last applied is stale.
-    at: AwareDatetime
-    account_created_at: AwareDatetime | None = None
+    at: Moment
+    account_created_at: Moment | None = None
     # Activation by a 1.01 zł transfer; not sent is unknown (not activated), never true.
     activated: bool | None = None
-    activated_at: AwareDatetime | None = None
+    activated_at: Moment | None = None
     terms_version: Annotated[Text, StringConstraints(min_length=1, max_length=32)] | None = None
-    terms_accepted_at: AwareDatetime | None = None
+    terms_accepted_at: Moment | None = None
 
 
 class BuyerAccountIn(AccountIn):
     """A buyer's account: also the fast-delivery subscription."""
 
-    subscription_until: AwareDatetime | None = None
+    subscription_until: Moment | None = None
 
 
 class OrderBuyerIn(BaseModel):
@@ -66,8 +88,8 @@ class OrderIn(BaseModel):
     currency: Currency = "PLN"
     # A customer of the fast-delivery subscription when ordering: claims take the fast track.
     fast_track: bool = False
-    ordered_at: AwareDatetime
-    delivered_at: AwareDatetime | None = None
+    ordered_at: Moment
+    delivered_at: Moment | None = None
 
     @field_validator("currency", mode="before")
     @classmethod
@@ -85,7 +107,7 @@ class TrackingEventIn(BaseModel):
                                              pattern=r"^[a-z][a-z_]*$")]
     carrier: Annotated[Text, StringConstraints(min_length=1, max_length=64)] | None = None
     detail: Annotated[Text, StringConstraints(max_length=2_000)] = ""
-    occurred_at: AwareDatetime
+    occurred_at: Moment
 
 
 class TrackingBatchIn(BaseModel):

@@ -105,6 +105,12 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/admin/users/{staff_id}/password"): {A},
     ("POST", "/admin/users/{staff_id}/key"): {A},
     ("POST", "/admin/users/{staff_id}/key/revoke"): {A},
+    # Buyers (issue 14): the marketplace tells accounts, orders and tracking; staff read.
+    ("PUT", "/v1/buyers/{buyer_id}"): {INT, A},
+    ("PUT", "/v1/sellers/{seller_id}/account"): {INT, A},
+    ("POST", "/v1/orders"): {INT, A},
+    ("POST", "/v1/orders/{order_id}/tracking"): {INT, A},
+    ("GET", "/v1/orders/{order_id}"): PEOPLE | {INT},
 }
 FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
@@ -150,7 +156,8 @@ def test_each_role_on_each_route_is_let_in_or_refused(
     case = make_case(session)
     params = {"case_id": str(case.id), "offer_id": str(case.offer_id), "reference": "N-0-0",
               "right_id": "1", "document_id": "1", "order_id": "1", "trip_id": "1",
-              "puid": "sor-0", "appeal_id": "1", "staff_id": "999999999"}
+              "puid": "sor-0", "appeal_id": "1", "staff_id": "999999999",
+              "buyer_id": "b-matrix", "seller_id": "s-matrix"}
     checked = 0
     for (method, path), allowed in DESIGN.items():
         url = path.format(**params)
