@@ -21,13 +21,15 @@ from sqlalchemy.orm import Session
 from api.app import create_app
 from moderation.accounts.staff import ensure_organisation
 from moderation.appeals.filing import AppealIn, file_appeal
+from moderation.buyers.orders import record_order
+from moderation.buyers.schemas import OrderIn
 from moderation.domain import ORGANISATION_KIND_OF, StaffRole
 from moderation.protection import counter_notices, rights
 from moderation.protection.counter_notices import CounterNoticeIn
 from moderation.safety import authority
 from moderation.tables import Statement, utcnow
 from tests.api.test_access_matrix import DESIGN
-from tests.factories import make_case, make_staff, runtime_of
+from tests.factories import make_case, make_offer, make_staff, runtime_of
 from tests.notice_builders import remove_on_notice
 from tests.rights_builders import rights_holder, send_notice, verified_right
 
@@ -73,18 +75,32 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
                                        product="Czajnik elektryczny", risk="Porażenie prądem",
                                        legal_basis="art. 22 GPSR", requested_measure="Usunięcie",
                                        contact_email="dnr@uokik.example"))
+    bought = _bought(session)
     session.flush()
     return keys, {"case_id": case.id, "offer_id": case.offer_id, "right_id": pending.id,
                   "document_id": document.id, "order_id": order.id, "appeal_id": appeal.id,
                   "puid": session.scalars(select(Statement.puid).where(
                       Statement.decision_id == removed.decision.id)).first(),
                   "/v1/notices/{reference}": notice.reference,
-                  "/v1/counter-notices/{reference}": filed.reference}
+                  "/v1/counter-notices/{reference}": filed.reference,
+                  # The marketplace's ids: an order's is not the authority order's `order_id`.
+                  "/v1/buyers/{buyer_id}": "b-fuzz", "/v1/sellers/{seller_id}/account": "s-fuzz",
+                  "/v1/orders/{order_id}": bought, "/v1/orders/{order_id}/tracking": bought}
+
+
+def _bought(session: Session) -> str:
+    """An order of a seeded offer, by the marketplace's id."""
+    offer = make_offer(session, seller={"id": "s-fuzz"})
+    return record_order(session, OrderIn.model_validate({
+        "marketplace_id": "o-fuzz", "buyer": {"id": "b-fuzz"}, "seller_id": "s-fuzz",
+        "offer_id": offer.marketplace_id, "offer_version": 1, "value": "10.00",
+        "ordered_at": utcnow().isoformat()})).order.marketplace_id
 
 
 def _known_parameters(operation: APIOperation, known: dict[str, Any]) -> dict[str, Any]:
-    """Path parameters naming seeded records, so that examples reach past the 404."""
-    return {p.name: known[operation.path if p.name == "reference" else p.name]
+    """Path parameters naming seeded records, so that examples reach past the 404 (by the
+    operation's path where a name means different records on different paths)."""
+    return {p.name: known[operation.path if operation.path in known else p.name]
             for p in operation.path_parameters}
 
 

@@ -3,12 +3,16 @@ when they change something."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from threading import Barrier
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from moderation.buyers import accounts
 from moderation.buyers.accounts import AccountOutcome
@@ -99,3 +103,34 @@ def test_a_buyer_without_an_event_is_only_made_to_exist(session: Session) -> Non
     assert (first.outcome, again.outcome) == (AccountOutcome.CREATED, AccountOutcome.UNCHANGED)
     assert first.account.id == again.account.id
     assert _audits(session, "buyer", first.account.id) == 0
+
+
+@pytest.fixture
+def committing(pg_engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions that commit for real on the test database; what they wrote is removed."""
+    yield sessionmaker(pg_engine)
+    with pg_engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE entity = 'buyer' AND entity_id IN "
+                          "(SELECT id FROM buyers WHERE external_id LIKE 'race-%')"))
+        conn.execute(text("DELETE FROM buyers WHERE external_id LIKE 'race-%'"))
+
+
+def test_racing_events_create_one_buyer_and_leave_the_newest(
+        committing: sessionmaker[Session]) -> None:
+    # Activated in the newest event only: whichever order they commit in, it stands.
+    events = [_buyer(at=T0 + timedelta(hours=h), activated=h == 3) for h in range(4)]
+    start = Barrier(len(events))
+
+    def one(event: BuyerAccountIn) -> AccountOutcome:
+        with committing() as s:
+            start.wait()
+            outcome = accounts.upsert_buyer(s, "race-buyer", event).outcome
+            s.commit()
+            return outcome
+
+    with ThreadPoolExecutor(len(events)) as pool:
+        outcomes = Counter(pool.map(one, events))
+    assert outcomes[AccountOutcome.CREATED] == 1
+    with committing() as s:
+        buyer = s.scalars(select(Buyer).where(Buyer.external_id == "race-buyer")).one()
+        assert (buyer.activated, buyer.account_event_at) == (True, T0 + timedelta(hours=3))
