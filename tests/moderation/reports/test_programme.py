@@ -44,11 +44,17 @@ def seed_programme(session: Session) -> None:
 def test_programme_figures(session: Session) -> None:
     seed_programme(session)
     report = programme.build(session, MARCH)
-    answers = {a.kind: (a.closed, a.within_4h, a.within_6h) for a in report.answers}
-    # safety: closed after 1h55 and 3h55 (a1), 5 days (late); notice: 6 h, 24 h, 2 h.
-    assert answers["safety"] == (3, 2 / 3, 2 / 3)
-    assert answers["notice"] == (3, 1 / 3, 2 / 3)
-    assert answers["appeal"] == (2, 1 / 2, 1 / 2)
+    answers = {a.kind: (a.opened, a.answered, *(b.share for b in a.bands), a.within_target)
+               for a in report.answers}
+    # safety: closed after 1h55 and 3h55 (a1), 5 days (late, past its 3 days); notice: 6 h,
+    # 24 h, 2 h, and the two struck offers decided after 1 h (still open); screening: three
+    # after 1 h, and the held re-listing not answered yet (not in time).
+    assert answers["safety"] == (3, 3, 2 / 3, 2 / 3, 2 / 3)
+    assert answers["notice"] == (5, 5, 3 / 5, 4 / 5, 1.0)
+    assert answers["appeal"] == (2, 2, 1 / 2, 1 / 2, 1.0)
+    assert answers["screening"] == (4, 3, 3 / 4, 3 / 4, 3 / 4)
+    assert [(b.count, b.standard, b.meets) for b in report.answered] == [
+        (9, 0.81, False), (10, 0.85, False)]
     deadlines = {(d.what, d.working_days): (d.received, d.acted, d.in_time)
                  for d in report.deadlines}
     assert deadlines[("order", 2)] == (3, 3, 2)
