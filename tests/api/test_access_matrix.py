@@ -105,6 +105,14 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/admin/users/{staff_id}/password"): {A},
     ("POST", "/admin/users/{staff_id}/key"): {A},
     ("POST", "/admin/users/{staff_id}/key/revoke"): {A},
+    # Support standards (issue 14, part E): the marketplace sends ratings and survey answers;
+    # leads close the loop.
+    ("POST", "/v1/support/ratings"): {INT, A},
+    ("POST", "/v1/surveys/answers"): {INT, A},
+    ("GET", "/v1/support/tasks"): LEADS,
+    ("POST", "/v1/support/tasks/{task_id}/done"): LEADS,
+    ("GET", "/console/support/tasks"): LEADS,
+    ("POST", "/console/support/tasks/{task_id}/done"): LEADS,
 }
 FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
@@ -150,7 +158,8 @@ def test_each_role_on_each_route_is_let_in_or_refused(
     case = make_case(session)
     params = {"case_id": str(case.id), "offer_id": str(case.offer_id), "reference": "N-0-0",
               "right_id": "1", "document_id": "1", "order_id": "1", "trip_id": "1",
-              "puid": "sor-0", "appeal_id": "1", "staff_id": "999999999"}
+              "puid": "sor-0", "appeal_id": "1", "staff_id": "999999999",
+              "task_id": "1"}
     checked = 0
     for (method, path), allowed in DESIGN.items():
         url = path.format(**params)
