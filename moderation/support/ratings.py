@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,6 +25,13 @@ from moderation.tables import Case, FollowUpTask, SupportRating
 
 ExternalId = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1,
                                                max_length=64)]
+
+
+def in_utc(moment: datetime) -> datetime:
+    """The moment in UTC, as the database gives it back (the answer to a resend is the same)."""
+    return moment.astimezone(UTC)
+
+
 NAME_ONE = "name what is rated: case_id or contact_id (or both)"
 SAY_ONE = "give either positive (true or false) or a score, not both"
 
@@ -29,19 +45,27 @@ class RatingIn(BaseModel):
     rater_kind: Literal["buyer", "seller"]
     rater_id: ExternalId
     case_id: Id | None = None
-    contact_id: ExternalId | None = None
+    # Checked with the field before it: an error names the field a caller should add.
+    contact_id: Annotated[ExternalId | None, Field(validate_default=True)] = None
     positive: bool | None = None
-    score: Annotated[int, Field(ge=1, le=policy.SUPPORT_SCORE_MAX)] | None = None
+    score: Annotated[int | None, Field(ge=1, le=policy.SUPPORT_SCORE_MAX,
+                                       validate_default=True)] = None
     comment: Annotated[Text, StringConstraints(max_length=5_000)] = ""
-    rated_at: AwareDatetime
+    rated_at: Annotated[AwareDatetime, AfterValidator(in_utc)]
 
-    @model_validator(mode="after")
-    def _one_of_each(self) -> RatingIn:
-        if self.case_id is None and self.contact_id is None:
+    @field_validator("contact_id")
+    @classmethod
+    def _names_what(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and info.data.get("case_id") is None:
             raise ValueError(NAME_ONE)
-        if (self.positive is None) == (self.score is None):
+        return value
+
+    @field_validator("score")
+    @classmethod
+    def _says_how(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if (info.data.get("positive") is None) == (value is None):
             raise ValueError(SAY_ONE)
-        return self
+        return value
 
     @property
     def negative(self) -> bool:

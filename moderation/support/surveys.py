@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation import policy
 from moderation.errors import Conflict
 from moderation.schemas import Text
+from moderation.support.ratings import in_utc
 from moderation.tables import SurveyAnswer
 
 ExternalId = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1,
@@ -29,7 +30,7 @@ class AnswerIn(BaseModel):
     respondent_id: ExternalId
     score: Annotated[int, Field(ge=0, le=10)]
     used_programme: bool
-    answered_at: AwareDatetime
+    answered_at: Annotated[AwareDatetime, AfterValidator(in_utc)]
 
 
 def record_answer(session: Session, *, data: AnswerIn, now: datetime) -> SurveyAnswer:
