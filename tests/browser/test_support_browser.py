@@ -19,7 +19,7 @@ from tests.browser.test_security_browser import _watch
 def test_a_lead_closes_the_loop_on_a_negative_rating(
         db: Session, browser: Browser, base_url: str, screenshots: Path) -> None:
     name = _moderator(db, "lena", StaffRole.LEAD)
-    sender = create_staff(db, name="rater-feed", role=StaffRole.INTEGRATION).staff
+    sender = create_staff(db, name="rater-feed", role=StaffRole.ADMIN).staff
     _rating, task = ratings.record_rating(db, by_staff_id=sender.id, now=utcnow(),
                                           data=ratings.RatingIn(
                                               rating_id="br-1", rater_kind="buyer",
