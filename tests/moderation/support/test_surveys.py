@@ -16,9 +16,10 @@ MONTH = {"since": T0, "until": T0 + timedelta(days=31)}
 
 def answer(session: Session, n: int, score: int, *, who: str | None = None,
            kind: str = "buyer", used: bool = True, day: int = 1) -> None:
-    surveys.record_answer(session, now=T0, data=surveys.AnswerIn(
-        answer_id=f"a-{n}", respondent_kind=kind, respondent_id=who or f"b-{n}",
-        score=score, used_programme=used, answered_at=T0 + timedelta(days=day - 1)))
+    surveys.record_answer(session, now=T0, data=surveys.AnswerIn.model_validate({
+        "answer_id": f"a-{n}", "respondent_kind": kind, "respondent_id": who or f"b-{n}",
+        "score": score, "used_programme": used,
+        "answered_at": T0 + timedelta(days=day - 1)}))
 
 
 @pytest.mark.parametrize(("scores", "expected"), [
