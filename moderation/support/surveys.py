@@ -70,7 +70,8 @@ class Nps:
 
 def programme_nps(session: Session, *, since: datetime, until: datetime) -> Nps:
     """The NPS of buyers who used the programme, from answers given from `since` until
-    before `until`: each buyer counts once, with their latest answer in the period."""
+    before `until`: each buyer counts once, with their latest answer in the period that says
+    they used it."""
     latest = (
         select(SurveyAnswer.score,
                func.row_number().over(partition_by=SurveyAnswer.respondent_id,
