@@ -13,6 +13,7 @@ from api.limits import BodyLimit
 from api.pages import admin, audit, auth, case, lead, offer, portal, queue, reports, shadow
 from api.pages import authority as authority_pages
 from api.pages import rights as rights_pages
+from api.pages import support as support_pages
 from api.rate_limits import RateLimits
 from api.request_ids import RequestIds
 from api.routes import (
@@ -25,6 +26,7 @@ from api.routes import (
     rights,
     safety,
     statements,
+    support,
 )
 from api.security_headers import SecurityHeaders
 from api.transactions import RetryTransient
@@ -60,8 +62,9 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(safety.router)
     app.include_router(statements.router)
     app.include_router(buyers.router)
+    app.include_router(support.router)
     for pages in (auth, queue, case, offer, lead, audit, admin, portal, rights_pages,
-                  authority_pages, shadow, reports):
+                  authority_pages, shadow, reports, support_pages):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Inside the body limit: a request is run again on the body the limit let through.

@@ -12,6 +12,7 @@ from api.charts import bar_chart_svg
 from api.deps import Lead, SessionDep
 from api.i18n import translations
 from api.templating import locale_of, render
+from moderation import policy
 from moderation.errors import InvalidInput
 from moderation.reports import programme
 from moderation.reports.sql import Period
@@ -40,6 +41,11 @@ def _period(first: str | None, last: str | None) -> Period:
     return Period(start, end)
 
 
+def _hours(span: timedelta) -> str:
+    """A span in hours as a label writes it ("4", "1.5")."""
+    return f"{span.total_seconds() / 3600:g}"
+
+
 def _percent(share: float | None) -> int:
     return 0 if share is None else round(share * 100)
 
@@ -52,13 +58,15 @@ def programme_page(request: Request, session: SessionDep, _caller: Lead,
     period = _period(first, last)
     figures = programme.build(session, period)
     _ = translations(locale_of(request)).gettext
-    charts = {
-        "within_4h": bar_chart_svg([(_(a.kind), _percent(a.within_4h)) for a in figures.answers],
-                                   title=_("Cases answered within 4 h, % per kind")),
-        "within_6h": bar_chart_svg([(_(a.kind), _percent(a.within_6h)) for a in figures.answers],
-                                   title=_("Cases answered within 6 h, % per kind")),
-        "notifiers": bar_chart_svg([(n.name, n.notices) for n in figures.notifiers[:12]],
-                                   title=_("Notices per rights holder")),
-    }
+    bands = [bar_chart_svg(
+        [(_(a.kind), _percent(a.band(band).share)) for a in figures.answers],
+        title=_("Cases answered within %(hours)s h, percent per kind") % {"hours": _hours(band)})
+        for band in policy.ANSWER_BANDS]
+    notifiers = bar_chart_svg([(n.name, n.notices) for n in figures.notifiers[:12]],
+                              title=_("Notices per rights holder"))
+    charts = {"bands": bands, "notifiers": notifiers}
+    standard = ", ".join(f"{_percent(share)}% ≤ {_hours(band)} h"
+                         for band, share in policy.SUPPORT_STANDARD)
     return render(request, "reports_programme.html",
-                  {"figures": figures, "charts": charts, "period": period})
+                  {"figures": figures, "charts": charts, "period": period,
+                   "standard": standard, "hours": _hours})

@@ -1,20 +1,25 @@
 """The figures a marketplace publishes about its own programmes, from its own data: answer
-times, authorities' and notifiers' deadlines in Polish working days, notifiers' accuracy,
-repeat infringers, reappearances blocked, appeals."""
+times per queue against the support standard, authorities' and notifiers' deadlines in
+Polish working days, notifiers' accuracy, repeat infringers, reappearances blocked, appeals,
+"close the loop" follow-ups, and the Buyer Protection Programme's figures."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, cast, distinct, func, select
 from sqlalchemy.orm import Session
 
 from moderation.domain import CaseKind, CaseReason, NoticeOutcome
+from moderation.reports import answers, buyer_programme
 from moderation.reports import appeals as appeal_codes
+from moderation.reports.answers import Band, QueueAnswers
 from moderation.reports.notices import AUTHORITY_SOURCE
-from moderation.reports.sql import Period, seconds_between
+from moderation.reports.sql import Period
 from moderation.safety import deadlines
+from moderation.support import tasks
+from moderation.support.tasks import TaskCounts
 from moderation.tables import (
     AuditEntry,
     Case,
@@ -32,14 +37,6 @@ HOUR = 3600.0
 # Rights holders' notices: the shares answered within these many working days.
 NOTICE_WORKING_DAYS = (3, 5)
 REPEAT_STRIKES = 2
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerTimes:
-    kind: str
-    closed: int
-    within_4h: float | None
-    within_6h: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +70,8 @@ class Notifier:
 @dataclass(frozen=True, slots=True)
 class ProgrammeReport:
     period: Period
-    answers: tuple[AnswerTimes, ...]
+    answers: tuple[QueueAnswers, ...]  # per queue, against the support standard (answers.py)
+    answered: tuple[Band, ...]  # every queue together
     deadlines: tuple[Deadline, ...]
     notifiers: tuple[Notifier, ...]
     repeat_infringers: int  # sellers given at least two strikes in the period
@@ -83,21 +81,8 @@ class ProgrammeReport:
     appeals: int
     reversed: int
     confirmed: int
-
-
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
-def _answers(session: Session, period: Period) -> tuple[AnswerTimes, ...]:
-    took = seconds_between(session, Case.closed_at, Case.opened_at)
-    rows = session.execute(
-        select(Case.kind, func.count(), func.sum(cast(took <= 4 * HOUR, Integer)),
-               func.sum(cast(took <= 6 * HOUR, Integer)))
-        .where(Case.closed_at.is_not(None), period.holds(Case.closed_at))
-        .group_by(Case.kind).order_by(Case.kind))
-    return tuple(AnswerTimes(kind, int(n), _share(int(a or 0), int(n)), _share(int(b or 0), int(n)))
-                 for kind, n, a, b in rows)
+    follow_ups: TaskCounts  # "close the loop" tasks negative ratings of support opened
+    buyers: buyer_programme.BuyerProgramme
 
 
 def _in_time(received: datetime, acted: datetime, days: int) -> bool:
@@ -175,13 +160,16 @@ def build(session: Session, period: Period) -> ProgrammeReport:
                    Decision.reason_code == appeal_codes.APPEAL_REJECTED))
         .outerjoin(Decision, Decision.case_id == Case.id)
         .where(Case.kind == CaseKind.APPEAL.value, period.holds(Case.opened_at))).one()
+    queues = answers.queue_answers(session, period)
     return ProgrammeReport(
-        period=period, answers=_answers(session, period),
+        period=period, answers=queues, answered=answers.overall(queues),
         deadlines=tuple(_authority_deadlines(session, period) + _notice_deadlines(session, period)),
         notifiers=_notifiers(session, period), repeat_infringers=int(repeat),
         suspended=int(suspended), terminated=int(terminated),
         reappearances_blocked=int(reappeared), appeals=int(appeal_rows[0]),
-        reversed=int(appeal_rows[1]), confirmed=int(appeal_rows[2]))
+        reversed=int(appeal_rows[1]), confirmed=int(appeal_rows[2]),
+        follow_ups=tasks.counts(session, since=period.since, until=period.until),
+        buyers=buyer_programme.build(session, period))
 
 
 def rows(report: ProgrammeReport) -> list[tuple[str, str, str, str]]:
@@ -191,9 +179,16 @@ def rows(report: ProgrammeReport) -> list[tuple[str, str, str, str]]:
 
     out = []
     for a in report.answers:
-        out += [("answer times", "cases closed", a.kind, str(a.closed)),
-                ("answer times", "share answered within 4 h", a.kind, num(a.within_4h)),
-                ("answer times", "share answered within 6 h", a.kind, num(a.within_6h))]
+        out += [("answer times", "cases opened", a.kind, str(a.opened)),
+                ("answer times", "cases answered", a.kind, str(a.answered))]
+        out += [("answer times", f"share answered within {_hours(b.within)}", a.kind,
+                 num(b.share)) for b in a.bands]
+        if a.target is not None:
+            out.append(("answer times", f"share answered within its target "
+                        f"({_hours(a.target)})", a.kind, num(a.within_target)))
+    out += [("answer times", f"share answered within {_hours(b.within)} "
+             f"(standard {num(b.standard)})", "all queues", num(b.share))
+            for b in report.answered]
     for d in report.deadlines:
         scope = f"{d.what}, {d.working_days} working days"
         out += [("deadlines", "received", scope, str(d.received)),
@@ -212,4 +207,15 @@ def rows(report: ProgrammeReport) -> list[tuple[str, str, str, str]]:
             ("appeals", "appeals opened", "total", str(report.appeals)),
             ("appeals", "decisions reversed", "total", str(report.reversed)),
             ("appeals", "decisions confirmed", "total", str(report.confirmed))]
-    return out
+    f = report.follow_ups
+    out += [("close the loop", "tasks opened by negative ratings of support", "total",
+             str(f.opened)),
+            ("close the loop", "tasks open", "total", str(f.open)),
+            ("close the loop", "tasks done", "total", str(f.done)),
+            ("close the loop", "tasks done within their due time", "total",
+             str(f.done_in_time))]
+    return out + buyer_programme.rows(report.buyers)
+
+
+def _hours(span: timedelta) -> str:
+    return f"{span.total_seconds() / HOUR:g} h"

@@ -29,6 +29,7 @@ from moderation.tables.protection import (
 from moderation.tables.safety import AlertCode, OfferKey, SafetyAlert, SafetyMatch
 from moderation.tables.shadow import FloodCount, FloodTrip, ShadowScreening
 from moderation.tables.statements import Statement
+from moderation.tables.support import FollowUpTask, SupportRating, SurveyAnswer
 from moderation.tables.transparency import TdbSubmission
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "DiscussionMessage",
     "FloodCount",
     "FloodTrip",
+    "FollowUpTask",
     "Notice",
     "NoticeItem",
     "Offer",
@@ -69,6 +71,8 @@ __all__ = [
     "ShadowScreening",
     "Statement",
     "Strike",
+    "SupportRating",
+    "SurveyAnswer",
     "TdbSubmission",
     "TrackingEvent",
     "UtcDateTime",

@@ -111,6 +111,14 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/v1/orders"): {INT, A},
     ("POST", "/v1/orders/{order_id}/tracking"): {INT, A},
     ("GET", "/v1/orders/{order_id}"): PEOPLE | {INT},
+    # Support standards (issue 14, part E): the marketplace sends ratings and survey answers;
+    # leads close the loop.
+    ("POST", "/v1/support/ratings"): {INT, A},
+    ("POST", "/v1/surveys/answers"): {INT, A},
+    ("GET", "/v1/support/tasks"): LEADS,
+    ("POST", "/v1/support/tasks/{task_id}/done"): LEADS,
+    ("GET", "/console/support/tasks"): LEADS,
+    ("POST", "/console/support/tasks/{task_id}/done"): LEADS,
 }
 FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
@@ -157,7 +165,7 @@ def test_each_role_on_each_route_is_let_in_or_refused(
     params = {"case_id": str(case.id), "offer_id": str(case.offer_id), "reference": "N-0-0",
               "right_id": "1", "document_id": "1", "order_id": "1", "trip_id": "1",
               "puid": "sor-0", "appeal_id": "1", "staff_id": "999999999",
-              "buyer_id": "b-matrix", "seller_id": "s-matrix"}
+              "buyer_id": "b-matrix", "seller_id": "s-matrix", "task_id": "1"}
     checked = 0
     for (method, path), allowed in DESIGN.items():
         url = path.format(**params)

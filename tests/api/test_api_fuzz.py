@@ -27,6 +27,7 @@ from moderation.domain import ORGANISATION_KIND_OF, StaffRole
 from moderation.protection import counter_notices, rights
 from moderation.protection.counter_notices import CounterNoticeIn
 from moderation.safety import authority
+from moderation.support import ratings
 from moderation.tables import Statement, utcnow
 from tests.api.test_access_matrix import DESIGN
 from tests.factories import make_case, make_offer, make_staff, runtime_of
@@ -76,8 +77,16 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
                                        legal_basis="art. 22 GPSR", requested_measure="Usunięcie",
                                        contact_email="dnr@uokik.example"))
     bought = _bought(session)
+    market = make_staff(session, StaffRole.INTEGRATION).staff
+    _rating, task = ratings.record_rating(session, by_staff_id=market.id, now=utcnow(),
+                                          data=ratings.RatingIn(
+                                              rating_id="fuzz-1", rater_kind="buyer",
+                                              rater_id="b-fuzz", contact_id="c-fuzz",
+                                              positive=False, rated_at=utcnow()))
+    assert task is not None
     session.flush()
     return keys, {"case_id": case.id, "offer_id": case.offer_id, "right_id": pending.id,
+                  "task_id": task.id,
                   "document_id": document.id, "order_id": order.id, "appeal_id": appeal.id,
                   "puid": session.scalars(select(Statement.puid).where(
                       Statement.decision_id == removed.decision.id)).first(),

@@ -13,7 +13,7 @@ from moderation.domain import StaffRole
 from tests.factories import TEST_PASSWORD
 
 PAGES = ("/queue", "/escalations", "/dashboard", "/audit", "/rights", "/notifiers", "/shadow",
-         "/console/reports/programme", "/admin")
+         "/console/reports/programme", "/console/support/tasks", "/admin")
 
 
 def _watch(page: Page) -> list[str]:

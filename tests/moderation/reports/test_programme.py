@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from moderation.domain import StaffRole
 from moderation.reports import programme
 from moderation.reports.sql import Period
+from moderation.support import ratings, tasks
 from moderation.tables import Strike
 from tests import report_builders as rb
 from tests.api.console import logged_in
@@ -44,11 +45,17 @@ def seed_programme(session: Session) -> None:
 def test_programme_figures(session: Session) -> None:
     seed_programme(session)
     report = programme.build(session, MARCH)
-    answers = {a.kind: (a.closed, a.within_4h, a.within_6h) for a in report.answers}
-    # safety: closed after 1h55 and 3h55 (a1), 5 days (late); notice: 6 h, 24 h, 2 h.
-    assert answers["safety"] == (3, 2 / 3, 2 / 3)
-    assert answers["notice"] == (3, 1 / 3, 2 / 3)
-    assert answers["appeal"] == (2, 1 / 2, 1 / 2)
+    answers = {a.kind: (a.opened, a.answered, *(b.share for b in a.bands), a.within_target)
+               for a in report.answers}
+    # safety: closed after 1h55 and 3h55 (a1), 5 days (late, past its 3 days); notice: 6 h,
+    # 24 h, 2 h, and the two struck offers decided after 1 h (still open); screening: three
+    # after 1 h, and the held re-listing not answered yet (not in time).
+    assert answers["safety"] == (3, 3, 2 / 3, 2 / 3, 2 / 3)
+    assert answers["notice"] == (5, 5, 3 / 5, 4 / 5, 1.0)
+    assert answers["appeal"] == (2, 2, 1 / 2, 1 / 2, 1.0)
+    assert answers["screening"] == (4, 3, 3 / 4, 3 / 4, 3 / 4)
+    assert [(b.count, b.standard, b.meets) for b in report.answered] == [
+        (9, 0.81, False), (10, 0.85, False)]
     deadlines = {(d.what, d.working_days): (d.received, d.acted, d.in_time)
                  for d in report.deadlines}
     assert deadlines[("order", 2)] == (3, 3, 2)
@@ -63,6 +70,9 @@ def test_an_empty_period_has_no_shares(session: Session) -> None:
     report = programme.build(session, Period(date(1999, 1, 1), date(1999, 1, 2)))
     assert report.answers == () and all(d.share is None for d in report.deadlines)
     assert ("appeals", "appeals opened", "total", "0") in programme.rows(report)
+    assert ("close the loop", "tasks open", "total", "0") in programme.rows(report)
+    assert ("buyer protection", "NPS", "buyers who used the programme", "") in programme.rows(
+        report)
 
 
 def test_the_command_writes_the_figures_as_csv(tmp_path: Path) -> None:
@@ -74,6 +84,7 @@ def test_the_command_writes_the_figures_as_csv(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(out.open(encoding="utf-8")))
     assert rows[0] == ["section", "indicator", "scope", "value"] and len(rows) > 5
+    assert {r[0] for r in rows[1:]} >= {"answer times", "close the loop", "buyer protection"}
     bad = CliRunner().invoke(app, ["report", "programme", "--from", "1999-02-01",
                                    "--to", "1999-01-01"])
     assert bad.exit_code != 0
@@ -86,6 +97,25 @@ def test_the_page_shows_the_figures_with_charts_to_leads(session: Session) -> No
     page = client.get("/console/reports/programme?from=2025-03-01&to=2025-03-31")
     assert page.status_code == 200
     assert "Raport programów" in page.text and page.text.count("<svg") == 3
+    # Every queue against the standard, the follow-ups and the buyers' programme.
+    assert page.text.count('<td class="misses">') == 2
+    assert 'href="/console/support/tasks"' in page.text and "NPS" in page.text
     assert "<script>" not in page.text.split("</header>")[-1]
     bad = client.get("/console/reports/programme?from=2025-03-31&to=2025-03-01")
     assert bad.status_code == 422
+
+
+def test_close_the_loop_tasks_count_in_the_report(session: Session) -> None:
+    lead = make_staff(session, StaffRole.LEAD).staff
+    opened = []
+    for n, when in enumerate(("2025-03-10 10:00", "2025-03-11 10:00", "2025-02-27 10:00")):
+        data = ratings.RatingIn(rating_id=f"rp-{n}", rater_kind="buyer", rater_id=f"b-{n}",
+                                contact_id=f"c-{n}", positive=False, rated_at=rb.at(when))
+        _rating, task = ratings.record_rating(session, data=data, by_staff_id=lead.id,
+                                              now=rb.at(when))
+        assert task is not None
+        opened.append(task.id)
+    tasks.mark_done(session, opened[0], staff_id=lead.id, data=tasks.DoneIn(note="called"),
+                    now=rb.at("2025-03-10 18:00"))
+    follow_ups = programme.build(session, MARCH).follow_ups
+    assert follow_ups == tasks.TaskCounts(opened=2, open=1, done=1, done_in_time=1)
