@@ -173,3 +173,16 @@ def _hit_priority(hit: Hit) -> int:
 
 def _hit_rank(hit: Hit) -> tuple[int, str]:
     return (_hit_priority(hit), hit.rule_id)
+
+
+# --- Feedback (issue 14, helper D: moderation/buyers/feedback*.py, seller_quality.py) ---
+# A buyer may rate an order for this long after ordering (the marketplace's promise).
+FEEDBACK_WINDOW = timedelta(days=90)
+# Buyers who have not rated are reminded this long before the window closes, once.
+FEEDBACK_REMINDER_BEFORE = timedelta(days=7)
+# The seller's quality shown to buyers covers this much of the past (ratings, upheld claims).
+SELLER_QUALITY_PERIOD = timedelta(days=365)
+# A seller's report of a comment: a case of its own, after the offers' urgent work (a comment
+# harms less than an unsafe product), decided within that priority's time (REVIEW_SLA).
+FEEDBACK_REPORT_PRIORITY = 4
+FEEDBACK_REPORT_REASON = "FEEDBACK_REPORTED"
