@@ -43,10 +43,10 @@ def send_due(session: Session, *, now: datetime, limit: int = BATCH) -> int:
         return 0
     insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
               else sqlite.insert)
-    claimed = dict(session.execute(
+    claimed = {order_id: reminder_id for order_id, reminder_id in session.execute(
         insert(FeedbackReminder).on_conflict_do_nothing(index_elements=["order_id"])
         .returning(FeedbackReminder.order_id, FeedbackReminder.id),
-        [{"order_id": oid, "sent_at": now} for oid in ids]).tuples().all())
+        [{"order_id": oid, "sent_at": now} for oid in ids])}
     rows = session.execute(
         select(Order.id, Order.marketplace_id, Order.ordered_at, Buyer.external_id)
         .join(Buyer, Buyer.id == Order.buyer_id).where(Order.id.in_(claimed))

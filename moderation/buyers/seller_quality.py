@@ -45,11 +45,11 @@ def seller_quality(session: Session, external_id: str, *, now: datetime) -> Sell
     if seller_id is None:
         raise NotFound(f"seller {external_id} not found")
     since = now - policy.SELLER_QUALITY_PERIOD
-    counts = dict(session.execute(
+    counts = {rating: n for rating, n in session.execute(
         select(Feedback.rating, func.count()).where(
             Feedback.seller_id == seller_id, Feedback.status == FeedbackStatus.PUBLISHED.value,
             Feedback.created_at > since, Feedback.created_at <= now)
-        .group_by(Feedback.rating)).tuples().all())
+        .group_by(Feedback.rating))}
     upheld = session.scalar(
         select(func.count()).select_from(Claim).join(Order, Order.id == Claim.order_id)
         .where(Order.seller_id == seller_id, Claim.upheld.is_(True),
