@@ -79,6 +79,13 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/rights/{right_id}/verification"): LEADS,
     ("POST", "/v1/counter-notices"): {INT, A},
     ("GET", "/v1/counter-notices/{reference}"): PEOPLE | {INT},
+    # Feedback (issue 14): the marketplace relays buyers' ratings and sellers' reports.
+    ("POST", "/v1/feedback"): {INT, A},
+    ("GET", "/v1/feedback/{feedback_id}"): PEOPLE | {INT},
+    ("PUT", "/v1/feedback/{feedback_id}"): {INT, A},
+    ("DELETE", "/v1/feedback/{feedback_id}"): {INT, A},
+    ("POST", "/v1/feedback/{feedback_id}/report"): {INT, A},
+    ("GET", "/v1/sellers/{external_id}/quality"): PEOPLE | {INT},
     ("POST", "/v1/appeals"): {INT, RH, AUTH},
     ("GET", "/v1/appeals/{appeal_id}"): PEOPLE | {INT, RH, AUTH},
     ("GET", "/portal"): {RH},
@@ -150,7 +157,8 @@ def test_each_role_on_each_route_is_let_in_or_refused(
     case = make_case(session)
     params = {"case_id": str(case.id), "offer_id": str(case.offer_id), "reference": "N-0-0",
               "right_id": "1", "document_id": "1", "order_id": "1", "trip_id": "1",
-              "puid": "sor-0", "appeal_id": "1", "staff_id": "999999999"}
+              "puid": "sor-0", "appeal_id": "1", "staff_id": "999999999",
+              "feedback_id": "f-0", "external_id": "s-0"}
     checked = 0
     for (method, path), allowed in DESIGN.items():
         url = path.format(**params)

@@ -21,13 +21,14 @@ from sqlalchemy.orm import Session
 from api.app import create_app
 from moderation.accounts.staff import ensure_organisation
 from moderation.appeals.filing import AppealIn, file_appeal
-from moderation.domain import ORGANISATION_KIND_OF, StaffRole
+from moderation.buyers import feedback
+from moderation.domain import ORGANISATION_KIND_OF, Rating, StaffRole
 from moderation.protection import counter_notices, rights
 from moderation.protection.counter_notices import CounterNoticeIn
 from moderation.safety import authority
-from moderation.tables import Statement, utcnow
+from moderation.tables import Seller, Statement, utcnow
 from tests.api.test_access_matrix import DESIGN
-from tests.factories import make_case, make_staff, runtime_of
+from tests.factories import feedback_order, make_case, make_staff, runtime_of
 from tests.notice_builders import remove_on_notice
 from tests.rights_builders import rights_holder, send_notice, verified_right
 
@@ -73,13 +74,19 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
                                        product="Czajnik elektryczny", risk="Porażenie prądem",
                                        legal_basis="art. 22 GPSR", requested_measure="Usunięcie",
                                        contact_email="dnr@uokik.example"))
+    rated = feedback_order(session)
+    feedback_row, _ = feedback.submit_feedback(session, feedback.FeedbackIn(
+        feedback_id="fuzz-feedback", order_id=rated.marketplace_id, rating=Rating.NEGATIVE,
+        comment="Kolor inny niż na zdjęciu"), rules=feedback.comment_rules(), now=utcnow())
     session.flush()
     return keys, {"case_id": case.id, "offer_id": case.offer_id, "right_id": pending.id,
                   "document_id": document.id, "order_id": order.id, "appeal_id": appeal.id,
                   "puid": session.scalars(select(Statement.puid).where(
                       Statement.decision_id == removed.decision.id)).first(),
                   "/v1/notices/{reference}": notice.reference,
-                  "/v1/counter-notices/{reference}": filed.reference}
+                  "/v1/counter-notices/{reference}": filed.reference,
+                  "feedback_id": feedback_row.marketplace_id,
+                  "external_id": session.get_one(Seller, rated.seller_id).external_id}
 
 
 def _known_parameters(operation: APIOperation, known: dict[str, Any]) -> dict[str, Any]:
