@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from api.deps import Intake, Reader, SessionDep
-from api.schemas.feedback import FeedbackReportView, FeedbackView, SellerQualityView
+from api.deps import Intake, Moderator, Reader, SessionDep
+from api.schemas.feedback import (
+    FeedbackReportDetail,
+    FeedbackReportView,
+    FeedbackView,
+    SellerQualityView,
+)
 from api.schemas.problems import problems
 from moderation.buyers import feedback, feedback_reports, seller_quality
 from moderation.buyers.feedback import CorrectionIn, FeedbackIn, MarketplaceId
 from moderation.buyers.feedback_reports import ReportIn
+from moderation.schemas import Id
 from moderation.tables import utcnow
 
 router = APIRouter(tags=["feedback"], responses=problems(401, 403))
@@ -71,6 +77,17 @@ def report_feedback(feedback_id: MarketplaceId, body: ReportIn, session: Session
     report = feedback_reports.report_feedback(session, feedback_id, body, now=utcnow())
     session.commit()
     return FeedbackReportView.model_validate(report)
+
+
+@router.get("/v1/cases/{case_id}/feedback-report", responses=problems(404, 422))
+def get_feedback_report(case_id: Id, session: SessionDep,
+                        _caller: Moderator) -> FeedbackReportDetail:
+    """The report behind a feedback_report case and the comment it is about; 404 for a case
+    of another kind."""
+    report, row = feedback_reports.report_for_review(session, case_id)
+    return FeedbackReportDetail(report=FeedbackReportView.model_validate(report),
+                                explanation=report.explanation, reported_comment=report.comment,
+                                feedback=FeedbackView.model_validate(row))
 
 
 @router.get("/v1/sellers/{external_id}/quality", responses=problems(404, 422))

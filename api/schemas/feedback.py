@@ -32,6 +32,15 @@ class FeedbackReportView(Schema):
     decided_at: datetime | None
 
 
+class FeedbackReportDetail(Schema):
+    """A report as the moderator reads it: the comment as reported and as it stands now."""
+
+    report: FeedbackReportView
+    explanation: str = Field(description="The seller's reasons")
+    reported_comment: str
+    feedback: FeedbackView
+
+
 class SellerQualityView(Schema):
     seller_id: str
     since: datetime

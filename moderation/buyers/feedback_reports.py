@@ -26,7 +26,7 @@ from moderation.domain import (
     FeedbackStatus,
     SourceKind,
 )
-from moderation.errors import Conflict, InvalidInput
+from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.schemas import Text
 from moderation.tables import Buyer, Case, Decision, Feedback, FeedbackReport, Order, Seller
 
@@ -85,6 +85,14 @@ def report_feedback(session: Session, marketplace_id: str, data: ReportIn, *, no
 def report_of_case(session: Session, case_id: int) -> FeedbackReport | None:
     """The report a case was opened on."""
     return session.scalar(select(FeedbackReport).where(FeedbackReport.case_id == case_id))
+
+
+def report_for_review(session: Session, case_id: int) -> tuple[FeedbackReport, Feedback]:
+    """What a moderator reads to decide a report: the report and the feedback as it stands."""
+    report = report_of_case(session, case_id)
+    if report is None:
+        raise NotFound(f"case {case_id} is not a report of a comment")
+    return report, session.get_one(Feedback, report.feedback_id)
 
 
 def settle_report(session: Session, *, case: Case, decision: Decision) -> None:

@@ -86,6 +86,7 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("DELETE", "/v1/feedback/{feedback_id}"): {INT, A},
     ("POST", "/v1/feedback/{feedback_id}/report"): {INT, A},
     ("GET", "/v1/sellers/{external_id}/quality"): PEOPLE | {INT},
+    ("GET", "/v1/cases/{case_id}/feedback-report"): PEOPLE,
     ("POST", "/v1/appeals"): {INT, RH, AUTH},
     ("GET", "/v1/appeals/{appeal_id}"): PEOPLE | {INT, RH, AUTH},
     ("GET", "/portal"): {RH},

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from moderation.tables import Order, Seller
 from tests.api.conftest import auth
-from tests.factories import feedback_order, make_offer
+from tests.factories import feedback_order, make_case, make_offer
 
 
 def rating(order: Order, **changes: Any) -> dict[str, Any]:
@@ -45,6 +45,13 @@ def test_a_rating_is_taken_corrected_reported_decided_and_counted(
     mod = auth(keys["moderator"])
     case = client.get(f"/v1/cases/{case_id}", headers=mod).json()
     assert case["case"]["kind"] == "feedback_report"
+    read = client.get(f"/v1/cases/{case_id}/feedback-report", headers=mod)
+    assert read.status_code == 200, read.text
+    assert read.json()["reported_comment"] == "Kolor inny niż na zdjęciu"
+    assert read.json()["feedback"]["rating"] == "negative"
+    assert read.json()["report"]["reason"] == "false"
+    other = client.get(f"/v1/cases/{make_case(session).id}/feedback-report", headers=mod)
+    assert other.status_code == 404
     assert client.post(f"/v1/cases/{case_id}/claim", headers=mod).status_code == 200
     decided = client.post(f"/v1/cases/{case_id}/decision", headers=mod,
                           json={"action": "remove", "reason_code": "COMMENT_UNTRUE",
