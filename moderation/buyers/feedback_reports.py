@@ -119,13 +119,11 @@ def settle_report(session: Session, *, case: Case, decision: Decision) -> None:
                "statement_category": decision.statement_category,
                "explanation": decision.note, "decision_id": decision.id,
                "decided_at": decision.decided_at.isoformat(), "decided_by_a_person": True}
-    # The buyer wrote the comment: a removal is a restriction of what they posted, told with
-    # its reasons and how to contest it; a kept comment is told too, as the report was theirs
-    # to know of.
+    # The buyer wrote the comment: a removal restricts what they posted and is told with its
+    # reasons; a kept one is told too, as the report was about them.
     outbox.notify(session, kind=BUYER_OUTCOME,
                   recipient=BUYER_RECIPIENT.format(buyer.external_id),
-                  payload={**outcome, "buyer_id": buyer.external_id,
-                           "may_appeal": removed})
+                  payload={**outcome, "buyer_id": buyer.external_id})
     outbox.notify(session, kind=SELLER_OUTCOME, recipient=f"seller:{seller.external_id}",
                   payload={**outcome, "seller_id": seller.external_id})
 

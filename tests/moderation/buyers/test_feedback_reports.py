@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation import cases, policy, programmes
+from moderation.appeals.filing import AppealIn, file_appeal
 from moderation.buyers import feedback, feedback_reports
 from moderation.buyers.feedback import FeedbackIn
 from moderation.buyers.feedback_reports import ReportIn
 from moderation.cases import source_kinds
-from moderation.domain import CaseKind, SourceKind
+from moderation.domain import CaseKind, SourceKind, StaffRole
 from moderation.errors import Conflict, InvalidInput
 from moderation.review import decisions
 from moderation.schemas import DecisionIn
@@ -104,7 +105,7 @@ def test_a_removal_takes_the_feedback_down_and_leaves_the_offer_as_it_was(
     buyer = session.get_one(Buyer, row.buyer_id)
     assert told[feedback_reports.BUYER_OUTCOME].recipient == (
         f"marketplace:buyer:{buyer.external_id}")
-    assert told[feedback_reports.BUYER_OUTCOME].payload["may_appeal"] is True
+    assert told[feedback_reports.BUYER_OUTCOME].payload["outcome"] == "remove"
     assert told[feedback_reports.BUYER_OUTCOME].payload["explanation"] == (
         "The photos show a new item.")
     assert told[feedback_reports.SELLER_OUTCOME].recipient == f"seller:{seller_of(session, row)}"
@@ -161,3 +162,15 @@ def test_a_decision_on_a_feedback_the_buyer_withdrew_meanwhile_keeps_it_removed(
     feedback.remove_feedback(session, row.marketplace_id, now=utcnow())
     decide(session, filed.case_id, "remove", "COMMENT_ABUSIVE")
     assert row.status == "removed" and row.removed_by == "buyer" and filed.outcome == "remove"
+
+
+def test_the_seller_cannot_appeal_a_comment_s_removal_as_one_of_its_offer(
+        session: Session) -> None:
+    row = published(session)
+    filed = report(session, row)
+    decision = decide(session, filed.case_id, "remove", "COMMENT_ABUSIVE")
+    with pytest.raises(InvalidInput, match="restricts nothing"):
+        file_appeal(session, data=AppealIn(
+            decision_id=decision.id, seller_id=seller_of(session, row),
+            explanation="This removal is not about my offer, but let us try anyway."),
+            caller=make_staff(session, StaffRole.INTEGRATION).staff, now=utcnow())
