@@ -21,6 +21,7 @@ from api.routes import (
     buyers,
     cases,
     counter_notices,
+    feedback,
     notices,
     offers,
     rights,
@@ -63,6 +64,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(statements.router)
     app.include_router(buyers.router)
     app.include_router(support.router)
+    app.include_router(feedback.router)
     for pages in (auth, queue, case, offer, lead, audit, admin, portal, rights_pages,
                   authority_pages, shadow, reports, support_pages):
         app.include_router(pages.router)

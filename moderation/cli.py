@@ -327,18 +327,25 @@ def train(
 def rules_test(
     directory: Annotated[Path | None, typer.Argument(help="Pack directory.")] = None,
 ) -> None:
-    """Run every rule's must-match and must-not-match examples."""
+    """Run every rule's must-match and must-not-match examples (without a directory: the
+    offers' packs and the buyers' comments' packs)."""
+    from rules.comments import FEEDBACK_PACKS_DIR
     from rules.examples import run_examples
     from rules.loader import load_ruleset
 
-    ruleset = load_ruleset(directory or get_settings().rules_dir)
-    failures = run_examples(ruleset)
-    for f in failures:
-        console.print(f"[red]FAIL[/red] {f}")
-    examples = sum(len(r.examples.match) + len(r.examples.no_match) for r in ruleset.rules)
-    console.print(f"{len(ruleset.rules)} rules, {examples} examples, {len(failures)} failures "
-                  f"({ruleset.version})")
-    if failures:
+    directories = ([directory] if directory is not None
+                   else [get_settings().rules_dir, FEEDBACK_PACKS_DIR])
+    failed = False
+    for where in directories:
+        ruleset = load_ruleset(where)
+        failures = run_examples(ruleset)
+        for f in failures:
+            console.print(f"[red]FAIL[/red] {f}")
+        examples = sum(len(r.examples.match) + len(r.examples.no_match) for r in ruleset.rules)
+        console.print(f"{len(ruleset.rules)} rules, {examples} examples, {len(failures)} "
+                      f"failures ({ruleset.version})")
+        failed = failed or bool(failures)
+    if failed:
         raise typer.Exit(1)
 
 

@@ -278,3 +278,27 @@ ORGANISATION_KIND_OF = {StaffRole.INTEGRATION: OrganisationKind.MARKETPLACE,
 ORGANISATION_KINDS_OF = {**{role: (kind,) for role, kind in ORGANISATION_KIND_OF.items()},
                          StaffRole.AUTHORITY: (OrganisationKind.AUTHORITY,
                                                OrganisationKind.CONSUMER_OMBUDSMAN)}
+
+
+# --- Feedback (issue 14, helper D) ---
+class Rating(StrEnum):
+    """A buyer's rating of an order: there is no neutral one."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+
+
+class FeedbackStatus(StrEnum):
+    PUBLISHED = "published"  # shown to buyers and counted in the seller's quality
+    HELD = "held"  # the comment broke a rule: not shown until the buyer corrects it
+    REMOVED = "removed"  # withdrawn by the buyer, or taken down on a seller's report
+
+
+class FeedbackReportReason(StrEnum):
+    """Why a seller says a comment breaks the rules."""
+
+    ABUSIVE = "abusive"  # insults, threats
+    PERSONAL_DATA = "personal_data"
+    ADVERTISING = "advertising"
+    OFF_TOPIC = "off_topic"  # not about the transaction
+    FALSE = "false"  # untrue statements of fact

@@ -205,3 +205,16 @@ CLOSE_THE_LOOP_DUE = timedelta(hours=24)
 # Net Promoter Score: promoters answer 9 or 10, detractors 0 to 6 (out of 10).
 NPS_PROMOTER_MIN = 9
 NPS_DETRACTOR_MAX = 6
+
+
+# --- Feedback (issue 14, helper D: moderation/buyers/feedback*.py, seller_quality.py) ---
+# A buyer may rate an order for this long after ordering (the marketplace's promise).
+FEEDBACK_WINDOW = timedelta(days=90)
+# Buyers who have not rated are reminded this long before the window closes, once.
+FEEDBACK_REMINDER_BEFORE = timedelta(days=7)
+# The seller's quality shown to buyers covers this much of the past (ratings, upheld claims).
+SELLER_QUALITY_PERIOD = timedelta(days=365)
+# A seller's report of a comment: a case of its own, after the offers' urgent work (a comment
+# harms less than an unsafe product), decided within that priority's time (REVIEW_SLA).
+FEEDBACK_REPORT_PRIORITY = 4
+FEEDBACK_REPORT_REASON = "FEEDBACK_REPORTED"

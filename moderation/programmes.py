@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 from moderation.appeals import followups as appeal_followups
+from moderation.buyers import feedback_reports
 from moderation.cases import DecisionFollowups
 from moderation.protection import followups as rights_followups
 
@@ -19,4 +20,5 @@ def decision_followups() -> DecisionFollowups:
     """Every programme's steps after a closing decision, in the order they run: an appeal is
     settled first, so that the other programmes' steps read its outcome."""
     return DecisionFollowups(appeal_followups.decision_followups()
-                             + rights_followups.decision_followups())
+                             + rights_followups.decision_followups()
+                             + feedback_reports.decision_followups())

@@ -35,6 +35,7 @@ IMPORT_SAFETY_FEED = "workers.tasks.import_safety_feed"
 WARN_DEADLINES = "workers.tasks.warn_deadlines"
 SUBMIT_TDB = "workers.tasks.submit_tdb"
 PURGE_RETENTION = "workers.tasks.purge_retention"
+REMIND_FEEDBACK = "workers.tasks.remind_feedback"  # buyers who have not rated (issue 14)
 
 WINDOW_KEY = "moderation:screen-window:{}"
 WINDOW_READ = ":read"  # suffix of the key saying a window's job has read its ids

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from moderation.safety.judge import LearnedMatcher
 from moderation.schemas import OfferIn
 from moderation.screening import batches
 from moderation.screening.screener import Screener
-from moderation.tables import Case, Offer, utcnow
+from moderation.tables import Buyer, Case, Offer, Order, utcnow
 
 _seq = itertools.count(1)
 # Where the session fixture puts the test's runtime (runtime_of).
@@ -92,3 +93,27 @@ def make_case(session: Session, *, priority: int = 3, due_in_hours: float = 24) 
         session, offer_id=offer.id, screening_id=None, priority=priority, reason_code="TEST",
         due_at=utcnow() + timedelta(hours=due_in_hours),
     )
+
+
+# --- Feedback (issue 14, helper D): orders and buyers as rows, before their intake ---
+def feedback_buyer(session: Session, *, activated: bool | None = True) -> Buyer:
+    """A buyer's account; `activated` None: the marketplace did not say."""
+    buyer = Buyer(external_id=f"fb-buyer-{next(_seq)}", activated=activated,
+                  activated_at=utcnow() if activated else None)
+    session.add(buyer)
+    session.flush()
+    return buyer
+
+
+def feedback_order(session: Session, *, buyer: Buyer | None = None, offer: Offer | None = None,
+                   days_ago: float = 10, activated: bool | None = True) -> Order:
+    """An order of an offer (a fresh one unless given), by a buyer (fresh unless given),
+    placed `days_ago`."""
+    buyer = buyer or feedback_buyer(session, activated=activated)
+    offer = offer or make_offer(session)
+    order = Order(marketplace_id=f"fb-order-{next(_seq)}", buyer_id=buyer.id,
+                  seller_id=offer.seller_id, offer_id=offer.id, offer_version=offer.version,
+                  value=Decimal("99.00"), ordered_at=utcnow() - timedelta(days=days_ago))
+    session.add(order)
+    session.flush()
+    return order

@@ -77,7 +77,8 @@ class ThreadWorker(RuntimeWorker):
 
 
 PERIODIC = (queue.SWEEP, queue.DELIVER_OUTBOX, queue.EXPIRE_STRIKES, queue.WARN_DEADLINES,
-            queue.IMPORT_SAFETY_FEED, PRUNE_FLOOD_COUNTS, queue.PURGE_RETENTION)
+            queue.IMPORT_SAFETY_FEED, PRUNE_FLOOD_COUNTS, queue.PURGE_RETENTION,
+            queue.REMIND_FEEDBACK)
 
 
 def tick(connection: Redis, interval: int) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from moderation import delivery, pending, queue, retention
+from moderation.buyers import feedback_reminders
 from moderation.config import get_settings
 from moderation.db import session_scope
 from moderation.protection import strikes
@@ -29,6 +30,10 @@ log = logging.getLogger(__name__)
 # Set while retention's last run is recent: the ticker queues the job every sweep interval,
 # and it purges only once per RETENTION_INTERVAL_HOURS across all workers.
 RETENTION_RAN = "moderation:retention:ran"
+# Set while the last look for buyers to remind is recent: the ticker queues the job every
+# sweep interval, and a look once an hour is soon enough for a reminder days ahead.
+FEEDBACK_REMINDERS_RAN = "moderation:feedback-reminders:ran"
+FEEDBACK_REMINDERS_EVERY_SECONDS = 3600
 
 # A margin after a window closes, for ids pushed in its last milliseconds.
 WINDOW_MARGIN_SECONDS = 0.05
@@ -166,3 +171,31 @@ def purge_retention() -> dict[str, int]:
 def _purge_batch() -> retention.Purged:
     with session_scope(current().sessionmaker) as session:
         return retention.purge_batch(session, get_settings(), now=utcnow())
+
+
+def remind_feedback() -> int:
+    """Remind buyers whose window to rate an order closes soon, once each, once an hour
+    across all workers (a batch per transaction, until the due ones are done)."""
+    runtime = current()
+    if not runtime.redis.set(FEEDBACK_REMINDERS_RAN, int(time.time()), nx=True,
+                             ex=FEEDBACK_REMINDERS_EVERY_SECONDS):
+        return 0
+    total = 0
+    try:
+        while True:
+            sent = _remind_batch()
+            total += sent
+            if sent < feedback_reminders.BATCH:
+                break
+    except Exception:
+        runtime.redis.delete(FEEDBACK_REMINDERS_RAN)  # failed: the next tick tries again
+        raise
+    if total:
+        log.info("feedback reminders: %d sent", total)
+    return total
+
+
+@retry_job
+def _remind_batch() -> int:
+    with session_scope(current().sessionmaker) as session:
+        return feedback_reminders.send_due(session, now=utcnow())

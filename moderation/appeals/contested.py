@@ -10,11 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation import policy
+from moderation.cases.reasons import NOT_ABOUT_THE_OFFER
 from moderation.domain import Appellant, Contested, DecisionAction, SourceKind, StaffRole
 from moderation.errors import Forbidden, InvalidInput, NotFound
 from moderation.tables import (
     Account,
     Appeal,
+    Case,
     CaseSource,
     Decision,
     Notice,
@@ -119,6 +121,11 @@ def _seller_contest(session: Session, seller: Seller, decision: Decision, *, fie
     if offer.seller_id != seller.id:
         raise Forbidden(f"decision {decision.id} is not about this seller's offers", field=field)
     if decision.action not in (DecisionAction.BLOCK.value, DecisionAction.REMOVE.value):
+        raise InvalidInput(NOT_A_RESTRICTION, field=field)
+    # A removal on a case about something else than the offer (a buyer's comment the seller
+    # reported) took nothing of the seller's.
+    if decision.case_id is not None and session.scalar(
+            select(Case.kind).where(Case.id == decision.case_id)) in NOT_ABOUT_THE_OFFER:
         raise InvalidInput(NOT_A_RESTRICTION, field=field)
     if _answers_their_appeal(session, decision, f"seller:{seller.id}"):
         raise InvalidInput(f"decision {decision.id} answered this seller's appeal: it is final "

@@ -66,6 +66,27 @@ ESCALATE = (
     Reason("HIGH_RISK", "High risk or high profile", None),
 )
 
+# A buyer's comment a seller reported: removed (with the rule it breaks) or kept.
+COMMENT_REMOVE = (
+    Reason("COMMENT_ABUSIVE", "Insults, vulgar words or threats",
+           "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH"),
+    Reason("COMMENT_PERSONAL_DATA", "Someone's personal data (phone, e-mail, address)",
+           "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS"),
+    Reason("COMMENT_ADVERTISING", "Advertising or links",
+           "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE"),
+    Reason("COMMENT_OFF_TOPIC", "Not about the transaction",
+           "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE"),
+    Reason("COMMENT_UNTRUE", "Untrue statements of fact (say which in the note)",
+           StatementCategory.OTHER_VIOLATION_TC.value, note_required=True),
+)
+COMMENT_KEEP = (
+    Reason("COMMENT_FAIR", "The comment keeps to the rules", None),
+    Reason("INSUFFICIENT_EVIDENCE", "Not enough evidence of a violation", None),
+)
+# Kinds of case whose subject is not the offer they name (a buyer's comment on the order of
+# it): a decision leaves the offer as it is, and the programme's follow-up does the rest.
+NOT_ABOUT_THE_OFFER = frozenset({CaseKind.FEEDBACK_REPORT.value})
+
 _BY_KIND: dict[str, dict[str, tuple[Reason, ...]]] = {
     CaseKind.SCREENING.value: {DecisionAction.REMOVE.value: REMOVE,
                                DecisionAction.KEEP.value: KEEP,
@@ -79,6 +100,9 @@ _BY_KIND: dict[str, dict[str, tuple[Reason, ...]]] = {
     CaseKind.APPEAL.value: {DecisionAction.REMOVE.value: APPEAL,
                             DecisionAction.KEEP.value: APPEAL,
                             DecisionAction.ESCALATE.value: ESCALATE},
+    CaseKind.FEEDBACK_REPORT.value: {DecisionAction.REMOVE.value: COMMENT_REMOVE,
+                                     DecisionAction.KEEP.value: COMMENT_KEEP,
+                                     DecisionAction.ESCALATE.value: ESCALATE},
 }
 
 

@@ -19,7 +19,7 @@ from moderation.cases import (
     holds_lease,
     notices_behind,
 )
-from moderation.cases.reasons import check_reason
+from moderation.cases.reasons import NOT_ABOUT_THE_OFFER, check_reason
 from moderation.config import get_settings
 from moderation.domain import (
     LEADS,
@@ -63,21 +63,24 @@ def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionI
 
     case_before = {"status": case.status, "lease_holder_id": case.lease_holder_id}
     offer_before = offer.status
+    # A decision on a buyer's comment is not one on the offer: its programme's follow-up
+    # carries it out, and the offer, its holds and its statements stay as they are.
+    on_offer = case.kind not in NOT_ABOUT_THE_OFFER
     if action is DecisionAction.ESCALATE:
         case.status = CaseStatus.ESCALATED.value
         case.priority = policy.ESCALATED_PRIORITY
     else:
         case.status = CaseStatus.CLOSED.value
         case.closed_at = now
-        if action is DecisionAction.REMOVE:
+        if on_offer and action is DecisionAction.REMOVE:
             offer.status = OfferStatus.REMOVED.value
-        elif offer.status in (OfferStatus.BLOCKED.value, OfferStatus.REMOVED.value):
+        elif on_offer and offer.status in (OfferStatus.BLOCKED.value, OfferStatus.REMOVED.value):
             offer.status = OfferStatus.RESTORED.value
     case.lease_holder_id = None
     case.lease_expires_at = None
     offer.updated_at = now if offer.status != offer_before else offer.updated_at
     session.flush()
-    if action is not DecisionAction.ESCALATE:
+    if action is not DecisionAction.ESCALATE and on_offer:
         # A held offer kept is shown again as it was before the hold, one removed is off
         # for good; either way the marketplace is told the hold ended.
         holds.release(session, offer, decision=row, removed=action is DecisionAction.REMOVE,
@@ -92,7 +95,7 @@ def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionI
         audit.record(session, actor=actor, action="offer.status", entity="offer",
                      entity_id=offer.id, before={"status": offer_before},
                      after={"status": offer.status, "decision_id": row.id})
-    if action is DecisionAction.REMOVE:
+    if action is DecisionAction.REMOVE and on_offer:
         until = (now + timedelta(days=get_settings().counter_notice_days)
                  if notices_behind(session, case.id) else None)
         # How the offer was found and what set the removal off: the statements room reads

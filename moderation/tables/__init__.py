@@ -15,6 +15,7 @@ from moderation.tables.buyers import (
     TrackingEvent,
 )
 from moderation.tables.cases import Case, CaseSource, Decision, OfferHold
+from moderation.tables.feedback import Feedback, FeedbackReminder, FeedbackReport
 from moderation.tables.offers import Offer, OfferVersion, Screening, Seller
 from moderation.tables.outbox import OutboxMessage
 from moderation.tables.protection import (
@@ -49,6 +50,9 @@ __all__ = [
     "Decision",
     "Discussion",
     "DiscussionMessage",
+    "Feedback",
+    "FeedbackReminder",
+    "FeedbackReport",
     "FloodCount",
     "FloodTrip",
     "FollowUpTask",

@@ -79,6 +79,14 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/rights/{right_id}/verification"): LEADS,
     ("POST", "/v1/counter-notices"): {INT, A},
     ("GET", "/v1/counter-notices/{reference}"): PEOPLE | {INT},
+    # Feedback (issue 14): the marketplace relays buyers' ratings and sellers' reports.
+    ("POST", "/v1/feedback"): {INT, A},
+    ("GET", "/v1/feedback/{feedback_id}"): PEOPLE | {INT},
+    ("PUT", "/v1/feedback/{feedback_id}"): {INT, A},
+    ("DELETE", "/v1/feedback/{feedback_id}"): {INT, A},
+    ("POST", "/v1/feedback/{feedback_id}/report"): {INT, A},
+    ("GET", "/v1/sellers/{external_id}/quality"): PEOPLE | {INT},
+    ("GET", "/v1/cases/{case_id}/feedback-report"): PEOPLE,
     ("POST", "/v1/appeals"): {INT, RH, AUTH},
     ("GET", "/v1/appeals/{appeal_id}"): PEOPLE | {INT, RH, AUTH},
     ("GET", "/portal"): {RH},
@@ -165,7 +173,8 @@ def test_each_role_on_each_route_is_let_in_or_refused(
     params = {"case_id": str(case.id), "offer_id": str(case.offer_id), "reference": "N-0-0",
               "right_id": "1", "document_id": "1", "order_id": "1", "trip_id": "1",
               "puid": "sor-0", "appeal_id": "1", "staff_id": "999999999",
-              "buyer_id": "b-matrix", "seller_id": "s-matrix", "task_id": "1"}
+              "buyer_id": "b-matrix", "seller_id": "s-matrix", "task_id": "1",
+              "feedback_id": "f-0", "external_id": "s-0"}
     checked = 0
     for (method, path), allowed in DESIGN.items():
         url = path.format(**params)

@@ -21,16 +21,17 @@ from sqlalchemy.orm import Session
 from api.app import create_app
 from moderation.accounts.staff import ensure_organisation
 from moderation.appeals.filing import AppealIn, file_appeal
+from moderation.buyers import feedback
 from moderation.buyers.orders import record_order
 from moderation.buyers.schemas import OrderIn
-from moderation.domain import ORGANISATION_KIND_OF, StaffRole
+from moderation.domain import ORGANISATION_KIND_OF, Rating, StaffRole
 from moderation.protection import counter_notices, rights
 from moderation.protection.counter_notices import CounterNoticeIn
 from moderation.safety import authority
 from moderation.support import ratings
-from moderation.tables import Statement, utcnow
+from moderation.tables import Seller, Statement, utcnow
 from tests.api.test_access_matrix import DESIGN
-from tests.factories import make_case, make_offer, make_staff, runtime_of
+from tests.factories import feedback_order, make_case, make_offer, make_staff, runtime_of
 from tests.notice_builders import remove_on_notice
 from tests.rights_builders import rights_holder, send_notice, verified_right
 
@@ -84,6 +85,10 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
                                               rater_id="b-fuzz", contact_id="c-fuzz",
                                               positive=False, rated_at=utcnow()))
     assert task is not None
+    rated = feedback_order(session)
+    feedback_row, _ = feedback.submit_feedback(session, feedback.FeedbackIn(
+        feedback_id="fuzz-feedback", order_id=rated.marketplace_id, rating=Rating.NEGATIVE,
+        comment="Kolor inny niż na zdjęciu"), rules=feedback.comment_rules(), now=utcnow())
     session.flush()
     return keys, {"case_id": case.id, "offer_id": case.offer_id, "right_id": pending.id,
                   "task_id": task.id,
@@ -94,7 +99,9 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
                   "/v1/counter-notices/{reference}": filed.reference,
                   # The marketplace's ids: an order's is not the authority order's `order_id`.
                   "/v1/buyers/{buyer_id}": "b-fuzz", "/v1/sellers/{seller_id}/account": "s-fuzz",
-                  "/v1/orders/{order_id}": bought, "/v1/orders/{order_id}/tracking": bought}
+                  "/v1/orders/{order_id}": bought, "/v1/orders/{order_id}/tracking": bought,
+                  "feedback_id": feedback_row.marketplace_id,
+                  "external_id": session.get_one(Seller, rated.seller_id).external_id}
 
 
 def _bought(session: Session) -> str:

@@ -86,7 +86,8 @@ def test_tick_enqueues_periodic_jobs_once_per_period_across_workers(redis: Redis
     periodic = queue.get_queue(redis, queue.Lane.PERIODIC)
     assert sorted(job.func_name for job in periodic.jobs) == sorted([
         queue.DELIVER_OUTBOX, queue.EXPIRE_STRIKES, queue.SWEEP, queue.WARN_DEADLINES,
-        queue.IMPORT_SAFETY_FEED, PRUNE_FLOOD_COUNTS, queue.PURGE_RETENTION])
+        queue.IMPORT_SAFETY_FEED, PRUNE_FLOOD_COUNTS, queue.PURGE_RETENTION,
+        queue.REMIND_FEEDBACK])
 
 
 def test_tick_does_not_queue_a_periodic_job_behind_its_own_waiting_run(redis: Redis) -> None:

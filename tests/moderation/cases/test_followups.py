@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from moderation import cases, programmes
 from moderation.appeals.settlement import settle_appeal
+from moderation.buyers.feedback_reports import settle_report
 from moderation.cases import DecisionFollowups, Followup, FollowupHandler
 from moderation.domain import SourceKind
 from moderation.protection import counter_notices
@@ -56,11 +57,13 @@ def test_an_escalation_sets_nothing_off(session: Session) -> None:
     assert calls == [] and case.status == "escalated"
 
 
-def test_the_programmes_compose_once_appeals_then_notices_then_counter_notices() -> None:
+def test_the_programmes_compose_once_appeals_then_notices_then_counter_notices_then_feedback(
+) -> None:
     composed = programmes.decision_followups()
     assert composed is programmes.decision_followups()
     assert [(s.source_kind, s.handler) for s in composed.steps] == [
         (SourceKind.APPEAL, settle_appeal),
         (SourceKind.NOTICE, settle_notices),
         (SourceKind.COUNTER_NOTICE, counter_notices.on_case_decided),
-        (SourceKind.APPEAL, reverse_on_appeal)]
+        (SourceKind.APPEAL, reverse_on_appeal),
+        (SourceKind.FEEDBACK_REPORT, settle_report)]
