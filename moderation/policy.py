@@ -184,3 +184,24 @@ SELLER_ANSWER_DUE = timedelta(hours=72)
 # so the queue's deadline colours show a claim late when the promise is broken.
 CLAIM_DUE = timedelta(days=5)
 CLAIM_FAST_TRACK_DUE = timedelta(hours=12)
+
+
+# Buyer Protection: compensation, fraud, strikes.
+# Fraud signals on a claim look back this long: a buyer with this many claims on other
+# orders in the window (the one being opened not counted), a seller with this many claims
+# upheld against them. Why 90 days and these counts: over 97% of discussions settle with
+# the seller, so an honest buyer opens a claim a few times a year at most; five upheld in a
+# quarter is a seller whose buyers keep being found right.
+FRAUD_WINDOW = timedelta(days=90)
+BUYER_MANY_CLAIMS = 3
+SELLER_MANY_UPHELD = 5
+# A claim on an offer removed (or blocked) for one of these: counterfeit by its reason code
+# (a moderator's COUNTERFEIT, the rules' COUNTERFEIT_*), unsafe by its DSA category.
+COUNTERFEIT_REASON_PREFIX = "COUNTERFEIT"
+UNSAFE_CATEGORIES = frozenset({"STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"})
+# Fraud signals, most telling first: the order a case shows them in and how many priority
+# steps each raises the claim.
+FRAUD_SIGNAL_WEIGHT = {"OFFER_REMOVED_UNSAFE": 2, "OFFER_REMOVED_COUNTERFEIT": 2,
+                       "SELLER_MANY_UPHELD": 1, "BUYER_MANY_CLAIMS": 1}
+# A claim's priority before signals: the fast track (12 hours promised) ahead of the rest.
+CLAIM_BASE_PRIORITY = {True: 2, False: 4}
