@@ -19,6 +19,7 @@ from api.routes import (
     appeals,
     cases,
     counter_notices,
+    discussions,
     notices,
     offers,
     rights,
@@ -58,6 +59,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(rights.router)
     app.include_router(safety.router)
     app.include_router(statements.router)
+    app.include_router(discussions.router)
     for pages in (auth, queue, case, offer, lead, audit, admin, portal, rights_pages,
                   authority_pages, shadow, reports):
         app.include_router(pages.router)

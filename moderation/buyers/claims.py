@@ -54,7 +54,7 @@ def escalate(session: Session, discussion_id: int, data: StepIn, *, now: datetim
     if why_not is not None:
         raise Conflict(f"discussion {discussion_id} cannot be escalated yet: {why_not}")
     order = session.get_one(Order, discussion.order_id)
-    signals = fraud.fraud_signals(session, order=order)
+    signals = fraud.fraud_signals(session, order=order, now=now)
     priority = fraud.claim_priority(signals, fast_track=order.fast_track)
     due = now + (policy.CLAIM_FAST_TRACK_DUE if order.fast_track else policy.CLAIM_DUE)
     discussion.status = DiscussionStatus.ESCALATED.value
