@@ -18,6 +18,7 @@ from api.request_ids import RequestIds
 from api.routes import (
     appeals,
     cases,
+    compensations,
     counter_notices,
     discussions,
     notices,
@@ -60,6 +61,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(safety.router)
     app.include_router(statements.router)
     app.include_router(discussions.router)
+    app.include_router(compensations.router)
     for pages in (auth, queue, case, offer, lead, audit, admin, portal, rights_pages,
                   authority_pages, shadow, reports):
         app.include_router(pages.router)

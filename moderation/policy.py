@@ -205,3 +205,11 @@ FRAUD_SIGNAL_WEIGHT = {"OFFER_REMOVED_UNSAFE": 2, "OFFER_REMOVED_COUNTERFEIT": 2
                        "SELLER_MANY_UPHELD": 1, "BUYER_MANY_CLAIMS": 1}
 # A claim's priority before signals: the fast track (12 hours promised) ahead of the rest.
 CLAIM_BASE_PRIORITY = {True: 2, False: 4}
+# A compensation asked of the marketplace is expected paid (confirmed) within this long:
+# the programme promises payment on average within 5 days of the claim, 12 hours on the
+# fast track, and the payment itself is the marketplace's part, so a day without its
+# confirmation is something for an operator to look at.
+COMPENSATION_CONFIRM_WITHIN = timedelta(hours=24)
+# A confirmation dated this far past our clock is refused: the marketplace's clock is wrong,
+# or the field holds something else.
+PAYMENT_CLOCK_SKEW = timedelta(minutes=5)

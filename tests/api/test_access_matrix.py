@@ -105,6 +105,9 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/admin/users/{staff_id}/password"): {A},
     ("POST", "/admin/users/{staff_id}/key"): {A},
     ("POST", "/admin/users/{staff_id}/key/revoke"): {A},
+    # Buyer Protection, compensation: only the marketplace confirms what it paid.
+    ("POST", "/v1/compensations/{idempotency_key}/paid"): {INT},
+    ("GET", "/v1/compensations/{idempotency_key}"): PEOPLE | {INT},
 }
 FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
@@ -150,7 +153,8 @@ def test_each_role_on_each_route_is_let_in_or_refused(
     case = make_case(session)
     params = {"case_id": str(case.id), "offer_id": str(case.offer_id), "reference": "N-0-0",
               "right_id": "1", "document_id": "1", "order_id": "1", "trip_id": "1",
-              "puid": "sor-0", "appeal_id": "1", "staff_id": "999999999"}
+              "puid": "sor-0", "appeal_id": "1", "staff_id": "999999999",
+              "idempotency_key": "claim-0-decision-0"}
     checked = 0
     for (method, path), allowed in DESIGN.items():
         url = path.format(**params)
