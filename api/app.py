@@ -20,6 +20,7 @@ from api.routes import (
     cases,
     compensations,
     counter_notices,
+    discussions,
     notices,
     offers,
     rights,
@@ -59,6 +60,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(rights.router)
     app.include_router(safety.router)
     app.include_router(statements.router)
+    app.include_router(discussions.router)
     app.include_router(compensations.router)
     for pages in (auth, queue, case, offer, lead, audit, admin, portal, rights_pages,
                   authority_pages, shadow, reports):

@@ -49,7 +49,8 @@ SUBJECTS = {
     "leads.flood_guard": "Reguła wstrzymana / A rule or version was put into shadow",
 }
 MAX_BACKOFF = timedelta(hours=6)
-WEBHOOK_RECIPIENTS = ("seller:", "marketplace:")
+# Buyers, like sellers, are the marketplace's customers: it relays what they are told.
+WEBHOOK_RECIPIENTS = ("seller:", "buyer:", "marketplace:")
 # A buyer's compensation, asked of the marketplace's payment webhook.
 PAYMENT_RECIPIENT = "payment:"
 

@@ -189,6 +189,7 @@ class Appellant(StrEnum):
 
     SELLER = "seller"
     NOTIFIER = "notifier"  # a rights holder, or an authority for its orders
+    BUYER = "buyer"  # a buyer contesting a claim's decision (the seller appeals as a seller)
 
 
 class Contested(StrEnum):

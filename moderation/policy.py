@@ -175,6 +175,17 @@ def _hit_rank(hit: Hit) -> tuple[int, str]:
     return (_hit_priority(hit), hit.rule_id)
 
 
+# --- Buyer Protection Programme: discussions and claims (issue 14, part B) ---
+# The seller's time to answer a buyer's discussion; after it (or on the seller's refusal)
+# the buyer may take the discussion to the platform as a claim.
+SELLER_ANSWER_DUE = timedelta(hours=72)
+# A claim's time to decide: the programme promises compensation on average within 5 days,
+# 12 hours for customers of the fast-delivery subscription. The due times are those targets,
+# so the queue's deadline colours show a claim late when the promise is broken.
+CLAIM_DUE = timedelta(days=5)
+CLAIM_FAST_TRACK_DUE = timedelta(hours=12)
+
+
 # Buyer Protection: compensation, fraud, strikes.
 # Fraud signals on a claim look back this long: a buyer with this many claims on other
 # orders in the window (the one being opened not counted), a seller with this many claims
