@@ -213,3 +213,9 @@ COMPENSATION_CONFIRM_WITHIN = timedelta(hours=24)
 # A confirmation dated this far past our clock is refused: the marketplace's clock is wrong,
 # or the field holds something else.
 PAYMENT_CLOCK_SKEW = timedelta(minutes=5)
+# Upheld claims count as strikes on the repeat-infringer ladder: every this many upheld
+# against a seller within the window (counted from the seller's last strike for claims, so
+# one set of claims is never a strike twice) is one strike. Why five in 90 days: as many as
+# make the fraud signal, so a seller is flagged on claims before being struck for them.
+CLAIM_STRIKE_WINDOW = timedelta(days=90)
+CLAIM_STRIKE_THRESHOLD = 5
