@@ -26,6 +26,8 @@ from moderation.domain import (
 from moderation.errors import InvalidInput
 from moderation.tables import Appeal, Buyer, Case, CaseSource, Decision, Offer, Seller
 
+CLAIM_ACTIONS = frozenset({DecisionAction.COMPENSATE.value, DecisionAction.PARTIAL.value,
+                           DecisionAction.REJECT.value})
 # What the appellant may still do once the internal appeal is decided (DSA art. 21).
 FURTHER_REDRESS = ("You may refer this decision to a certified out-of-court dispute "
                    "settlement body (DSA art. 21) or go to court.")
@@ -53,6 +55,11 @@ def settle_appeal(session: Session, *, case: Case, decision: Decision) -> None:
     if appeal is None or appeal.status != AppealStatus.OPEN.value:
         return  # settled already: a repeated call changes nothing
     upheld = decision.reason_code == APPEAL_UPHELD
+    if appeal.contested == Contested.CLAIM_DECISION.value and decision.action not in CLAIM_ACTIONS:
+        # Keeping or removing the offer answers nothing about the claim (and would change
+        # the offer): the claim is decided anew, with its amount.
+        raise InvalidInput(f"appeal {appeal.reference} contests a claim's decision: decide it "
+                           "as a claim (compensate, partial or reject)", field="action")
     wanted = expected_action(appeal, upheld=upheld)
     if wanted is not None and decision.action != wanted.value:
         verb = "upholding" if upheld else "rejecting"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import schemathesis
@@ -19,15 +20,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from moderation import cases, policy, programmes
 from moderation.accounts.staff import ensure_organisation
 from moderation.appeals.filing import AppealIn, file_appeal
+from moderation.buyers import claims
+from moderation.buyers.claim_decisions import ClaimDecisionIn, decide_claim
+from moderation.buyers.discussions import StepIn
 from moderation.domain import ORGANISATION_KIND_OF, StaffRole
 from moderation.protection import counter_notices, rights
 from moderation.protection.counter_notices import CounterNoticeIn
 from moderation.safety import authority
-from moderation.tables import Statement, utcnow
+from moderation.tables import Compensation, Statement, utcnow
 from tests.api.test_access_matrix import DESIGN
-from tests.factories import make_case, make_staff, runtime_of
+from tests.factories import make_case, make_discussion, make_staff, runtime_of
 from tests.notice_builders import remove_on_notice
 from tests.rights_builders import rights_holder, send_notice, verified_right
 
@@ -73,8 +78,19 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
                                        product="Czajnik elektryczny", risk="Porażenie prądem",
                                        legal_basis="art. 22 GPSR", requested_measure="Usunięcie",
                                        contact_email="dnr@uokik.example"))
+    # A buyer's discussion escalated to a claim, its compensation asked for.
+    discussion = make_discussion(session, opened_ago=policy.SELLER_ANSWER_DUE + timedelta(hours=1))
+    claim = claims.escalate(session, discussion.id, StepIn(at=utcnow()), now=utcnow())
+    decider = make_staff(session).staff.id
+    cases.claim(session, case_id=claim.case_id or 0, staff_id=decider, lease=timedelta(minutes=5))
+    decide_claim(session, case_id=claim.case_id or 0, staff_id=decider,
+                 data=ClaimDecisionIn(action="compensate"),
+                 followups=programmes.decision_followups())
+    key = session.scalars(select(Compensation.idempotency_key)
+                          .where(Compensation.claim_id == claim.id)).one()
     session.flush()
-    return keys, {"case_id": case.id, "offer_id": case.offer_id, "right_id": pending.id,
+    return keys, {"discussion_id": discussion.id, "claim_id": claim.id, "idempotency_key": key,
+                  "case_id": case.id, "offer_id": case.offer_id, "right_id": pending.id,
                   "document_id": document.id, "order_id": order.id, "appeal_id": appeal.id,
                   "puid": session.scalars(select(Statement.puid).where(
                       Statement.decision_id == removed.decision.id)).first(),

@@ -173,3 +173,15 @@ def test_the_moderator_who_decided_does_not_review_the_appeal(session: Session) 
     assert session.get_one(Case, filed.case_id).not_for_staff_id == decider
     with pytest.raises(Forbidden):
         cases.claim(session, case_id=filed.case_id or 0, staff_id=decider or 0, lease=LEASE)
+
+
+def test_an_appeal_on_a_claim_is_not_answered_by_keeping_the_offer(session: Session) -> None:
+    claim = decided_claim(session, "reject")
+    filed = appeal(session, claim, by="buyer")
+    staff_id = make_staff(session).staff.id
+    cases.claim(session, case_id=filed.case_id or 0, staff_id=staff_id, lease=LEASE)
+    with pytest.raises(InvalidInput) as caught:
+        decisions.decide(session, case_id=filed.case_id or 0, staff_id=staff_id,
+                         decision=DecisionIn(action="keep", reason_code="APPEAL_UPHELD"),
+                         followups=programmes.decision_followups())
+    assert "decide it as a claim" in caught.value.message

@@ -105,3 +105,16 @@ def test_fraud_signals_show_on_the_claim_and_raise_its_priority(session: Session
     assert [s["code"] for s in flagged.fraud_signals] == ["OFFER_REMOVED_COUNTERFEIT"]
     assert (session.get_one(Case, flagged.case_id).priority
             < session.get_one(Case, plain.case_id).priority)
+
+
+def test_a_notice_on_the_offer_opens_its_own_case_beside_the_claim(session: Session) -> None:
+    claim = claims.escalate(session, make_discussion(session, opened_ago=LATE).id, now_step(),
+                            now=utcnow())
+    claim_case = session.get_one(Case, claim.case_id)
+    now = utcnow()
+    ids, joined = cases.open_or_join(
+        session, [claim_case.offer_id], kind=CaseKind.NOTICE.value, reason_code="COUNTERFEIT",
+        source="notice", priority=3, due_at=now + timedelta(days=1), now=now,
+        origin=cases.Origin(SourceKind.NOTICE))
+    assert joined == 0 and ids != [claim_case.id]
+    assert source_kinds(session, claim_case.id) == {SourceKind.BUYER_CLAIM.value}
