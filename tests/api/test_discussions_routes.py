@@ -11,10 +11,22 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from moderation import policy
-from moderation.tables import Discussion, Order, utcnow
+from moderation import cases, policy, programmes
+from moderation.appeals.filing import AppealIn, file_appeal
+from moderation.buyers import claims
+from moderation.buyers.claim_decisions import ClaimDecisionIn, decide_claim
+from moderation.buyers.discussions import StepIn
+from moderation.domain import StaffRole
+from moderation.tables import Buyer, Discussion, Order, utcnow
 from tests.api.conftest import auth
-from tests.factories import discussion_event, make_order, make_staff
+from tests.api.console import csrf_of, logged_in
+from tests.factories import (
+    TEST_PASSWORD,
+    discussion_event,
+    make_discussion,
+    make_order,
+    make_staff,
+)
 
 
 def opened(client: TestClient, keys: dict[str, str], order: Order,
@@ -139,3 +151,35 @@ def test_only_the_marketplace_relays_discussions(client: TestClient, keys: dict[
                            headers=auth(keys[role])).status_code == 403, role
     assert client.get("/v1/claims/1", headers=auth(make_staff(session).api_key or "")
                       ).status_code == 404
+
+
+def test_the_case_page_of_an_appeal_on_a_claim_shows_the_claim_and_its_form(
+        session: Session) -> None:
+    order = make_order(session, value=Decimal("80.00"))
+    d = make_discussion(session, order=order,
+                        opened_ago=policy.SELLER_ANSWER_DUE + timedelta(hours=1))
+    claim = claims.escalate(session, d.id, StepIn(at=utcnow()), now=utcnow())
+    decider = make_staff(session).staff.id
+    cases.claim(session, case_id=claim.case_id or 0, staff_id=decider, lease=timedelta(minutes=5))
+    first = decide_claim(session, case_id=claim.case_id or 0, staff_id=decider,
+                         data=ClaimDecisionIn(action="reject", note="Delivered, signed for."),
+                         followups=programmes.decision_followups())
+    appeal = file_appeal(session, data=AppealIn(
+        decision_id=first.id, buyer_id=session.get_one(Buyer, order.buyer_id).external_id,
+        explanation="The signature on the delivery is not mine at all."),
+        caller=make_staff(session, StaffRole.INTEGRATION).staff, now=utcnow())
+    reviewer = make_staff(session, password=TEST_PASSWORD)
+    session.commit()
+    browser = logged_in(session, reviewer.staff.name, TEST_PASSWORD)
+    page = browser.get(f"/cases/{appeal.case_id}")
+    assert page.status_code == 200
+    assert 'class="claim-evidence"' in page.text and "The signature" in page.text
+    browser.post(f"/cases/{appeal.case_id}/claim", data={"csrf_token": csrf_of(page.text)})
+    page = browser.get(f"/cases/{appeal.case_id}")
+    assert f'action="/cases/{appeal.case_id}/claim-decision"' in page.text
+    decided = browser.post(f"/cases/{appeal.case_id}/claim-decision", follow_redirects=False,
+                           data={"csrf_token": csrf_of(page.text), "action": "compensate",
+                                 "amount": "", "note": ""})
+    assert decided.status_code == 303, decided.text
+    session.refresh(appeal)
+    assert appeal.outcome == "upheld"
