@@ -24,13 +24,14 @@ fast track and for the rest.
 Assumptions (none of them is the marketplace's data; each is an option or a constant here):
 - Orders arrive evenly over 30 days; buyers order 1-3 times (60,000 buyers for 100,000
   orders), 30% of them subscription customers (their orders take the fast track).
-- 2% of orders get a discussion (DISCUSSION_SHARE; marketplaces publish claim rates, not
-  discussion rates: 1-3% of orders with a problem the buyer raises is the range card
-  schemes and marketplace reports give), opened 3-14 days after the order.
-- 97% of discussions settle with the seller (the issue's figure), 2 to 72 hours after
-  they open. Of the rest, half the sellers refuse within the 72-hour deadline and the buyer
-  escalates within hours (exponential, mean 6 h); the other half let the deadline pass and
-  the buyer escalates after it (mean 12 h).
+- 2% of orders get a discussion (--discussion-share), opened 3-14 days after the order.
+  The marketplace publishes the share settled, not how many orders have a discussion: 2%
+  is our guess at a problem the buyer raises (not received, damaged, not as described,
+  incomplete, a return not refunded), and the figures below scale with it.
+- 97% of discussions settle with the seller (--settled-share, the issue's figure), 2 to 72
+  hours after they open. Of the rest, half the sellers refuse within the 72-hour deadline
+  and the buyer escalates within hours (exponential, mean 6 h); the other half let the
+  deadline pass and the buyer escalates after it (mean 12 h).
 - Moderators work the claims queue alone (screening has its own staff): one per shift,
   every day, shifts given in UTC hours (default 7-15 and 15-23: 16 hours a day covered).
   A decision takes READING (150 s, as bench_claim_decisions assumes) of the moderator's
@@ -98,6 +99,7 @@ class Month:
     now: datetime
     shifts: list[tuple[int, int]]
     tag: str
+    settled_share: float = SETTLED_SHARE
     events: list[tuple[datetime, int, bool, Callable[[], None]]] = field(default_factory=list)
     idle: set[int] = field(default_factory=set)
     staff: list[int] = field(default_factory=list)
@@ -198,7 +200,7 @@ class Month:
         discussion = claims_world.open_discussion(self.session, order, at=self.now,
                                                   tag=self.tag)
         discussion_id = discussion.id
-        if self.rng.random() < SETTLED_SHARE:
+        if self.rng.random() < self.settled_share:
             later = self.now + timedelta(hours=self.rng.uniform(2, 72))
             self.at(later, lambda: self.settle(discussion_id))
         elif self.rng.random() < 0.5:
@@ -222,7 +224,8 @@ class Month:
             self.wake_later(slot, self.now)
 
 
-def seed_orders(month: Month, *, orders: int) -> list[tuple[datetime, str]]:
+def seed_orders(month: Month, *, orders: int, discussion_share: float
+                ) -> list[tuple[datetime, str]]:
     """Buyers, sellers' offers and a month of orders; the orders that get a discussion."""
     session, rng, start = month.session, month.rng, month.now
     offers = claims_world.offer_ids(session, max(orders // 50, 10), sellers=max(orders // 200, 5),
@@ -249,7 +252,7 @@ def seed_orders(month: Month, *, orders: int) -> list[tuple[datetime, str]]:
                      "offer_version": 1, "quantity": 1, "value": rng.choice(VALUES),
                      "currency": "PLN", "fast_track": subscribed is not None,
                      "ordered_at": at, "received_at": at})
-        if rng.random() < DISCUSSION_SHARE:
+        if rng.random() < discussion_share:
             discussed.append((at + timedelta(days=rng.uniform(3, 14)), rows[-1]["marketplace_id"]))
     for begin in range(0, len(rows), 10_000):
         session.execute(insert(Order), rows[begin:begin + 10_000])
@@ -323,6 +326,10 @@ def run(argv: Sequence[str] | None = None) -> Figures:
     parser.add_argument("--shifts", type=_shifts, default=_shifts("7-15,15-23"),
                         help="one moderator per shift, START-END in UTC hours, comma-separated")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--discussion-share", type=float, default=DISCUSSION_SHARE,
+                        help="share of orders on which the buyer opens a discussion")
+    parser.add_argument("--settled-share", type=float, default=SETTLED_SHARE,
+                        help="share of discussions settled with the seller")
     args = parser.parse_args(argv)
     where = targets.targets(parser, args)
     targets.reset_database(where.database_url)
@@ -333,9 +340,12 @@ def run(argv: Sequence[str] | None = None) -> Figures:
     try:
         with runtime.sessionmaker() as session:
             month = Month(session, random.Random(args.seed), start, args.shifts,
-                          tag=f"month-{uuid.uuid4().hex[:6]}")
+                          tag=f"month-{uuid.uuid4().hex[:6]}",
+                          settled_share=args.settled_share)
             month.staff = claims_world.moderators(session, len(args.shifts), tag=month.tag)
-            for when, order_id in seed_orders(month, orders=args.orders):
+            discussed = seed_orders(month, orders=args.orders,
+                                    discussion_share=args.discussion_share)
+            for when, order_id in discussed:
                 month.at(when, lambda order_id=order_id: month.open_discussion(order_id))  # type: ignore[misc]
             for slot in range(len(args.shifts)):
                 month.idle.add(slot)
