@@ -193,7 +193,8 @@ class Appellant(StrEnum):
 
 
 class Contested(StrEnum):
-    """What an appeal contests: a restriction of the seller's, or a notifier's "keep"."""
+    """What an appeal contests: a restriction of the seller's, a notifier's "keep", or the
+    decision on a buyer's claim."""
 
     DISABLING = "disabling"  # an automatic block
     REMOVAL = "removal"  # a moderator's removal (on a notice, an alert or own initiative)
@@ -201,6 +202,8 @@ class Contested(StrEnum):
     STRIKE = "strike"
     SUSPENSION = "suspension"
     TERMINATION = "termination"
+    # A buyer's claim decided: the buyer contests too little, the seller a claim upheld.
+    CLAIM_DECISION = "claim_decision"
 
 
 class AlertStatus(StrEnum):

@@ -16,9 +16,9 @@ from moderation import audit, outbox, policy
 from moderation.buyers import fraud
 from moderation.buyers.discussions import StepIn, get_discussion, may_escalate, record_message
 from moderation.cases import Origin, open_case
-from moderation.domain import CaseKind, ClaimStatus, DiscussionStatus, SourceKind
+from moderation.domain import CaseKind, ClaimStatus, Contested, DiscussionStatus, SourceKind
 from moderation.errors import Conflict, NotFound
-from moderation.tables import Buyer, Claim, Discussion, Order, Seller
+from moderation.tables import Appeal, Buyer, Claim, Decision, Discussion, Order, Seller
 
 # How a claim's case names where it came from (Case.source).
 CLAIM_SOURCE = "buyer"
@@ -38,8 +38,15 @@ def get_claim(session: Session, claim_id: int) -> Claim:
 
 
 def claim_of_case(session: Session, case_id: int) -> Claim | None:
-    """The claim a case decides, if it is a claim's case."""
-    return session.scalar(select(Claim).where(Claim.case_id == case_id))
+    """The claim a case decides: a claim's own case, or an appeal's against its decision."""
+    claim = session.scalar(select(Claim).where(Claim.case_id == case_id))
+    if claim is not None:
+        return claim
+    contested = (select(Decision.case_id).join(Appeal, Appeal.decision_id == Decision.id)
+                 .where(Appeal.case_id == case_id,
+                        Appeal.contested == Contested.CLAIM_DECISION.value)
+                 .scalar_subquery())
+    return session.scalar(select(Claim).where(Claim.case_id == contested))
 
 
 def escalate(session: Session, discussion_id: int, data: StepIn, *, now: datetime) -> Claim:
