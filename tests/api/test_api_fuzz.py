@@ -27,6 +27,7 @@ from moderation.protection.counter_notices import CounterNoticeIn
 from moderation.safety import authority
 from moderation.tables import Statement, utcnow
 from tests.api.test_access_matrix import DESIGN
+from tests.claim_rows import compensation_asked
 from tests.factories import make_case, make_staff, runtime_of
 from tests.notice_builders import remove_on_notice
 from tests.rights_builders import rights_holder, send_notice, verified_right
@@ -74,12 +75,14 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
                                        legal_basis="art. 22 GPSR", requested_measure="Usunięcie",
                                        contact_email="dnr@uokik.example"))
     session.flush()
+    paid = compensation_asked(session)  # Buyer Protection: a compensation to confirm
     return keys, {"case_id": case.id, "offer_id": case.offer_id, "right_id": pending.id,
                   "document_id": document.id, "order_id": order.id, "appeal_id": appeal.id,
                   "puid": session.scalars(select(Statement.puid).where(
                       Statement.decision_id == removed.decision.id)).first(),
                   "/v1/notices/{reference}": notice.reference,
-                  "/v1/counter-notices/{reference}": filed.reference}
+                  "/v1/counter-notices/{reference}": filed.reference,
+                  "idempotency_key": paid.idempotency_key}
 
 
 def _known_parameters(operation: APIOperation, known: dict[str, Any]) -> dict[str, Any]:
