@@ -9,8 +9,18 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from moderation.buyers import compensation
 from moderation.domain import DecisionAction
-from moderation.tables import Buyer, Claim, Decision, Discussion, Offer, Order, utcnow
+from moderation.tables import (
+    Buyer,
+    Claim,
+    Compensation,
+    Decision,
+    Discussion,
+    Offer,
+    Order,
+    utcnow,
+)
 from tests.factories import make_offer
 
 _seq = itertools.count(1)
@@ -71,3 +81,12 @@ def make_decision(session: Session, *, offer_id: int,
     session.add(decision)
     session.flush()
     return decision
+
+
+def compensation_asked(session: Session, *, value: str = "300.00") -> Compensation:
+    """A claim on a fresh order compensated in full, its payment asked for."""
+    order = make_order(session, value=value)
+    claim = make_claim(session, order)
+    decision = make_decision(session, offer_id=order.offer_id)
+    return compensation.request_compensation(session, claim=claim, decision=decision,
+                                             amount=Decimal(value))

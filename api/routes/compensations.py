@@ -25,7 +25,7 @@ Key = Annotated[str, Path(max_length=64, pattern=NO_NUL,
                           description="The Idempotency-Key the payment was asked with")]
 
 
-@router.post("/{idempotency_key}/paid", responses=problems(404, 409, 422))
+@router.post("/{idempotency_key}/paid", responses=problems(400, 404, 409, 413, 422))
 def confirm_payment(idempotency_key: Key, body: PaymentIn, session: SessionDep,
                     caller: Payer) -> CompensationView:
     """Record that the marketplace paid this compensation; the same reference again is

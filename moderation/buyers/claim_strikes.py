@@ -33,10 +33,13 @@ def count_upheld_claim(session: Session, *, claim: Claim, decision: Decision) ->
         return
     now = decision.decided_at
     since = now - policy.CLAIM_STRIKE_WINDOW
+    # A strike for claims is one given for a claim decision (only those compensate), found
+    # by its decision's action: a claim's decision_id moves to its appeal's decision.
     last = session.scalar(
         select(func.max(Strike.created_at))
-        .join(Claim, Claim.decision_id == Strike.decision_id)
-        .where(Strike.seller_id == order.seller_id, Strike.revoked_at.is_(None)))
+        .join(Decision, Decision.id == Strike.decision_id)
+        .where(Strike.seller_id == order.seller_id, Strike.revoked_at.is_(None),
+               Decision.action.in_(UPHOLDING)))
     if last is not None and last > since:
         since = last
     others = list(session.scalars(

@@ -30,8 +30,9 @@ from moderation.domain import ORGANISATION_KIND_OF, StaffRole
 from moderation.protection import counter_notices, rights
 from moderation.protection.counter_notices import CounterNoticeIn
 from moderation.safety import authority
-from moderation.tables import Compensation, Statement, utcnow
+from moderation.tables import Statement, utcnow
 from tests.api.test_access_matrix import DESIGN
+from tests.claim_rows import compensation_asked
 from tests.factories import make_case, make_discussion, make_staff, runtime_of
 from tests.notice_builders import remove_on_notice
 from tests.rights_builders import rights_holder, send_notice, verified_right
@@ -78,7 +79,7 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
                                        product="Czajnik elektryczny", risk="Porażenie prądem",
                                        legal_basis="art. 22 GPSR", requested_measure="Usunięcie",
                                        contact_email="dnr@uokik.example"))
-    # A buyer's discussion escalated to a claim, its compensation asked for.
+    # A buyer's discussion escalated to a claim, and decided.
     discussion = make_discussion(session, opened_ago=policy.SELLER_ANSWER_DUE + timedelta(hours=1))
     claim = claims.escalate(session, discussion.id, StepIn(at=utcnow()), now=utcnow())
     decider = make_staff(session).staff.id
@@ -86,16 +87,16 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
     decide_claim(session, case_id=claim.case_id or 0, staff_id=decider,
                  data=ClaimDecisionIn(action="compensate"),
                  followups=programmes.decision_followups())
-    key = session.scalars(select(Compensation.idempotency_key)
-                          .where(Compensation.claim_id == claim.id)).one()
     session.flush()
-    return keys, {"discussion_id": discussion.id, "claim_id": claim.id, "idempotency_key": key,
+    paid = compensation_asked(session)  # Buyer Protection: a compensation to confirm
+    return keys, {"discussion_id": discussion.id, "claim_id": claim.id,
                   "case_id": case.id, "offer_id": case.offer_id, "right_id": pending.id,
                   "document_id": document.id, "order_id": order.id, "appeal_id": appeal.id,
                   "puid": session.scalars(select(Statement.puid).where(
                       Statement.decision_id == removed.decision.id)).first(),
                   "/v1/notices/{reference}": notice.reference,
-                  "/v1/counter-notices/{reference}": filed.reference}
+                  "/v1/counter-notices/{reference}": filed.reference,
+                  "idempotency_key": paid.idempotency_key}
 
 
 def _known_parameters(operation: APIOperation, known: dict[str, Any]) -> dict[str, Any]:

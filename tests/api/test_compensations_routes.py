@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,20 +10,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from moderation import delivery
-from moderation.buyers import compensation
 from moderation.config import Settings
 from moderation.tables import Compensation, utcnow
 from tests.api.conftest import auth
-from tests.claim_rows import make_claim, make_decision, make_order
+from tests.claim_rows import compensation_asked
 from tests.fakes.payment_server import SECRET, payment_server
 
 
 def _asked(session: Session) -> Compensation:
-    order = make_order(session, value="300.00")
-    claim = make_claim(session, order)
-    decision = make_decision(session, offer_id=order.offer_id)
-    return compensation.request_compensation(session, claim=claim, decision=decision,
-                                             amount=Decimal("300.00"))
+    return compensation_asked(session, value="300.00")
 
 
 def _paid(reference: str, **changes: Any) -> dict[str, Any]:
