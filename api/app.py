@@ -17,6 +17,7 @@ from api.rate_limits import RateLimits
 from api.request_ids import RequestIds
 from api.routes import (
     appeals,
+    buyers,
     cases,
     compensations,
     counter_notices,
@@ -62,6 +63,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(statements.router)
     app.include_router(discussions.router)
     app.include_router(compensations.router)
+    app.include_router(buyers.router)
     for pages in (auth, queue, case, offer, lead, audit, admin, portal, rights_pages,
                   authority_pages, shadow, reports):
         app.include_router(pages.router)

@@ -56,7 +56,9 @@ class SellerIn(BaseModel):
 
     id: Annotated[Text, StringConstraints(min_length=1, max_length=64)]
     account_created_at: datetime | None = None
-    activated: bool = True
+    # Activation by a 1.01 zł transfer; not sent is unknown (not activated), and keeps what
+    # the seller's account events or earlier offer events told.
+    activated: bool | None = None
     # What the seller's statements of reasons are written in; unsaid keeps what was said
     # before (Polish at first).
     language: Literal["pl", "en"] | None = None

@@ -90,7 +90,7 @@ class SellerAccountAgeBelow:
 
 @dataclass(frozen=True, slots=True)
 class SellerNotActivated:
-    """The seller's account is known not to be activated."""
+    """The seller's account is not known to be activated (not activated, or unknown)."""
 
 
 @dataclass(frozen=True, slots=True)

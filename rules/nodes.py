@@ -255,8 +255,12 @@ class SellerAgeNode(Node):
 
 class SellerNotActivatedNode(Node):
     def eval(self, ctx: OfferContext) -> Found | None:
-        return ((), ("seller account not activated",)) \
-            if ctx.offer.seller_activated is False else None
+        # Unknown is not activated (issue 14): an activation the marketplace never sent
+        # does not vouch for the seller.
+        if ctx.offer.seller_activated is True:
+            return None
+        return (), ("seller account not activated" if ctx.offer.seller_activated is False
+                    else "seller account activation unknown",)
 
 
 class SellerStrikesNode(Node):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Response
 
 from api.deps import Lead, Moderator, SessionDep
-from api.schemas.buyers import ClaimEvidenceView
 from api.schemas.cases import (
     BulkOutcome,
     BulkOutcomes,
@@ -15,6 +14,7 @@ from api.schemas.cases import (
     DecisionResult,
     DecisionView,
 )
+from api.schemas.claims import ClaimEvidenceView
 from api.schemas.evidence import CaseDetail
 from api.schemas.problems import problems
 from moderation import cases, programmes

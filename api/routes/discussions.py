@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import Reader, SessionDep, allow
-from api.schemas.buyers import ClaimEvidenceView, DiscussionDetail, DiscussionView, MessageView
+from api.schemas.claims import ClaimEvidenceView, DiscussionDetail, DiscussionView, MessageView
 from api.schemas.problems import problems
 from moderation.buyers import claim_evidence, claims, discussions
 from moderation.buyers.discussions import DiscussionIn, MessageIn, StepIn

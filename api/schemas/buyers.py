@@ -1,109 +1,73 @@
-"""What the API shows of discussions and claims: the marketplace's view and the case's."""
+"""What the API shows of buyers' and sellers' accounts, orders and their tracking."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from pydantic import AliasPath, Field
+from pydantic import Field
 
 from api.schemas.base import DecimalText, Schema
 
 
-class AttachmentView(Schema):
-    name: str
-    content_type: str
-    size: int
-    sha256: str
+class AccountView(Schema):
+    """An account as registration told it; `activated` null: the marketplace has not said
+    (unknown, so not activated)."""
+
+    external_id: str
+    account_created_at: datetime | None
+    activated: bool | None
+    activated_at: datetime | None
+    terms_version: str | None
+    terms_accepted_at: datetime | None
+    account_event_at: datetime | None = Field(
+        description="The time of the last account event applied; an older one is stale")
 
 
-class MessageView(Schema):
-    message_id: str
-    author: str = Field(description="`buyer`, `seller` or `platform`")
-    body: str
-    attachments: list[AttachmentView] = Field(description="Metadata only: the marketplace "
-                                                          "keeps the files")
-    sent_at: datetime
+class BuyerView(AccountView):
+    subscription_until: datetime | None
 
 
-class DiscussionView(Schema):
-    id: int
-    marketplace_id: str
-    reason: str
-    status: str = Field(description="`open`, `settled` or `escalated`")
-    opened_at: datetime
-    seller_answer_due_at: datetime
-    seller_answered_at: datetime | None
-    seller_refused_at: datetime | None
-    settled_at: datetime | None
-    escalated_at: datetime | None
+class AccountReceipt(Schema):
+    """What an account event did."""
+
+    outcome: str = Field(description="`created`, `updated`, `unchanged` (a resend) or "
+                                     "`stale` (a newer event was applied before)")
+    account: AccountView
 
 
-class DiscussionDetail(Schema):
-    """A discussion with its messages, and the claim it became, if escalated."""
-
-    discussion: DiscussionView
-    messages: list[MessageView]
-    may_escalate: bool = Field(description="The seller's deadline passed or the seller "
-                                           "refused, and the discussion is still open")
-    claim_id: int | None
+class BuyerReceipt(AccountReceipt):
+    account: BuyerView
 
 
-class FraudSignalView(Schema):
-    code: str
+class TrackingEventView(Schema):
+    event_id: str
+    status: str
+    carrier: str | None
     detail: str
-
-
-class ClaimView(Schema):
-    id: int
-    discussion_id: int
-    case_id: int | None
-    reason: str
-    status: str = Field(description="`open`, `compensated`, `partial` or `rejected`")
-    fast_track: bool
-    fraud_signals: list[FraudSignalView]
-    opened_at: datetime
-    decided_at: datetime | None
-    decision_id: int | None
-    upheld: bool | None
+    occurred_at: datetime
+    received_at: datetime
 
 
 class OrderView(Schema):
+    """An order as the marketplace sent it, with its parcel's tracking so far."""
+
     marketplace_id: str
-    offer_version: int
+    buyer_id: str = Field(description="The buyer's id at the marketplace")
+    seller_id: str = Field(description="The seller's id at the marketplace")
+    offer_id: str = Field(description="The offer's marketplace id")
+    offer_version: int = Field(description="The offer's version as bought")
     quantity: int
     value: DecimalText
     currency: str
     fast_track: bool
     ordered_at: datetime
     delivered_at: datetime | None
+    received_at: datetime
+    tracking: list[TrackingEventView]
 
 
-class TrackingView(Schema):
-    event_id: str
-    status: str
-    carrier: str | None
-    detail: str
-    occurred_at: datetime
-
-
-class CompensationView(Schema):
-    amount: DecimalText
-    currency: str
-    requested_at: datetime
-    paid_at: datetime | None
-
-
-class ClaimEvidenceView(Schema):
-    """A claim with what a moderator reads to decide it."""
-
-    claim: ClaimView
-    discussion: DiscussionView
-    messages: list[MessageView]
+class TrackingReceipt(Schema):
+    stored: int = Field(description="Events not received before (a resend stores none)")
     order: OrderView
-    buyer: str = Field(validation_alias=AliasPath("buyer", "external_id"))
-    seller: str = Field(validation_alias=AliasPath("seller", "external_id"))
-    offer_as_bought: dict[str, Any] | None = Field(
-        description="The offer's version the buyer bought, as the marketplace sent it then")
-    tracking: list[TrackingView]
-    compensations: list[CompensationView]
+
+

@@ -9,8 +9,8 @@ from pydantic import AliasPath, Field
 
 from api.schemas.appeals import AppealView
 from api.schemas.base import Schema
-from api.schemas.buyers import ClaimEvidenceView
 from api.schemas.cases import CaseView, DecisionView
+from api.schemas.claims import ClaimEvidenceView
 from api.schemas.offers import OfferView, ScreeningView
 
 

@@ -11,18 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation import audit, policy
+from moderation.buyers.schemas import MarketplaceId, Moment
 from moderation.domain import BuyerReason, DiscussionStatus
 from moderation.errors import Conflict, NotFound
 from moderation.schemas import Text
 from moderation.tables import Discussion, DiscussionMessage, Order
 
-MarketplaceId = Annotated[str, StringConstraints(min_length=1, max_length=64,
-                                                 pattern=r"^[A-Za-z0-9._:-]+$")]
 Author = Literal["buyer", "seller", "platform"]
 # Attachments are described, never sent: the marketplace keeps the files.
 MAX_ATTACHMENTS = 20
@@ -50,7 +49,7 @@ class MessageIn(BaseModel):
     author: Author
     body: Annotated[Text, StringConstraints(max_length=10_000)] = ""
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
-    sent_at: AwareDatetime
+    sent_at: Moment
 
 
 class DiscussionIn(BaseModel):
@@ -61,7 +60,7 @@ class DiscussionIn(BaseModel):
     marketplace_id: MarketplaceId
     order_id: MarketplaceId  # the order's marketplace id
     reason: BuyerReason
-    opened_at: AwareDatetime
+    opened_at: Moment
     message: MessageIn
 
 
@@ -70,7 +69,7 @@ class StepIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    at: AwareDatetime
+    at: Moment
     message: MessageIn | None = None
 
 

@@ -1,4 +1,5 @@
-"""Demo data: one staff account per role and a few dozen offers, good and bad."""
+"""Demo data: one staff account per role, a few dozen offers, good and bad, and a few buyers' orders
+of them (moderation/demo/buyers.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from moderation.accounts.staff import create_staff, ensure_organisation
 from moderation.db import session_scope
+from moderation.demo import buyers
 from moderation.domain import OrganisationKind, RightStatus, StaffRole
 from moderation.intake.importer import import_offers
 from moderation.statements import render_text
@@ -34,7 +36,7 @@ DEMO_PASSWORD = "demo-password"
 
 
 def load_demo(session_factory: sessionmaker[Session]) -> dict[str, str]:
-    """Create the demo accounts (once) and import the demo offers (idempotent)."""
+    """Create the demo accounts (once), import the demo offers and their orders (idempotent)."""
     with session_scope(session_factory) as session:
         orgs = {StaffRole.INTEGRATION: ensure_organisation(session, "Marketplace",
                                                            OrganisationKind.MARKETPLACE),
@@ -58,7 +60,10 @@ def load_demo(session_factory: sessionmaker[Session]) -> dict[str, str]:
                               status=RightStatus.VERIFIED.value, review_note="demo",
                               verified_at=now,
                               created_at=now, updated_at=now))
+        buyers.load_shop_accounts(session)
     import_offers(session_factory, OFFERS)
+    with session_scope(session_factory) as session:
+        buyers.load_orders(session)
     return {role.value: key for role, key in DEMO_KEYS.items()}
 
 

@@ -54,7 +54,22 @@ def _payload(event: OfferIn) -> dict[str, Any]:
     # Left out unsaid, so that versions stored before sellers had a language hash the same.
     if payload["seller"].get("language") is None:
         payload["seller"].pop("language", None)
+    # Left out unsaid: not sent is unknown, which no version stored before could say.
+    if payload["seller"].get("activated") is None:
+        payload["seller"].pop("activated", None)
     return payload
+
+
+def _same_as(payload: dict[str, Any], digest: str) -> frozenset[str]:
+    """The hashes a version stored before has when it is this event sent again.
+
+    Before an unsent activation was unknown it was stored as true: an event without one
+    is also the resend of that version.
+    """
+    if "activated" in payload["seller"]:
+        return frozenset({digest})
+    legacy = {**payload, "seller": {**payload["seller"], "activated": True}}
+    return frozenset({digest, content_hash(legacy)})
 
 
 def ingest(session: Session, offer: OfferIn) -> IngestResult:
@@ -109,7 +124,8 @@ def ingest_many(session: Session, events: Sequence[OfferIn], *, windowed: bool =
         if prior is None:
             prior = seen.get((mid, ver))
         if prior is not None:
-            outcome = IngestOutcome.DUPLICATE if prior == hashes[i] else IngestOutcome.CONFLICT
+            outcome = (IngestOutcome.DUPLICATE if prior in _same_as(payloads[i], hashes[i])
+                       else IngestOutcome.CONFLICT)
             results[i] = IngestResult(mid, ver, outcome, offer_id)
             continue
         seen[(mid, ver)] = hashes[i]
@@ -183,7 +199,7 @@ def _ingest_in_one_statement(session: Session, event: OfferIn) -> IngestResult |
         return None
     mid, ver = event.marketplace_id, event.version
     if stored.prior_hash is not None:
-        outcome = (IngestOutcome.DUPLICATE if stored.prior_hash == digest
+        outcome = (IngestOutcome.DUPLICATE if stored.prior_hash in _same_as(payload, digest)
                    else IngestOutcome.CONFLICT)
     elif stored.created is None:
         outcome = IngestOutcome.STALE
@@ -226,6 +242,8 @@ def _known_versions(
 
 def _upsert_sellers(session: Session, events: Sequence[OfferIn]) -> dict[str, int]:
     latest = {e.seller.id: e.seller for e in events}
+    # The last activation each seller's events sent: a later event not sending one keeps it.
+    said = {e.seller.id: e.seller.activated for e in events if e.seller.activated is not None}
     rows = session.execute(
         select(Seller.id, Seller.external_id, Seller.account_created_at, Seller.activated,
                Seller.language)
@@ -234,10 +252,11 @@ def _upsert_sellers(session: Session, events: Sequence[OfferIn]) -> dict[str, in
     ids = {ext: sid for sid, ext, _, _, _ in rows}
     changed = [
         {"id": sid, "account_created_at": latest[ext].account_created_at or created,
-         "activated": latest[ext].activated, "language": latest[ext].language or language}
+         "activated": _known(said.get(ext), activated),
+         "language": latest[ext].language or language}
         for sid, ext, created, activated, language in rows
         if (latest[ext].account_created_at not in (None, created))
-        or latest[ext].activated != activated
+        or said.get(ext) not in (None, activated)
         or latest[ext].language not in (None, language)
     ]
     if changed:
@@ -248,12 +267,17 @@ def _upsert_sellers(session: Session, events: Sequence[OfferIn]) -> dict[str, in
         new_ids = session.scalars(
             insert(Seller).returning(Seller.id, sort_by_parameter_order=True),
             [{"external_id": ext, "account_created_at": latest[ext].account_created_at,
-              "activated": latest[ext].activated, "language": latest[ext].language,
+              "activated": said.get(ext), "language": latest[ext].language,
               "strikes": 0, "created_at": now}
              for ext in missing],
         ).all()
         ids.update(zip(missing, new_ids, strict=True))
     return ids
+
+
+def _known(sent: bool | None, stored: bool | None) -> bool | None:
+    """An activation an offer event did not send keeps the one known (COALESCE)."""
+    return stored if sent is None else sent
 
 
 def get_offer(session: Session, offer_id: int) -> Offer:

@@ -4,8 +4,9 @@ A single POST /v1/offers did six statements (seller lookup, offer lookup FOR UPD
 versions, insert, id lookup, version insert): six round trips for one row each. Here one
 statement does them all, as data-modifying CTEs:
 
-- the seller is inserted, or updated only when a signal changed (no dead tuple and no row
-  lock per offer of a busy seller otherwise); unchanged, its id is read from the snapshot;
+- the seller is inserted, or updated only when a signal it sent changed (no dead tuple and
+  no row lock per offer of a busy seller otherwise; one not sent keeps what is known);
+  unchanged, its id is read from the snapshot;
 - the offer is inserted, or updated when this version is newer. ON CONFLICT DO UPDATE
   locks the offer's row even when its WHERE is false, so two intakes of the same offer
   wait for each other as the FOR UPDATE of the batch path makes them;
@@ -38,9 +39,9 @@ WITH seller_new AS (
     VALUES (:seller_ext, :seller_created, :seller_activated, :seller_language, 0, :now)
     ON CONFLICT (external_id) DO UPDATE
        SET account_created_at = COALESCE(EXCLUDED.account_created_at, s.account_created_at),
-           activated = EXCLUDED.activated,
+           activated = COALESCE(EXCLUDED.activated, s.activated),
            language = COALESCE(EXCLUDED.language, s.language)
-     WHERE s.activated IS DISTINCT FROM EXCLUDED.activated
+     WHERE (EXCLUDED.activated IS NOT NULL AND s.activated IS DISTINCT FROM EXCLUDED.activated)
         OR (EXCLUDED.account_created_at IS NOT NULL
             AND s.account_created_at IS DISTINCT FROM EXCLUDED.account_created_at)
         OR (EXCLUDED.language IS NOT NULL AND s.language IS DISTINCT FROM EXCLUDED.language)

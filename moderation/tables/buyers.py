@@ -41,6 +41,8 @@ class Buyer(Base):
     # A customer of the fast-delivery subscription until then (claims take the fast track).
     subscription_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     language: Mapped[str | None] = mapped_column(String(8))
+    # The time of the last account event applied: an older one arriving late is stale.
+    account_event_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

@@ -120,6 +120,12 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("GET", "/v1/claims/{claim_id}"): PEOPLE | {INT},
     ("POST", "/v1/cases/{case_id}/claim-decision"): PEOPLE,
     ("POST", "/cases/{case_id}/claim-decision"): PEOPLE,
+    # Buyers (issue 14): the marketplace tells accounts, orders and tracking; staff read.
+    ("PUT", "/v1/buyers/{buyer_id}"): {INT, A},
+    ("PUT", "/v1/sellers/{seller_id}/account"): {INT, A},
+    ("POST", "/v1/orders"): {INT, A},
+    ("POST", "/v1/orders/{order_id}/tracking"): {INT, A},
+    ("GET", "/v1/orders/{order_id}"): PEOPLE | {INT},
 }
 FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
@@ -166,7 +172,8 @@ def test_each_role_on_each_route_is_let_in_or_refused(
     params = {"case_id": str(case.id), "offer_id": str(case.offer_id), "reference": "N-0-0",
               "right_id": "1", "document_id": "1", "order_id": "1", "trip_id": "1",
               "puid": "sor-0", "appeal_id": "1", "staff_id": "999999999",
-              "idempotency_key": "claim-0-decision-0", "discussion_id": "1", "claim_id": "1"}
+              "idempotency_key": "claim-0-decision-0", "discussion_id": "1", "claim_id": "1",
+              "buyer_id": "b-matrix", "seller_id": "s-matrix"}
     checked = 0
     for (method, path), allowed in DESIGN.items():
         url = path.format(**params)

@@ -26,6 +26,8 @@ from moderation.appeals.filing import AppealIn, file_appeal
 from moderation.buyers import claims
 from moderation.buyers.claim_decisions import ClaimDecisionIn, decide_claim
 from moderation.buyers.discussions import StepIn
+from moderation.buyers.orders import record_order
+from moderation.buyers.schemas import OrderIn
 from moderation.domain import ORGANISATION_KIND_OF, StaffRole
 from moderation.protection import counter_notices, rights
 from moderation.protection.counter_notices import CounterNoticeIn
@@ -33,7 +35,7 @@ from moderation.safety import authority
 from moderation.tables import Statement, utcnow
 from tests.api.test_access_matrix import DESIGN
 from tests.claim_rows import compensation_asked
-from tests.factories import make_case, make_discussion, make_staff, runtime_of
+from tests.factories import make_case, make_discussion, make_offer, make_staff, runtime_of
 from tests.notice_builders import remove_on_notice
 from tests.rights_builders import rights_holder, send_notice, verified_right
 
@@ -87,6 +89,7 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
     decide_claim(session, case_id=claim.case_id or 0, staff_id=decider,
                  data=ClaimDecisionIn(action="compensate"),
                  followups=programmes.decision_followups())
+    bought = _bought(session)
     session.flush()
     paid = compensation_asked(session)  # Buyer Protection: a compensation to confirm
     return keys, {"discussion_id": discussion.id, "claim_id": claim.id,
@@ -96,12 +99,25 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
                       Statement.decision_id == removed.decision.id)).first(),
                   "/v1/notices/{reference}": notice.reference,
                   "/v1/counter-notices/{reference}": filed.reference,
-                  "idempotency_key": paid.idempotency_key}
+                  "idempotency_key": paid.idempotency_key,
+                  # The marketplace's ids: an order's is not the authority order's `order_id`.
+                  "/v1/buyers/{buyer_id}": "b-fuzz", "/v1/sellers/{seller_id}/account": "s-fuzz",
+                  "/v1/orders/{order_id}": bought, "/v1/orders/{order_id}/tracking": bought}
+
+
+def _bought(session: Session) -> str:
+    """An order of a seeded offer, by the marketplace's id."""
+    offer = make_offer(session, seller={"id": "s-fuzz"})
+    return record_order(session, OrderIn.model_validate({
+        "marketplace_id": "o-fuzz", "buyer": {"id": "b-fuzz"}, "seller_id": "s-fuzz",
+        "offer_id": offer.marketplace_id, "offer_version": 1, "value": "10.00",
+        "ordered_at": utcnow().isoformat()})).order.marketplace_id
 
 
 def _known_parameters(operation: APIOperation, known: dict[str, Any]) -> dict[str, Any]:
-    """Path parameters naming seeded records, so that examples reach past the 404."""
-    return {p.name: known[operation.path if p.name == "reference" else p.name]
+    """Path parameters naming seeded records, so that examples reach past the 404 (by the
+    operation's path where a name means different records on different paths)."""
+    return {p.name: known[operation.path if operation.path in known else p.name]
             for p in operation.path_parameters}
 
 

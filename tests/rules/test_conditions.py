@@ -98,7 +98,10 @@ CASES: list[tuple[str, Any, OfferText | str, bool]] = [
     ("seller age unknown", {"seller_account_age_days_below": 30}, "x", False),
     ("not activated", {"seller_not_activated": True}, OfferText(title="x", seller_activated=False),
      True),
-    ("activation unknown", {"seller_not_activated": True}, "x", False),
+    # Unknown is not activated: an activation never sent does not vouch for the seller.
+    ("activation unknown", {"seller_not_activated": True}, "x", True),
+    ("activated", {"seller_not_activated": True}, OfferText(title="x", seller_activated=True),
+     False),
     ("strikes", {"seller_strikes_at_least": 2}, OfferText(title="x", seller_strikes=2), True),
     ("few strikes", {"seller_strikes_at_least": 2}, OfferText(title="x", seller_strikes=1), False),
     # composition

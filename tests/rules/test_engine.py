@@ -112,7 +112,11 @@ BEHAVIOUR = [
                price=2199.0), None),
     (OfferText(title="Etui do iPhone 13 silikonowe czarne", price=29.99), None),
     (OfferText(title="Perfumy Chanel No 5 EDP 100 ml z polskiej dystrybucji", brand="Chanel",
-               price=689.0), None),
+               price=689.0, seller_activated=True), None),
+    # The same from a seller whose activation was never sent: unknown is not activated, and
+    # a luxury brand from an unactivated account is looked at.
+    (OfferText(title="Perfumy Chanel No 5 EDP 100 ml z polskiej dystrybucji", brand="Chanel",
+               price=689.0), Outcome.REVIEW),
     (OfferText(title="Buty Nike Air Max 90 rozm. 42 nowe, oryginalne z paragonem",
                brand="Nike", price=529.0,
                description="Oryginalne, nie podróbka. Uwaga na podróbki w sieci!"), None),

@@ -86,3 +86,29 @@ def test_seller_signals_are_updated_from_the_newest_event(session: Session) -> N
     _ingest(session, seller={"id": "sig-1", "activated": False})
     seller = session.scalar(select(Seller).where(Seller.external_id == "sig-1"))
     assert seller is not None and seller.activated is False
+
+
+def _activations(*sent: bool | None) -> list[OfferIn]:
+    return [OfferIn.model_validate(offer_event(seller={"id": "act-batch", "activated": a}))
+            for a in sent]
+
+
+# (what batches sent, one batch per tuple, and what the seller's activation is after them)
+ACTIVATIONS = [
+    ("never sent is unknown", [(None,)], None),
+    ("a later batch without it keeps it", [(False,), (None,)], False),
+    ("within a batch, a later event without it keeps it", [(True, None)], True),
+    ("the last one sent wins", [(True, False, None)], False),
+    ("sent after unknown is taken", [(None,), (True,)], True),
+]
+
+
+@pytest.mark.parametrize(("batches", "stands"), [c[1:] for c in ACTIVATIONS],
+                         ids=[c[0] for c in ACTIVATIONS])
+def test_the_batch_path_keeps_an_activation_an_event_did_not_send(
+        session: Session, batches: list[tuple[bool | None, ...]], stands: bool | None) -> None:
+    for sent in batches:
+        offers.ingest_many(session, _activations(*sent))
+    seller = session.scalars(select(Seller).where(Seller.external_id == "act-batch")).one()
+    session.refresh(seller)
+    assert seller.activated is stands

@@ -68,12 +68,43 @@ def test_a_changed_seller_signal_is_written_and_seen(session: Session) -> None:
     created = offers.ingest(session, OfferIn.model_validate(
         offer_event(seller={"id": "sig-one", "language": "en"})))
     seller = session.scalar(select(Seller).where(Seller.external_id == "sig-one"))
-    assert seller is not None and (seller.activated, seller.language) == (True, "en")
+    # Activation not sent: unknown, not activated.
+    assert seller is not None and (seller.activated, seller.language) == (None, "en")
     offers.ingest(session, OfferIn.model_validate(
         offer_event(seller={"id": "sig-one", "activated": False})))
     assert (seller.activated, seller.language) == (False, "en")  # expired, read again
     offer = session.get(Offer, created.offer_id)
     assert offer is not None and offer.seller_id == seller.id
+
+
+@pytest.mark.parametrize(("known", "sent", "stands"), [
+    (False, None, False), (True, None, True), (True, False, False), (None, True, True),
+])
+def test_an_activation_not_sent_keeps_the_known_one_in_one_statement(
+        session: Session, statements: Statements, known: bool | None, sent: bool | None,
+        stands: bool | None) -> None:
+    offers.ingest(session, OfferIn.model_validate(
+        offer_event(seller={"id": "act-one", "activated": known})))
+    session.flush()
+    statements.seen.clear()
+    offers.ingest(session, OfferIn.model_validate(
+        offer_event(seller={"id": "act-one", "activated": sent})))
+    assert len(statements.seen) == 1, statements.seen
+    seller = session.scalars(select(Seller).where(Seller.external_id == "act-one")).one()
+    assert seller.activated is stands
+
+
+def test_a_version_stored_when_unsent_meant_true_is_a_duplicate_when_resent(
+        session: Session) -> None:
+    body = offer_event(seller={"id": "legacy-act"})
+    offers.ingest(session, OfferIn.model_validate({**body, "seller": {
+        **body["seller"], "activated": True}}))
+    # Stored before activation could be unknown: its payload said true for "not sent".
+    again = offers.ingest(session, OfferIn.model_validate(body))
+    assert again.outcome.value == "duplicate"
+    with pytest.raises(VersionConflict):
+        offers.ingest(session, OfferIn.model_validate({**body, "seller": {
+            **body["seller"], "activated": False}}))
 
 
 def test_an_update_is_seen_by_an_offer_the_session_holds(session: Session) -> None:
