@@ -20,7 +20,9 @@ from api.routes import (
     appeals,
     buyers,
     cases,
+    compensations,
     counter_notices,
+    discussions,
     feedback,
     notices,
     offers,
@@ -62,6 +64,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(rights.router)
     app.include_router(safety.router)
     app.include_router(statements.router)
+    app.include_router(discussions.router)
+    app.include_router(compensations.router)
     app.include_router(buyers.router)
     app.include_router(support.router)
     app.include_router(feedback.router)

@@ -38,4 +38,8 @@ LABELS = (
     N_("own_initiative"), N_("fully"), N_("partially"), N_("not"),
     # the programme report: case kinds, and what authorities send
     N_("safety"), N_("order"), N_("consumer"),
+    # Buyer Protection: the claim's case kind, its reasons, who writes, the decisions
+    N_("buyer_claim"), N_("not_received"), N_("not_as_described"), N_("damaged"),
+    N_("incomplete"), N_("return_not_refunded"), N_("buyer"), N_("platform"),
+    N_("compensate"), N_("partial"), N_("reject"),
 )

@@ -185,6 +185,13 @@ class Settings(BaseSettings):
     # The same variable prometheus-client reads.
     prometheus_multiproc_dir: Path | None = None
 
+    # Buyer Protection, compensation (moderation/buyers/compensation.py): the marketplace's
+    # payment webhook, asked to pay a buyer on a claim decision (Idempotency-Key: the
+    # compensation's key), and the secret signing each request as WEBHOOK_SECRET signs the
+    # sellers' (X-Signature). Without the URL the request is only written to the log.
+    payment_webhook_url: str | None = None
+    payment_webhook_secret: str | None = None
+
     @field_validator("log_level", "log_format", mode="before")
     @classmethod
     def _any_case(cls, value: object) -> object:

@@ -1,4 +1,5 @@
-"""Outbox delivery: e-mail over SMTP to people, a webhook to the marketplace for its sellers.
+"""Outbox delivery: e-mail over SMTP to people, a webhook to the marketplace for its sellers
+and its payment webhook for buyers' compensation.
 
 Delivery is at least once: a message is marked sent in the job's transaction after it went
 out, so a crash in between sends it again; each carries its outbox id (Message-ID,
@@ -48,7 +49,10 @@ SUBJECTS = {
     "leads.flood_guard": "Reguła wstrzymana / A rule or version was put into shadow",
 }
 MAX_BACKOFF = timedelta(hours=6)
-WEBHOOK_RECIPIENTS = ("seller:", "marketplace:")
+# Buyers, like sellers, are the marketplace's customers: it relays what they are told.
+WEBHOOK_RECIPIENTS = ("seller:", "buyer:", "marketplace:")
+# A buyer's compensation, asked of the marketplace's payment webhook.
+PAYMENT_RECIPIENT = "payment:"
 
 
 class Undeliverable(Exception):
@@ -120,16 +124,28 @@ class Channels:
     def post_webhook(self, message: OutboxMessage) -> None:
         s = self.settings
         assert s.seller_webhook_url is not None
+        self._post_signed(message, s.seller_webhook_url, secret=s.webhook_secret,
+                          idempotency_key=f"outbox-{message.id}")
+
+    def post_payment(self, message: OutboxMessage) -> None:
+        """Ask the marketplace to pay; its key is the compensation's, not the message's, so
+        that a payment asked again by any path is still paid once."""
+        s = self.settings
+        assert s.payment_webhook_url is not None
+        self._post_signed(message, s.payment_webhook_url, secret=s.payment_webhook_secret,
+                          idempotency_key=str(message.payload["idempotency_key"]))
+
+    def _post_signed(self, message: OutboxMessage, url: str, *, secret: str | None,
+                     idempotency_key: str) -> None:
         body = json.dumps({"id": message.id, "kind": message.kind,
                            "recipient": message.recipient, "payload": message.payload},
                           ensure_ascii=False, sort_keys=True).encode()
-        headers = {"Content-Type": "application/json",
-                   "Idempotency-Key": f"outbox-{message.id}"}
-        if s.webhook_secret:
-            digest = hmac.new(s.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
+        headers = {"Content-Type": "application/json", "Idempotency-Key": idempotency_key}
+        if secret:
+            digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
             headers["X-Signature"] = f"sha256={digest}"
-        response = httpx.post(s.seller_webhook_url, content=body, headers=headers,
-                              timeout=s.delivery_timeout_seconds)
+        response = httpx.post(url, content=body, headers=headers,
+                              timeout=self.settings.delivery_timeout_seconds)
         response.raise_for_status()
 
 
@@ -164,6 +180,12 @@ def write_to_log(message: OutboxMessage, to: str, *, why: str) -> None:
 def deliver(session: Session, message: OutboxMessage, channels: Channels) -> str:
     """Send one message and return the channel it went by."""
     s = channels.settings
+    if message.recipient.startswith(PAYMENT_RECIPIENT):
+        if s.payment_webhook_url is None:
+            write_to_log(message, message.recipient, why="no payment webhook configured")
+            return "log"
+        channels.post_payment(message)
+        return "payment"
     # Sellers are reached through the marketplace, which also hears of holds on its offers.
     if message.recipient.startswith(WEBHOOK_RECIPIENTS):
         if s.seller_webhook_url is None:
@@ -227,7 +249,8 @@ def deliver_pending(session: Session, *, limit: int = 100,
 
 
 def _count_failure(message: OutboxMessage, *, given_up: bool) -> None:
-    channel = "webhook" if message.recipient.startswith(WEBHOOK_RECIPIENTS) else "email"
+    channel = ("payment" if message.recipient.startswith(PAYMENT_RECIPIENT) else
+               "webhook" if message.recipient.startswith(WEBHOOK_RECIPIENTS) else "email")
     metrics.OUTBOX_DELIVERY_FAILURES.labels(channel=channel,
                                             given_up=str(given_up).lower()).inc()
 

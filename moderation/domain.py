@@ -189,10 +189,12 @@ class Appellant(StrEnum):
 
     SELLER = "seller"
     NOTIFIER = "notifier"  # a rights holder, or an authority for its orders
+    BUYER = "buyer"  # a buyer contesting a claim's decision (the seller appeals as a seller)
 
 
 class Contested(StrEnum):
-    """What an appeal contests: a restriction of the seller's, or a notifier's "keep"."""
+    """What an appeal contests: a restriction of the seller's, a notifier's "keep", or the
+    decision on a buyer's claim."""
 
     DISABLING = "disabling"  # an automatic block
     REMOVAL = "removal"  # a moderator's removal (on a notice, an alert or own initiative)
@@ -200,6 +202,8 @@ class Contested(StrEnum):
     STRIKE = "strike"
     SUSPENSION = "suspension"
     TERMINATION = "termination"
+    # A buyer's claim decided: the buyer contests too little, the seller a claim upheld.
+    CLAIM_DECISION = "claim_decision"
 
 
 class AlertStatus(StrEnum):

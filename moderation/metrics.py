@@ -26,9 +26,9 @@ from rq.utils import utcparse
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from moderation import queue
+from moderation import policy, queue
 from moderation.domain import CaseKind, CaseStatus, OutboxStatus
-from moderation.tables import Case, OutboxMessage, SafetyMatch, utcnow
+from moderation.tables import Case, Compensation, OutboxMessage, SafetyMatch, utcnow
 
 PREFIX = "moderation"
 HOUR = timedelta(hours=1)
@@ -63,6 +63,8 @@ STATE_METRICS = (
     f"{PREFIX}_cases_oldest_open_age_seconds", f"{PREFIX}_deadlines_at_risk",
     f"{PREFIX}_deadlines_overdue", f"{PREFIX}_outbox_pending",
     f"{PREFIX}_outbox_oldest_pending_age_seconds", f"{PREFIX}_metrics_scrape_error",
+    f"{PREFIX}_compensations_unconfirmed",
+    f"{PREFIX}_compensations_oldest_unconfirmed_age_seconds",
 )
 
 
@@ -180,6 +182,19 @@ def outbox_state(session: Session, *, now: datetime) -> tuple[int, float]:
     return n, _age(oldest, now)
 
 
+def compensation_state(session: Session, *, now: datetime) -> tuple[int, float]:
+    """Compensations asked and not confirmed paid after policy.COMPENSATION_CONFIRM_WITHIN,
+    and the age of the oldest one not confirmed (late or not yet)."""
+    # No index on paid_at: compensated claims are a few per cent of 3% of orders, so the
+    # table stays small next to the outbox.
+    unpaid = Compensation.paid_at.is_(None)
+    late = Compensation.requested_at <= now - policy.COMPENSATION_CONFIRM_WITHIN
+    n, oldest = session.execute(
+        select(func.count().filter(late), func.min(Compensation.requested_at))
+        .where(unpaid)).one()
+    return n, _age(oldest, now)
+
+
 class StateCollector(Collector):
     """Gauges of what the database and Redis hold, read at each scrape."""
 
@@ -222,6 +237,7 @@ class StateCollector(Collector):
         with self.sessions() as session:
             by_kind, at_risk, overdue = case_state(session, now=now, warning=self.warning)
             pending, oldest_pending = outbox_state(session, now=now)
+            unconfirmed, oldest_unconfirmed = compensation_state(session, now=now)
             session.rollback()
         cases = GaugeMetricFamily(f"{PREFIX}_cases_open", "Open cases (open or escalated).",
                                   labels=["kind"])
@@ -241,4 +257,11 @@ class StateCollector(Collector):
         pending_age = GaugeMetricFamily(f"{PREFIX}_outbox_oldest_pending_age_seconds",
                                         "Age of the oldest message waiting to go out.",
                                         value=oldest_pending)
-        return iter((cases, oldest, risk, late, messages, pending_age))
+        late_pay = GaugeMetricFamily(
+            f"{PREFIX}_compensations_unconfirmed",
+            "Compensations asked of the payment webhook and not confirmed paid within "
+            "policy.COMPENSATION_CONFIRM_WITHIN.", value=unconfirmed)
+        unpaid_age = GaugeMetricFamily(
+            f"{PREFIX}_compensations_oldest_unconfirmed_age_seconds",
+            "Age of the oldest compensation not yet confirmed paid.", value=oldest_unconfirmed)
+        return iter((cases, oldest, risk, late, messages, pending_age, late_pay, unpaid_age))

@@ -218,3 +218,49 @@ SELLER_QUALITY_PERIOD = timedelta(days=365)
 # harms less than an unsafe product), decided within that priority's time (REVIEW_SLA).
 FEEDBACK_REPORT_PRIORITY = 4
 FEEDBACK_REPORT_REASON = "FEEDBACK_REPORTED"
+
+
+# --- Buyer Protection Programme: discussions and claims (issue 14, part B) ---
+# The seller's time to answer a buyer's discussion; after it (or on the seller's refusal)
+# the buyer may take the discussion to the platform as a claim.
+SELLER_ANSWER_DUE = timedelta(hours=72)
+# A claim's time to decide: the programme promises compensation on average within 5 days,
+# 12 hours for customers of the fast-delivery subscription. The due times are those targets,
+# so the queue's deadline colours show a claim late when the promise is broken.
+CLAIM_DUE = timedelta(days=5)
+CLAIM_FAST_TRACK_DUE = timedelta(hours=12)
+
+
+# Buyer Protection: compensation, fraud, strikes.
+# Fraud signals on a claim look back this long: a buyer with this many claims on other
+# orders in the window (the one being opened not counted), a seller with this many claims
+# upheld against them. Why 90 days and these counts: over 97% of discussions settle with
+# the seller, so an honest buyer opens a claim a few times a year at most; five upheld in a
+# quarter is a seller whose buyers keep being found right.
+FRAUD_WINDOW = timedelta(days=90)
+BUYER_MANY_CLAIMS = 3
+SELLER_MANY_UPHELD = 5
+# A claim on an offer removed (or blocked) for one of these: counterfeit by its reason code
+# (a moderator's COUNTERFEIT, the rules' COUNTERFEIT_*), unsafe by its DSA category.
+COUNTERFEIT_REASON_PREFIX = "COUNTERFEIT"
+UNSAFE_CATEGORIES = frozenset({"STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"})
+# Fraud signals, most telling first: the order a case shows them in and how many priority
+# steps each raises the claim.
+FRAUD_SIGNAL_WEIGHT = {"OFFER_REMOVED_UNSAFE": 2, "OFFER_REMOVED_COUNTERFEIT": 2,
+                       "SELLER_MANY_UPHELD": 1, "BUYER_MANY_CLAIMS": 1}
+# A claim's priority before signals: the fast track (12 hours promised) ahead of the rest.
+CLAIM_BASE_PRIORITY = {True: 2, False: 4}
+# A compensation asked of the marketplace is expected paid (confirmed) within this long:
+# the programme promises payment on average within 5 days of the claim, 12 hours on the
+# fast track, and the payment itself is the marketplace's part, so a day without its
+# confirmation is something for an operator to look at.
+COMPENSATION_CONFIRM_WITHIN = timedelta(hours=24)
+# A confirmation dated this far past our clock is refused: the marketplace's clock is wrong,
+# or the field holds something else.
+PAYMENT_CLOCK_SKEW = timedelta(minutes=5)
+# Upheld claims count as strikes on the repeat-infringer ladder: every this many upheld
+# against a seller within the window (counted from the seller's last strike for claims, so
+# one set of claims is never a strike twice) is one strike. Why five in 90 days: as many as
+# make the fraud signal, so a seller is flagged on claims before being struck for them.
+CLAIM_STRIKE_WINDOW = timedelta(days=90)
+CLAIM_STRIKE_THRESHOLD = 5

@@ -41,6 +41,11 @@ CHECKS: tuple[Check, ...] = (
     Check("webhook-secret", lambda s: bool(s.seller_webhook_url) and not s.webhook_secret,
           "SELLER_WEBHOOK_URL is set without WEBHOOK_SECRET: the marketplace cannot tell "
           "our statements of reasons from forged ones"),
+    # Whoever can post to the payment webhook unsigned can ask the marketplace to pay.
+    Check("payment-webhook-secret",
+          lambda s: bool(s.payment_webhook_url) and not s.payment_webhook_secret,
+          "PAYMENT_WEBHOOK_URL is set without PAYMENT_WEBHOOK_SECRET: the marketplace cannot "
+          "tell our payment requests from forged ones"),
     # Several API processes and workers on other hosts need one database they can all
     # write; a SQLite file is one process's, on one disk.
     Check("sqlite", lambda s: s.database_url.startswith("sqlite"),
@@ -61,6 +66,9 @@ WARNINGS: tuple[Check, ...] = (
     Check("seller-webhook", lambda s: not s.seller_webhook_url,
           "SELLER_WEBHOOK_URL is not set: statements of reasons for sellers are only "
           "written to the log"),
+    Check("payment-webhook", lambda s: not s.payment_webhook_url,
+          "PAYMENT_WEBHOOK_URL is not set: buyers' compensations are only written to the "
+          "log, for someone to pay by hand"),
 )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from moderation import cases
 from moderation.accounts.staff import NewStaff, create_staff, ensure_organisation
+from moderation.buyers.discussions import DiscussionIn, open_discussion
 from moderation.domain import API_CLIENTS, ORGANISATION_KIND_OF, StaffRole
 from moderation.intake import offers
 from moderation.runtime import Runtime
@@ -18,7 +19,7 @@ from moderation.safety.judge import LearnedMatcher
 from moderation.schemas import OfferIn
 from moderation.screening import batches
 from moderation.screening.screener import Screener
-from moderation.tables import Buyer, Case, Offer, Order, utcnow
+from moderation.tables import Buyer, Case, Discussion, Offer, Order, utcnow
 
 _seq = itertools.count(1)
 # Where the session fixture puts the test's runtime (runtime_of).
@@ -105,6 +106,21 @@ def feedback_buyer(session: Session, *, activated: bool | None = True) -> Buyer:
     return buyer
 
 
+# --- Buyer Protection: buyers, orders, discussions (issue 14, part B) ---
+def make_buyer(session: Session, **overrides: Any) -> Buyer:
+    """A buyer's account, activated, with a fresh marketplace id."""
+    now = utcnow()
+    values: dict[str, Any] = {"external_id": f"buyer-{next(_seq):06d}",
+                              "account_created_at": now - timedelta(days=400),
+                              "activated": True, "activated_at": now - timedelta(days=399),
+                              "language": "pl"}
+    values.update(overrides)
+    buyer = Buyer(**values)
+    session.add(buyer)
+    session.flush()
+    return buyer
+
+
 def feedback_order(session: Session, *, buyer: Buyer | None = None, offer: Offer | None = None,
                    days_ago: float = 10, activated: bool | None = True) -> Order:
     """An order of an offer (a fresh one unless given), by a buyer (fresh unless given),
@@ -117,3 +133,44 @@ def feedback_order(session: Session, *, buyer: Buyer | None = None, offer: Offer
     session.add(order)
     session.flush()
     return order
+
+
+def make_order(session: Session, *, offer: Offer | None = None, buyer: Buyer | None = None,
+               **overrides: Any) -> Order:
+    """An order of an offer (a fresh one unless given) by a buyer, as the marketplace sends it."""
+    offer = offer or make_offer(session)
+    buyer = buyer or make_buyer(session)
+    values: dict[str, Any] = {"marketplace_id": f"o-{next(_seq):06d}", "buyer_id": buyer.id,
+                              "seller_id": offer.seller_id, "offer_id": offer.id,
+                              "offer_version": offer.version, "quantity": 1,
+                              "value": Decimal("2199.00"), "currency": "PLN",
+                              "fast_track": False,
+                              "ordered_at": utcnow() - timedelta(days=10)}
+    values.update(overrides)
+    order = Order(**values)
+    session.add(order)
+    session.flush()
+    return order
+
+
+def discussion_event(order: Order, **overrides: Any) -> dict[str, Any]:
+    """A buyer opening a discussion on this order, as JSON."""
+    n = next(_seq)
+    event: dict[str, Any] = {
+        "marketplace_id": f"d-{n:06d}", "order_id": order.marketplace_id,
+        "reason": "not_received", "opened_at": utcnow().isoformat(),
+        "message": {"message_id": f"m-{n:06d}", "author": "buyer",
+                    "body": "Paczka nie dotarła, status stoi od tygodnia.",
+                    "attachments": [{"name": "screen.png", "content_type": "image/png",
+                                     "size": 48213, "sha256": "ab" * 32}],
+                    "sent_at": utcnow().isoformat()}}
+    event.update(overrides)
+    return event
+
+
+def make_discussion(session: Session, *, order: Order | None = None,
+                    opened_ago: timedelta = timedelta(0), **overrides: Any) -> Discussion:
+    """A discussion opened `opened_ago` on an order (a fresh one unless given)."""
+    order = order or make_order(session)
+    event = discussion_event(order, opened_at=(utcnow() - opened_ago).isoformat(), **overrides)
+    return open_discussion(session, DiscussionIn.model_validate(event))

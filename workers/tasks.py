@@ -14,9 +14,9 @@ from datetime import timedelta
 
 from moderation import delivery, pending, queue, retention
 from moderation.buyers import feedback_reminders
+from moderation.cases import strikes
 from moderation.config import get_settings
 from moderation.db import session_scope
-from moderation.protection import strikes
 from moderation.retries import retry_job
 from moderation.safety import deadline_warnings, deadlines, importer, matching
 from moderation.safety.alerts import NOTICE

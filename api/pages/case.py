@@ -14,6 +14,7 @@ from api.templating import locale_of, render
 from moderation import cases, programmes
 from moderation.accounts.staff import list_staff
 from moderation.appeals.settlement import expected_action
+from moderation.buyers import claim_decisions, claim_evidence
 from moderation.cases.reasons import reasons_for
 from moderation.config import get_settings
 from moderation.domain import LEADS
@@ -40,6 +41,7 @@ def case_page(case_id: Id, request: Request, session: SessionDep,
         if is_lead else [],
         "statements": shown_statements(session, ev.offer.id, locale_of(request)),
         "risk_levels": RISK_LEVELS, "matched_on": MATCHED_ON, "confidence": CONFIDENCE,
+        "claim": claim_evidence.case_claim_evidence(session, case_id),
     })
 
 
@@ -67,6 +69,18 @@ def decide(case_id: Id, session: SessionDep, caller: Moderator,
     body = parse(DecisionIn, {"action": action, "reason_code": reason_code, "note": note})
     decisions.decide(session, case_id=case_id, staff_id=caller.id, decision=body,
                      followups=programmes.decision_followups())
+    session.commit()
+    return RedirectResponse(f"/queue?decided={case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/claim-decision")
+def decide_claim(case_id: Id, session: SessionDep, caller: Moderator,
+                 action: Annotated[str, Form()], amount: Annotated[str, Form(max_length=32)] = "",
+                 note: Annotated[str, Form(max_length=5_000)] = "") -> Response:
+    body = parse(claim_decisions.ClaimDecisionIn,
+                 {"action": action, "amount": amount.strip() or None, "note": note})
+    claim_decisions.decide_claim(session, case_id=case_id, staff_id=caller.id, data=body,
+                                 followups=programmes.decision_followups())
     session.commit()
     return RedirectResponse(f"/queue?decided={case_id}", status_code=303)
 

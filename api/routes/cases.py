@@ -14,9 +14,11 @@ from api.schemas.cases import (
     DecisionResult,
     DecisionView,
 )
+from api.schemas.claims import ClaimEvidenceView
 from api.schemas.evidence import CaseDetail
 from api.schemas.problems import problems
 from moderation import cases, programmes
+from moderation.buyers import claim_decisions, claim_evidence
 from moderation.config import get_settings
 from moderation.domain import LEADS
 from moderation.review import decisions, evidence
@@ -40,8 +42,12 @@ def list_cases(
 
 @router.get("/{case_id}", responses=problems(404, 422))
 def get_case(case_id: Id, session: SessionDep, _caller: Moderator) -> CaseDetail:
-    """One case with all its evidence."""
-    return CaseDetail.model_validate(evidence.case_evidence(session, case_id))
+    """One case with all its evidence (a buyer's claim's too)."""
+    detail = CaseDetail.model_validate(evidence.case_evidence(session, case_id))
+    claim = claim_evidence.case_claim_evidence(session, case_id)
+    if claim is None:
+        return detail
+    return detail.model_copy(update={"claim": ClaimEvidenceView.model_validate(claim)})
 
 
 @router.post("/claim-next", response_model=CaseResult,
@@ -114,5 +120,17 @@ def decide(case_id: Id, body: DecisionIn, session: SessionDep,
     """Decide a case the caller holds; a second decision on a closed case is a conflict."""
     decision = decisions.decide(session, case_id=case_id, staff_id=caller.id, decision=body,
                                 followups=programmes.decision_followups())
+    session.commit()
+    return DecisionResult(decision=DecisionView.model_validate(decision))
+
+
+@router.post("/{case_id}/claim-decision", status_code=201,
+             responses=problems(400, 404, 409, 413, 422))
+def decide_claim(case_id: Id, body: claim_decisions.ClaimDecisionIn, session: SessionDep,
+                 caller: Moderator) -> DecisionResult:
+    """Decide a buyer's claim the caller holds: compensate (up to the order's value),
+    partial or reject; 422 naming `amount` when it is out of range."""
+    decision = claim_decisions.decide_claim(session, case_id=case_id, staff_id=caller.id,
+                                            data=body, followups=programmes.decision_followups())
     session.commit()
     return DecisionResult(decision=DecisionView.model_validate(decision))

@@ -10,6 +10,7 @@ from pydantic import AliasPath, Field
 from api.schemas.appeals import AppealView
 from api.schemas.base import Schema
 from api.schemas.cases import CaseView, DecisionView
+from api.schemas.claims import ClaimEvidenceView
 from api.schemas.offers import OfferView, ScreeningView
 
 
@@ -129,3 +130,5 @@ class CaseDetail(Schema):
     audit: list[AuditView]
     appeal: AppealEvidenceView | None
     grounds: GroundsView
+    claim: ClaimEvidenceView | None = Field(None, description="On a buyer's claim: the "
+                                            "discussion, the order, the offer as bought")

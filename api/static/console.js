@@ -32,6 +32,7 @@
   document.querySelectorAll('#decision-form input[name="action"]').forEach(function (radio) {
     radio.addEventListener("change", function () {
       const select = document.getElementById("reason");
+      if (!select) return;  // a claim's form has no reasons to narrow
       select.querySelectorAll("optgroup").forEach(function (group) {
         group.hidden = group.dataset.action !== radio.value;
       });

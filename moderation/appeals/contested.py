@@ -16,12 +16,15 @@ from moderation.errors import Forbidden, InvalidInput, NotFound
 from moderation.tables import (
     Account,
     Appeal,
+    Buyer,
     Case,
     CaseSource,
+    Claim,
     Decision,
     Notice,
     NoticeItem,
     Offer,
+    Order,
     Organisation,
     Seller,
     Statement,
@@ -31,6 +34,12 @@ from moderation.tables import (
 NOT_A_RESTRICTION = ("a seller appeals a restriction (a block or a removal of an offer, a "
                      "strike, a suspension); this decision restricts nothing")
 ONLY_KEEPS = "a notifier appeals a decision to keep an offer its notice or order named"
+# A claim's decisions, and who each one went against: the seller is charged with a claim
+# upheld (in full or in part), the buyer got less than the order's value.
+CLAIM_ACTIONS = {DecisionAction.COMPENSATE.value, DecisionAction.PARTIAL.value,
+                 DecisionAction.REJECT.value}
+AGAINST_SELLER = {DecisionAction.COMPENSATE.value, DecisionAction.PARTIAL.value}
+AGAINST_BUYER = {DecisionAction.PARTIAL.value, DecisionAction.REJECT.value}
 ACCOUNT_RESTRICTIONS = {Contested.STRIKE.value, Contested.SUSPENSION.value,
                         Contested.TERMINATION.value}
 
@@ -45,6 +54,7 @@ class Party:
     filed_by: int
     seller: Seller | None = None
     organisation: Organisation | None = None
+    buyer: Buyer | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +70,20 @@ class Contest:
     field: str  # the input field that named it
 
 
-def party_of(session: Session, caller: Account, seller_external_id: str | None) -> Party:
-    """The appellant: the seller the marketplace names, or the caller's own organisation."""
+def party_of(session: Session, caller: Account, seller_external_id: str | None,
+             buyer_external_id: str | None = None) -> Party:
+    """The appellant: the seller or buyer the marketplace names, or the caller's own
+    organisation."""
+    if buyer_external_id is not None:
+        if caller.role != StaffRole.INTEGRATION.value:
+            raise InvalidInput("only the marketplace relays a buyer's appeal", field="buyer_id")
+        if seller_external_id is not None:
+            raise InvalidInput("name one appellant: the seller or the buyer", field="buyer_id")
+        buyer = session.scalar(select(Buyer).where(Buyer.external_id == buyer_external_id))
+        if buyer is None:
+            raise NotFound(f"buyer {buyer_external_id} not found", field="buyer_id")
+        return Party(Appellant.BUYER, f"buyer:{buyer.id}", f"buyer:{buyer.external_id}",
+                     caller.id, buyer=buyer)
     if caller.role == StaffRole.INTEGRATION.value:
         if seller_external_id is None:
             raise InvalidInput("name the seller who appeals (their marketplace id)",
@@ -88,6 +110,8 @@ def contest_of(session: Session, party: Party, *, decision_id: int | None,
         return _statement_contest(session, party, statement_puid)
     assert decision_id is not None
     decision = _decision(session, decision_id)
+    if decision.action in CLAIM_ACTIONS or party.buyer is not None:
+        return _claim_contest(session, party, decision)
     if party.seller is not None:
         return _seller_contest(session, party.seller, decision, field="decision_id")
     assert party.organisation is not None
@@ -138,6 +162,34 @@ def _seller_contest(session: Session, seller: Seller, decision: Decision, *, fie
                  else Contested.REMOVAL)
     return Contest(f"decision:{decision.id}", contested, decision.offer_id, decision, None,
                    told or decision.decided_at, field)
+
+
+def _claim_contest(session: Session, party: Party, decision: Decision) -> Contest:
+    """A claim's decision, appealed by the side it went against (both, for a partial one)."""
+    claim = session.scalar(select(Claim).where(Claim.case_id == decision.case_id)) if (
+        decision.action in CLAIM_ACTIONS and decision.case_id is not None) else None
+    if claim is None:
+        raise InvalidInput("a buyer appeals the decision on their claim; this decision "
+                           "decides no claim", field="decision_id")
+    order = session.get_one(Order, claim.order_id)
+    if party.buyer is not None:
+        mine, against = order.buyer_id == party.buyer.id, AGAINST_BUYER
+    elif party.seller is not None:
+        mine, against = order.seller_id == party.seller.id, AGAINST_SELLER
+    else:
+        mine, against = False, set()
+    if not mine:
+        raise Forbidden(f"decision {decision.id} is not about a claim of yours",
+                        field="decision_id")
+    if decision.action not in against:
+        raise InvalidInput(f"decision {decision.id} ({decision.action}) went your way: there is "
+                           "nothing to appeal", field="decision_id")
+    if _answers_their_appeal(session, decision, party.key):
+        raise InvalidInput(f"decision {decision.id} answered your appeal: it is final here; "
+                           "a court may review it", field="decision_id")
+    # Both sides are told of a claim's decision when it is taken (buyers/claim_decisions.py).
+    return Contest(f"decision:{decision.id}", Contested.CLAIM_DECISION, decision.offer_id,
+                   decision, None, decision.decided_at, "decision_id")
 
 
 def _answers_their_appeal(session: Session, decision: Decision, appellant: str) -> bool:

@@ -17,6 +17,7 @@ from moderation.domain import (
     API_CLIENTS,
     LEADS,
     AppealStatus,
+    Appellant,
     CaseKind,
     CaseReason,
     CaseStatus,
@@ -39,6 +40,8 @@ class AppealIn(BaseModel):
     # An account restriction (a strike, a suspension, a termination) by its statement.
     statement_puid: Annotated[Text, StringConstraints(min_length=1, max_length=500)] | None = None
     seller_id: Annotated[Text, StringConstraints(min_length=1, max_length=64)] | None = None
+    # A buyer contesting the decision on their claim, by their marketplace id.
+    buyer_id: Annotated[Text, StringConstraints(min_length=1, max_length=64)] | None = None
     explanation: Annotated[Text, StringConstraints(min_length=20, max_length=5_000)]
 
 
@@ -47,7 +50,7 @@ def file_appeal(session: Session, *, data: AppealIn, caller: Account, now: datet
     for a moderator other than the one who decided."""
     if (data.decision_id is None) == (data.statement_puid is None):
         raise InvalidInput(NAME_ONE, field="decision_id")
-    party = party_of(session, caller, data.seller_id)
+    party = party_of(session, caller, data.seller_id, data.buyer_id)
     contest = contest_of(session, party, decision_id=data.decision_id,
                          statement_puid=data.statement_puid)
     earlier = session.scalar(select(Appeal.reference).where(
@@ -109,6 +112,8 @@ def _open_case(session: Session, appeal: Appeal, party: Party, contest: Contest,
 def _actor(party: Party) -> str:
     if party.seller is not None:
         return f"seller:{party.seller.external_id}"
+    if party.buyer is not None:
+        return f"buyer:{party.buyer.external_id}"
     return party.key
 
 
@@ -118,7 +123,8 @@ def get_appeal(session: Session, appeal_id: int, *, caller: Account) -> Appeal:
     role = caller.role
     visible = appeal is not None and (
         role not in {r.value for r in API_CLIENTS}
-        or (role == StaffRole.INTEGRATION.value and appeal.seller_id is not None)
+        or (role == StaffRole.INTEGRATION.value
+            and appeal.appellant_kind in (Appellant.SELLER.value, Appellant.BUYER.value))
         or (appeal.organisation_id is not None
             and appeal.organisation_id == caller.organisation_id))
     if appeal is None or not visible:

@@ -24,8 +24,10 @@ from moderation.domain import (
     SourceKind,
 )
 from moderation.errors import InvalidInput
-from moderation.tables import Appeal, Case, CaseSource, Decision, Offer, Seller
+from moderation.tables import Appeal, Buyer, Case, CaseSource, Decision, Offer, Seller
 
+CLAIM_ACTIONS = frozenset({DecisionAction.COMPENSATE.value, DecisionAction.PARTIAL.value,
+                           DecisionAction.REJECT.value})
 # What the appellant may still do once the internal appeal is decided (DSA art. 21).
 FURTHER_REDRESS = ("You may refer this decision to a certified out-of-court dispute "
                    "settlement body (DSA art. 21) or go to court.")
@@ -34,6 +36,8 @@ FURTHER_REDRESS = ("You may refer this decision to a certified out-of-court disp
 def expected_action(appeal: Appeal, *, upheld: bool) -> DecisionAction | None:
     """What an answer to this appeal does to the offer; None where the moderator chooses
     (an upheld appeal against a strike may leave the removal behind it standing)."""
+    if appeal.contested == Contested.CLAIM_DECISION.value:
+        return None  # decided anew as a claim (buyers/claim_decisions.py): no offer's fate
     if appeal.appellant_kind == Appellant.NOTIFIER.value:
         return DecisionAction.REMOVE if upheld else DecisionAction.KEEP
     if not upheld:
@@ -51,6 +55,11 @@ def settle_appeal(session: Session, *, case: Case, decision: Decision) -> None:
     if appeal is None or appeal.status != AppealStatus.OPEN.value:
         return  # settled already: a repeated call changes nothing
     upheld = decision.reason_code == APPEAL_UPHELD
+    if appeal.contested == Contested.CLAIM_DECISION.value and decision.action not in CLAIM_ACTIONS:
+        # Keeping or removing the offer answers nothing about the claim (and would change
+        # the offer): the claim is decided anew, with its amount.
+        raise InvalidInput(f"appeal {appeal.reference} contests a claim's decision: decide it "
+                           "as a claim (compensate, partial or reject)", field="action")
     wanted = expected_action(appeal, upheld=upheld)
     if wanted is not None and decision.action != wanted.value:
         verb = "upholding" if upheld else "rejecting"
@@ -84,6 +93,10 @@ def _tell(session: Session, appeal: Appeal, decision: Decision) -> None:
         seller = session.get_one(Seller, offer.seller_id)
         outbox.notify(session, kind="seller.appeal_outcome",
                       recipient=f"seller:{seller.external_id}", payload=outcome)
+    elif appeal.appellant_kind == Appellant.BUYER.value:
+        buyer = session.get_one(Buyer, int(appeal.appellant.removeprefix("buyer:")))
+        outbox.notify(session, kind="buyer.appeal_outcome",
+                      recipient=f"buyer:{buyer.external_id}", payload=outcome)
     else:
         outbox.notify(session, kind="notifier.appeal_outcome",
                       recipient=f"organisation:{appeal.organisation_id}", payload=outcome)

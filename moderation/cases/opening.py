@@ -22,8 +22,9 @@ from moderation.domain import CaseKind, CaseStatus
 from moderation.tables import Case, utcnow
 
 # Kinds of case reviewed apart from what else comes up about the offer: a seller's
-# counter-notice, an appeal against an earlier decision.
-APART = (CaseKind.COUNTER_NOTICE.value, CaseKind.APPEAL.value)
+# counter-notice, an appeal against an earlier decision, a buyer's claim about one sale (a
+# notice or an alert on the offer is not decided by compensating a buyer).
+APART = (CaseKind.COUNTER_NOTICE.value, CaseKind.APPEAL.value, CaseKind.BUYER_CLAIM.value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,16 @@ APPEAL = (
     Reason(APPEAL_REJECTED, "The decision stands (say why in the note)", None,
            note_required=True),
 )
+# A buyer's claim: the platform compensates in full, in part, or not at all; the offer is not
+# touched (a claim is about one sale). A partial or rejected claim tells both sides why.
+CLAIM_UPHELD = "CLAIM_UPHELD"
+CLAIM_PARTLY_UPHELD = "CLAIM_PARTLY_UPHELD"
+CLAIM_REJECTED = "CLAIM_REJECTED"
+CLAIM_COMPENSATE = (Reason(CLAIM_UPHELD, "The buyer is right: compensate in full", None),)
+CLAIM_PARTIAL = (Reason(CLAIM_PARTLY_UPHELD, "The buyer is partly right: compensate part",
+                        None, note_required=True),)
+CLAIM_REJECT = (Reason(CLAIM_REJECTED, "The seller is right (say why in the note)", None,
+                       note_required=True),)
 ESCALATE = (
     Reason("UNSURE", "Unsure: a lead should decide", None),
     Reason("LEGAL_QUESTION", "Needs a legal opinion", None),
@@ -103,6 +113,10 @@ _BY_KIND: dict[str, dict[str, tuple[Reason, ...]]] = {
     CaseKind.FEEDBACK_REPORT.value: {DecisionAction.REMOVE.value: COMMENT_REMOVE,
                                      DecisionAction.KEEP.value: COMMENT_KEEP,
                                      DecisionAction.ESCALATE.value: ESCALATE},
+    CaseKind.BUYER_CLAIM.value: {DecisionAction.COMPENSATE.value: CLAIM_COMPENSATE,
+                                 DecisionAction.PARTIAL.value: CLAIM_PARTIAL,
+                                 DecisionAction.REJECT.value: CLAIM_REJECT,
+                                 DecisionAction.ESCALATE.value: ESCALATE},
 }
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moderation.cases import strikes
 from moderation.domain import AppealOutcome, Appellant, DecisionAction, NoticeOutcome
-from moderation.protection import strikes
 from moderation.tables import Appeal, Case, Decision, Notice, NoticeItem, Offer, Statement, Strike
 
 

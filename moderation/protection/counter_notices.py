@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation import audit, outbox, policy
-from moderation.cases import Origin, notices_behind, open_case
+from moderation.cases import Origin, notices_behind, open_case, strikes
 from moderation.config import get_settings
 from moderation.domain import (
     CaseKind,
@@ -22,7 +22,6 @@ from moderation.domain import (
     SourceKind,
 )
 from moderation.errors import Conflict, InvalidInput, NotFound
-from moderation.protection import strikes
 from moderation.schemas import Email, Id, Text
 from moderation.tables import Case, CounterNotice, Decision, NoticeItem, Offer, Seller
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation import outbox
-from moderation.cases import Followup
+from moderation.cases import Followup, strikes
 from moderation.cases.reasons import MANIFESTLY_UNFOUNDED
 from moderation.domain import DecisionAction, NoticeOutcome, NoticeStatus, SourceKind
-from moderation.protection import appeal_reversals, counter_notices, notifiers, strikes
+from moderation.protection import appeal_reversals, counter_notices, notifiers
 from moderation.tables import Case, Decision, Notice, NoticeItem, Offer
 
 

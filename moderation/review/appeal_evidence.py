@@ -9,9 +9,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from moderation.cases import notices_behind
+from moderation.domain import Appellant
 from moderation.tables import (
     Account,
     Appeal,
+    Buyer,
     Case,
     CaseSource,
     Decision,
@@ -57,5 +59,7 @@ def appeal_evidence(session: Session, case_id: int) -> AppealEvidence | None:
 def _appellant(session: Session, appeal: Appeal) -> str:
     if appeal.organisation_id is not None:
         return session.get_one(Organisation, appeal.organisation_id).name
+    if appeal.appellant_kind == Appellant.BUYER.value:  # a buyer contesting a claim's decision
+        return session.get_one(Buyer, int(appeal.appellant.removeprefix("buyer:"))).external_id
     assert appeal.seller_id is not None
     return session.get_one(Seller, appeal.seller_id).external_id

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from moderation import audit, cases, metrics
 from moderation.cases import holds as holding
+from moderation.cases import strikes
 from moderation.db import is_postgres
 from moderation.domain import Assessment, OfferStatus, Route
 from moderation.policy import HELD_SELLER_REASON, MODEL_REASON
-from moderation.protection import rights_rules, strikes
+from moderation.protection import rights_rules
 from moderation.review import decisions
 from moderation.safety import index, reappearance
 from moderation.screening import guarded, stored

@@ -51,6 +51,11 @@ def render_text(content: dict[str, Any], language: str | None = None) -> str:
     return _template(f"{language_of(language or content.get('language'))}.txt").render(s=content)
 
 
+def render_named(name: str, content: dict[str, Any]) -> str:
+    """Render one of the room's templates by name from a message's content (as `s`)."""
+    return _template(name).render(s=content)
+
+
 def facts_text(facts: dict[str, Any], language: str = "en") -> str:
     """The facts and circumstances alone, as one paragraph (English for the Transparency
     Database, which reads every member state's statements)."""

@@ -113,6 +113,21 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/admin/users/{staff_id}/password"): {A},
     ("POST", "/admin/users/{staff_id}/key"): {A},
     ("POST", "/admin/users/{staff_id}/key/revoke"): {A},
+    # Buyer Protection, compensation: only the marketplace confirms what it paid.
+    ("POST", "/v1/compensations/{idempotency_key}/paid"): {INT},
+    ("GET", "/v1/compensations/{idempotency_key}"): PEOPLE | {INT},
+    # Buyer Protection, discussions and claims: the marketplace relays every step; staff and
+    # the marketplace follow them; moderators decide a claim through its case.
+    ("POST", "/v1/discussions"): {INT},
+    ("POST", "/v1/discussions/{discussion_id}/messages"): {INT},
+    ("POST", "/v1/discussions/{discussion_id}/answer"): {INT},
+    ("POST", "/v1/discussions/{discussion_id}/refuse"): {INT},
+    ("POST", "/v1/discussions/{discussion_id}/settle"): {INT},
+    ("POST", "/v1/discussions/{discussion_id}/escalate"): {INT},
+    ("GET", "/v1/discussions/{discussion_id}"): PEOPLE | {INT},
+    ("GET", "/v1/claims/{claim_id}"): PEOPLE | {INT},
+    ("POST", "/v1/cases/{case_id}/claim-decision"): PEOPLE,
+    ("POST", "/cases/{case_id}/claim-decision"): PEOPLE,
     # Buyers (issue 14): the marketplace tells accounts, orders and tracking; staff read.
     ("PUT", "/v1/buyers/{buyer_id}"): {INT, A},
     ("PUT", "/v1/sellers/{seller_id}/account"): {INT, A},
@@ -174,7 +189,8 @@ def test_each_role_on_each_route_is_let_in_or_refused(
               "right_id": "1", "document_id": "1", "order_id": "1", "trip_id": "1",
               "puid": "sor-0", "appeal_id": "1", "staff_id": "999999999",
               "buyer_id": "b-matrix", "seller_id": "s-matrix", "task_id": "1",
-              "feedback_id": "f-0", "external_id": "s-0"}
+              "feedback_id": "f-0", "external_id": "s-0",
+              "idempotency_key": "claim-0-decision-0", "discussion_id": "1", "claim_id": "1"}
     checked = 0
     for (method, path), allowed in DESIGN.items():
         url = path.format(**params)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import schemathesis
@@ -19,9 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.app import create_app
+from moderation import cases, policy, programmes
 from moderation.accounts.staff import ensure_organisation
 from moderation.appeals.filing import AppealIn, file_appeal
-from moderation.buyers import feedback
+from moderation.buyers import claims, feedback
+from moderation.buyers.claim_decisions import ClaimDecisionIn, decide_claim
+from moderation.buyers.discussions import StepIn
 from moderation.buyers.orders import record_order
 from moderation.buyers.schemas import OrderIn
 from moderation.domain import ORGANISATION_KIND_OF, Rating, StaffRole
@@ -31,7 +35,15 @@ from moderation.safety import authority
 from moderation.support import ratings
 from moderation.tables import Seller, Statement, utcnow
 from tests.api.test_access_matrix import DESIGN
-from tests.factories import feedback_order, make_case, make_offer, make_staff, runtime_of
+from tests.claim_rows import compensation_asked
+from tests.factories import (
+    feedback_order,
+    make_case,
+    make_discussion,
+    make_offer,
+    make_staff,
+    runtime_of,
+)
 from tests.notice_builders import remove_on_notice
 from tests.rights_builders import rights_holder, send_notice, verified_right
 
@@ -77,6 +89,14 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
                                        product="Czajnik elektryczny", risk="Porażenie prądem",
                                        legal_basis="art. 22 GPSR", requested_measure="Usunięcie",
                                        contact_email="dnr@uokik.example"))
+    # A buyer's discussion escalated to a claim, and decided.
+    discussion = make_discussion(session, opened_ago=policy.SELLER_ANSWER_DUE + timedelta(hours=1))
+    claim = claims.escalate(session, discussion.id, StepIn(at=utcnow()), now=utcnow())
+    decider = make_staff(session).staff.id
+    cases.claim(session, case_id=claim.case_id or 0, staff_id=decider, lease=timedelta(minutes=5))
+    decide_claim(session, case_id=claim.case_id or 0, staff_id=decider,
+                 data=ClaimDecisionIn(action="compensate"),
+                 followups=programmes.decision_followups())
     bought = _bought(session)
     market = make_staff(session, StaffRole.INTEGRATION).staff
     _rating, task = ratings.record_rating(session, by_staff_id=market.id, now=utcnow(),
@@ -90,13 +110,16 @@ def _seed(session: Session) -> tuple[dict[StaffRole, str], dict[str, Any]]:
         feedback_id="fuzz-feedback", order_id=rated.marketplace_id, rating=Rating.NEGATIVE,
         comment="Kolor inny niż na zdjęciu"), rules=feedback.comment_rules(), now=utcnow())
     session.flush()
-    return keys, {"case_id": case.id, "offer_id": case.offer_id, "right_id": pending.id,
+    paid = compensation_asked(session)  # Buyer Protection: a compensation to confirm
+    return keys, {"discussion_id": discussion.id, "claim_id": claim.id,
+                  "case_id": case.id, "offer_id": case.offer_id, "right_id": pending.id,
                   "task_id": task.id,
                   "document_id": document.id, "order_id": order.id, "appeal_id": appeal.id,
                   "puid": session.scalars(select(Statement.puid).where(
                       Statement.decision_id == removed.decision.id)).first(),
                   "/v1/notices/{reference}": notice.reference,
                   "/v1/counter-notices/{reference}": filed.reference,
+                  "idempotency_key": paid.idempotency_key,
                   # The marketplace's ids: an order's is not the authority order's `order_id`.
                   "/v1/buyers/{buyer_id}": "b-fuzz", "/v1/sellers/{seller_id}/account": "s-fuzz",
                   "/v1/orders/{order_id}": bought, "/v1/orders/{order_id}/tracking": bought,

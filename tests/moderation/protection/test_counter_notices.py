@@ -13,11 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation import cases
+from moderation.cases import strikes
 from moderation.cases.reasons import reasons_for
 from moderation.domain import CaseKind, StaffRole
 from moderation.errors import Conflict, Forbidden, InvalidInput, ModerationError, NotFound
 from moderation.programmes import decision_followups
-from moderation.protection import counter_notices, strikes
+from moderation.protection import counter_notices
 from moderation.protection.counter_notices import NOT_CONTESTABLE, CounterNoticeIn
 from moderation.review import decisions
 from moderation.schemas import DecisionIn

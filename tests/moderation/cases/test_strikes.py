@@ -10,9 +10,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from moderation import policy
+from moderation.cases import strikes
+from moderation.cases.strikes import Step
 from moderation.config import get_settings
-from moderation.protection import strikes
-from moderation.protection.strikes import Step
 from moderation.tables import (
     AuditEntry,
     Decision,

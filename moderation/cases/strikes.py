@@ -1,5 +1,9 @@
 """Repeat infringers (DSA art. 23): strikes against sellers and the ladder of sanctions
-they climb, one rung per distinct infringement, each rung with its statement of reasons."""
+they climb, one rung per distinct infringement, each rung with its statement of reasons.
+
+Here, on the case store's floor, because more than one programme strikes a seller: rights
+protection for removals, Buyer Protection for claims upheld past its threshold.
+"""
 
 from __future__ import annotations
 
