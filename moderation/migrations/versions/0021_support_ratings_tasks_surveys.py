@@ -1,8 +1,8 @@
 """Support standards: ratings of support, the "close the loop" follow-up tasks a negative
 rating opens, and survey answers (NPS)
 
-Revision ID: 0019e
-Revises: 0018
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-02 13:20:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 # Written out, not imported: a migration keeps the types it was written with.
 BigId = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
-revision = '0019e'
-down_revision = '0018'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

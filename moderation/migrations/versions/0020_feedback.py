@@ -1,8 +1,8 @@
 """Feedback: buyers' ratings and comments on orders with their screening, sellers' reports
 of a comment, and the reminders sent to buyers who have not rated
 
-Revision ID: 0019d
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-02 13:30:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 # Written out, not imported: a migration keeps the types it was written with.
 BigId = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
-revision = '0019d'
-down_revision = '0018'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
