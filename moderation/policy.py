@@ -175,6 +175,17 @@ def _hit_rank(hit: Hit) -> tuple[int, str]:
     return (_hit_priority(hit), hit.rule_id)
 
 
+# --- Buyer Protection Programme: discussions and claims (issue 14, part B) ---
+# The seller's time to answer a buyer's discussion; after it (or on the seller's refusal)
+# the buyer may take the discussion to the platform as a claim.
+SELLER_ANSWER_DUE = timedelta(hours=72)
+# A claim's time to decide: the programme promises compensation on average within 5 days,
+# 12 hours for customers of the fast-delivery subscription. The due times are those targets,
+# so the queue's deadline colours show a claim late when the promise is broken.
+CLAIM_DUE = timedelta(days=5)
+CLAIM_FAST_TRACK_DUE = timedelta(hours=12)
+
+
 # --- Support standards (issue 14, part E): answer times on every queue, close the loop ---
 # How long a case of each kind may wait for its answer (the first decision a person takes on
 # it, or its closing). Where a programme already promises a due time, the target is that
@@ -186,7 +197,7 @@ ANSWER_TARGET: dict[CaseKind, timedelta] = {
     CaseKind.SAFETY: SAFETY_DUE,
     CaseKind.APPEAL: APPEAL_DUE,
     # The programme publishes "on average within 5 days" for the platform's decision.
-    CaseKind.BUYER_CLAIM: timedelta(days=5),
+    CaseKind.BUYER_CLAIM: CLAIM_DUE,
     # A seller's report of a buyer's comment is a request to support: the published 6 h.
     CaseKind.FEEDBACK_REPORT: timedelta(hours=6),
 }
@@ -215,20 +226,12 @@ FEEDBACK_REMINDER_BEFORE = timedelta(days=7)
 # The seller's quality shown to buyers covers this much of the past (ratings, upheld claims).
 SELLER_QUALITY_PERIOD = timedelta(days=365)
 # A seller's report of a comment: a case of its own, after the offers' urgent work (a comment
-# harms less than an unsafe product), decided within that priority's time (REVIEW_SLA).
+# harms less than an unsafe product).
 FEEDBACK_REPORT_PRIORITY = 4
+# A seller's report is a request to support: answered within the published 6 h, the queue's
+# own answer-time target (so the case's due time and the report's target agree).
+FEEDBACK_REPORT_DUE = ANSWER_TARGET[CaseKind.FEEDBACK_REPORT]
 FEEDBACK_REPORT_REASON = "FEEDBACK_REPORTED"
-
-
-# --- Buyer Protection Programme: discussions and claims (issue 14, part B) ---
-# The seller's time to answer a buyer's discussion; after it (or on the seller's refusal)
-# the buyer may take the discussion to the platform as a claim.
-SELLER_ANSWER_DUE = timedelta(hours=72)
-# A claim's time to decide: the programme promises compensation on average within 5 days,
-# 12 hours for customers of the fast-delivery subscription. The due times are those targets,
-# so the queue's deadline colours show a claim late when the promise is broken.
-CLAIM_DUE = timedelta(days=5)
-CLAIM_FAST_TRACK_DUE = timedelta(hours=12)
 
 
 # Buyer Protection: compensation, fraud, strikes.

@@ -35,7 +35,7 @@ Comment = Annotated[Text, StringConstraints(strip_whitespace=True, max_length=CO
 HELD_MESSAGE = "buyer.feedback_held"
 # Messages to buyers go through the marketplace's webhook: this service has no buyer's
 # address, the marketplace does.
-BUYER_RECIPIENT = "marketplace:buyer:{}"
+BUYER_RECIPIENT = "buyer:{}"  # as claims write it (moderation/buyers/claims.py)
 
 
 class FeedbackIn(BaseModel):

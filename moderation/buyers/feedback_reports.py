@@ -69,7 +69,7 @@ def report_feedback(session: Session, marketplace_id: str, data: ReportIn, *, no
     # The case's offer is the order's: the queue shows what the transaction was about.
     case = open_case(session, kind=CaseKind.FEEDBACK_REPORT.value, offer_id=offer_id,
                      reason_code=policy.FEEDBACK_REPORT_REASON, source=REPORT_SOURCE,
-                     priority=priority, due_at=now + policy.REVIEW_SLA[priority], now=now,
+                     priority=priority, due_at=now + policy.FEEDBACK_REPORT_DUE, now=now,
                      origin=Origin(SourceKind.FEEDBACK_REPORT,
                                    audit={"feedback": marketplace_id,
                                           "reason": data.reason.value}),

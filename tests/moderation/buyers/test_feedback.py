@@ -95,7 +95,7 @@ def test_a_comment_that_breaks_a_rule_is_held_and_the_buyer_told_why(session: Se
     assert row.hits[0]["spans"][0]["text"] == "601 234 567"
     [told] = messages(session, feedback.HELD_MESSAGE)
     buyer = session.get_one(Buyer, order.buyer_id)
-    assert told.recipient == f"marketplace:buyer:{buyer.external_id}"
+    assert told.recipient == f"buyer:{buyer.external_id}"
     assert told.payload["feedback_id"] == row.marketplace_id and told.payload["may_correct"]
     assert told.payload["hits"] == row.hits
 

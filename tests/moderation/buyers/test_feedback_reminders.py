@@ -42,7 +42,7 @@ def test_who_is_reminded(session: Session, days_ago: float, activated: bool | No
                                                        else [])
     if reminded:
         buyer = session.get_one(Buyer, order.buyer_id)
-        assert found[0].recipient == f"marketplace:buyer:{buyer.external_id}"
+        assert found[0].recipient == f"buyer:{buyer.external_id}"
         assert found[0].payload["rate_until"] == (order.ordered_at
                                                   + policy.FEEDBACK_WINDOW).isoformat()
         row = session.scalar(select(FeedbackReminder).where(

@@ -104,7 +104,7 @@ def test_a_removal_takes_the_feedback_down_and_leaves_the_offer_as_it_was(
                                 feedback_reports.SELLER_OUTCOME])))}
     buyer = session.get_one(Buyer, row.buyer_id)
     assert told[feedback_reports.BUYER_OUTCOME].recipient == (
-        f"marketplace:buyer:{buyer.external_id}")
+        f"buyer:{buyer.external_id}")
     assert told[feedback_reports.BUYER_OUTCOME].payload["outcome"] == "remove"
     assert told[feedback_reports.BUYER_OUTCOME].payload["explanation"] == (
         "The photos show a new item.")
