@@ -185,8 +185,8 @@ def outbox_state(session: Session, *, now: datetime) -> tuple[int, float]:
 def compensation_state(session: Session, *, now: datetime) -> tuple[int, float]:
     """Compensations asked and not confirmed paid after policy.COMPENSATION_CONFIRM_WITHIN,
     and the age of the oldest one not confirmed (late or not yet)."""
-    # No index on paid_at: compensated claims are a few per cent of 3% of orders, so the
-    # table stays small next to the outbox.
+    # No index on paid_at: about one order in 2,000 ends in a compensation (the simulated
+    # month, benchmarks/simulate_claims_month.py), so the table stays small.
     unpaid = Compensation.paid_at.is_(None)
     late = Compensation.requested_at <= now - policy.COMPENSATION_CONFIRM_WITHIN
     n, oldest = session.execute(
