@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from moderation import audit
 from moderation.buyers import claim_strikes, compensation
 from moderation.buyers.claims import claim_of_case
-from moderation.cases import DecisionFollowups, check_reviewer, get_case, holds_lease
+from moderation.cases import DecisionFollowups, case_to_decide
 from moderation.cases.reasons import (
     APPEAL_REJECTED,
     APPEAL_UPHELD,
@@ -25,18 +25,16 @@ from moderation.cases.reasons import (
     check_reason,
 )
 from moderation.domain import (
-    LEADS,
     Appellant,
     CaseKind,
     CaseStatus,
     ClaimStatus,
     DecisionAction,
 )
-from moderation.errors import CaseClosed, Forbidden, InvalidInput, LeaseNotHeld
+from moderation.errors import InvalidInput
 from moderation.schemas import Text
 from moderation.statements.claims import Party, claim_decision_told
 from moderation.tables import (
-    Account,
     Appeal,
     Buyer,
     Claim,
@@ -93,19 +91,11 @@ def decide_claim(session: Session, *, case_id: int, staff_id: int, data: ClaimDe
     """Record a moderator's decision on a claim's case (or an appeal's against a claim's
     decision): decision, case and claim, audit, both sides told, what is still to pay asked
     for and an upheld claim counted; then what the programmes do (an appeal settled)."""
-    case = get_case(session, case_id, for_update=True)
-    if case.status == CaseStatus.CLOSED.value:
-        raise CaseClosed(f"case {case_id} is already decided")
+    case = case_to_decide(session, case_id, staff_id)
     claim = claim_of_case(session, case.id)
     if claim is None:
         raise InvalidInput(f"case {case_id} is a {case.kind} case, not a buyer's claim",
                            field="case_id")
-    if not holds_lease(case, staff_id):
-        raise LeaseNotHeld(f"case {case_id} is not leased to you; claim it first")
-    staff = session.get(Account, staff_id)
-    if case.status == CaseStatus.ESCALATED.value and (staff is None or staff.role not in LEADS):
-        raise Forbidden(f"case {case_id} is escalated: a lead decides it")
-    check_reviewer(session, case, staff_id)
     action = DecisionAction(data.action)
     order = session.get_one(Order, claim.order_id)
     amount = amount_for(action, data.amount, order.value)

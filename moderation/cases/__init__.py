@@ -2,6 +2,7 @@
 
 from moderation.cases.followups import DecisionFollowups, Followup, FollowupHandler
 from moderation.cases.leases import (
+    case_to_decide,
     check_reviewer,
     claim,
     claim_next,
@@ -31,8 +32,9 @@ from moderation.cases.sources import Origin, join_sources, notices_behind, sourc
 
 __all__ = [
     "OPEN_STATES", "CaseFilter", "CasePage", "DecisionFollowups", "Followup", "FollowupHandler",
-    "Origin", "QueueFacets", "ScreeningReview", "cases_of_offer", "check_reviewer", "claim",
-    "claim_next", "get_case", "holds_lease", "join_sources", "list_cases", "notices_behind",
+    "Origin", "QueueFacets", "ScreeningReview", "case_to_decide", "cases_of_offer",
+    "check_reviewer", "claim", "claim_next", "get_case", "holds_lease", "join_sources",
+    "list_cases", "notices_behind",
     "open_case", "open_or_join", "open_screening_case", "open_screening_cases", "queue_facets",
     "reassign", "release", "renew_lease", "source_kinds",
 ]

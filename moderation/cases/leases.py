@@ -54,6 +54,22 @@ def check_reviewer(session: Session, case: Case, staff_id: int) -> None:
         raise Forbidden(f"case {case.id} reviews your own decision: someone else takes it")
 
 
+def case_to_decide(session: Session, case_id: int, staff_id: int) -> Case:
+    """The case, locked, when the caller may decide it now: open, leased to them, escalated
+    only for a lead, and not a review of their own decision (every programme's decisions)."""
+    case = get_case(session, case_id, for_update=True)
+    if case.status == CaseStatus.CLOSED.value:
+        raise CaseClosed(f"case {case_id} is already decided")
+    if not holds_lease(case, staff_id):
+        raise LeaseNotHeld(f"case {case_id} is not leased to you; claim it first")
+    staff = session.get(Account, staff_id)
+    if case.status == CaseStatus.ESCALATED.value and (staff is None or staff.role not in LEADS):
+        raise Forbidden(f"case {case_id} is escalated: a lead decides it")
+    # Checked again here, not only at claim: a lease may have come by reassignment or bulk.
+    check_reviewer(session, case, staff_id)
+    return case
+
+
 # Written into the SQL, never bound: PostgreSQL uses a partial index only when it can prove
 # the query implies the index's predicate, and a generic plan (psycopg prepares a statement
 # on its fifth run) cannot see a bound parameter's value. The same goes for LIMIT: a bound one

@@ -12,41 +12,29 @@ from sqlalchemy.orm import Session
 from moderation import audit, policy, statements
 from moderation.cases import (
     DecisionFollowups,
-    check_reviewer,
+    case_to_decide,
     claim,
-    get_case,
     holds,
-    holds_lease,
     notices_behind,
 )
 from moderation.cases.reasons import NOT_ABOUT_THE_OFFER, check_reason
 from moderation.config import get_settings
 from moderation.domain import (
-    LEADS,
     Assessment,
     CaseStatus,
     DecisionAction,
     OfferStatus,
 )
-from moderation.errors import CaseClosed, Forbidden, LeaseNotHeld, ModerationError
+from moderation.errors import ModerationError
 from moderation.schemas import DecisionIn
-from moderation.tables import Account, Decision, Offer, Screening, utcnow
+from moderation.tables import Decision, Offer, Screening, utcnow
 
 
 def decide(session: Session, *, case_id: int, staff_id: int, decision: DecisionIn,
            followups: DecisionFollowups) -> Decision:
     """Record a moderator's decision: offer status, case, audit and outbox together, then
     what the programmes do when a case of theirs closes (`followups`)."""
-    case = get_case(session, case_id, for_update=True)
-    if case.status == CaseStatus.CLOSED.value:
-        raise CaseClosed(f"case {case_id} is already decided")
-    if not holds_lease(case, staff_id):
-        raise LeaseNotHeld(f"case {case_id} is not leased to you; claim it first")
-    staff = session.get(Account, staff_id)
-    if case.status == CaseStatus.ESCALATED.value and (staff is None or staff.role not in LEADS):
-        raise Forbidden(f"case {case_id} is escalated: a lead decides it")
-    # Checked again here, not only at claim: a lease may have come by reassignment or bulk.
-    check_reviewer(session, case, staff_id)
+    case = case_to_decide(session, case_id, staff_id)
     reason = check_reason(case.kind, decision.action, decision.reason_code, decision.note)
     offer = session.get(Offer, case.offer_id, with_for_update=True)
     assert offer is not None
