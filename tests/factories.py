@@ -96,16 +96,6 @@ def make_case(session: Session, *, priority: int = 3, due_in_hours: float = 24) 
     )
 
 
-# --- Feedback (issue 14, helper D): orders and buyers as rows, before their intake ---
-def feedback_buyer(session: Session, *, activated: bool | None = True) -> Buyer:
-    """A buyer's account; `activated` None: the marketplace did not say."""
-    buyer = Buyer(external_id=f"fb-buyer-{next(_seq)}", activated=activated,
-                  activated_at=utcnow() if activated else None)
-    session.add(buyer)
-    session.flush()
-    return buyer
-
-
 # --- Buyer Protection: buyers, orders, discussions (issue 14, part B) ---
 def make_buyer(session: Session, **overrides: Any) -> Buyer:
     """A buyer's account, activated, with a fresh marketplace id."""
@@ -123,16 +113,12 @@ def make_buyer(session: Session, **overrides: Any) -> Buyer:
 
 def feedback_order(session: Session, *, buyer: Buyer | None = None, offer: Offer | None = None,
                    days_ago: float = 10, activated: bool | None = True) -> Order:
-    """An order of an offer (a fresh one unless given), by a buyer (fresh unless given),
-    placed `days_ago`."""
-    buyer = buyer or feedback_buyer(session, activated=activated)
-    offer = offer or make_offer(session)
-    order = Order(marketplace_id=f"fb-order-{next(_seq)}", buyer_id=buyer.id,
-                  seller_id=offer.seller_id, offer_id=offer.id, offer_version=offer.version,
-                  value=Decimal("99.00"), ordered_at=utcnow() - timedelta(days=days_ago))
-    session.add(order)
-    session.flush()
-    return order
+    """An order placed `days_ago` by a buyer (a fresh one, `activated` None: the marketplace
+    did not say, unless given), for the feedback tests' window and activation cases."""
+    buyer = buyer or make_buyer(session, activated=activated,
+                                activated_at=utcnow() if activated else None)
+    return make_order(session, offer=offer, buyer=buyer,
+                      ordered_at=utcnow() - timedelta(days=days_ago))
 
 
 def make_order(session: Session, *, offer: Offer | None = None, buyer: Buyer | None = None,
