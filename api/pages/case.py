@@ -14,7 +14,7 @@ from api.templating import locale_of, render
 from moderation import cases, programmes
 from moderation.accounts.staff import list_staff
 from moderation.appeals.settlement import expected_action
-from moderation.buyers import claim_decisions, claim_evidence
+from moderation.buyers import claim_decisions, claim_evidence, feedback_reports
 from moderation.cases.reasons import reasons_for
 from moderation.config import get_settings
 from moderation.domain import LEADS
@@ -42,7 +42,15 @@ def case_page(case_id: Id, request: Request, session: SessionDep,
         "statements": shown_statements(session, ev.offer.id, locale_of(request)),
         "risk_levels": RISK_LEVELS, "matched_on": MATCHED_ON, "confidence": CONFIDENCE,
         "claim": claim_evidence.case_claim_evidence(session, case_id),
+        "feedback_report": _feedback_report(session, case_id),
     })
+
+
+def _feedback_report(session: Any, case_id: int) -> tuple[Any, Any] | None:
+    """The report and the comment as it stands, when the case is a seller's report."""
+    if feedback_reports.report_of_case(session, case_id) is None:
+        return None
+    return feedback_reports.report_for_review(session, case_id)
 
 
 @router.post("/cases/{case_id}/claim")
