@@ -64,6 +64,7 @@ def load_demo(session_factory: sessionmaker[Session]) -> dict[str, str]:
     import_offers(session_factory, OFFERS)
     with session_scope(session_factory) as session:
         buyers.load_orders(session)
+        buyers.load_claim(session)
     return {role.value: key for role, key in DEMO_KEYS.items()}
 
 

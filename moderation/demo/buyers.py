@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from moderation.buyers import accounts, orders, tracking
+from moderation.buyers import accounts, claims, discussions, orders, tracking
 from moderation.buyers.schemas import (
     AccountIn,
     BuyerAccountIn,
@@ -16,6 +16,8 @@ from moderation.buyers.schemas import (
     OrderIn,
     TrackingEventIn,
 )
+from moderation.domain import BuyerReason, DiscussionStatus
+from moderation.tables import utcnow
 
 # Fixed, so that loading the demo twice changes nothing (every event is idempotent).
 REGISTERED = datetime(2019, 5, 1, tzinfo=UTC)
@@ -63,3 +65,27 @@ def load_orders(session: Session) -> None:
             TrackingEventIn(event_id=f"{order_id}-{i}", status=status, carrier="InPost",
                             occurred_at=ordered + timedelta(days=days, hours=9))
             for i, (status, days) in enumerate(parcel)])
+
+
+def load_claim(session: Session) -> None:
+    """A parcel that never came: the buyer's discussion, the seller's refusal, and the claim
+    it became, waiting in the review queue (dated from now, so that it is not overdue)."""
+    now = utcnow()
+    discussion = discussions.open_discussion(session, discussions.DiscussionIn(
+        marketplace_id="demo-discussion-1", order_id="demo-order-2",
+        reason=BuyerReason.NOT_RECEIVED, opened_at=now - timedelta(days=4),
+        message=discussions.MessageIn(
+            message_id="demo-discussion-1-1", author="buyer",
+            body="Paczka utknęła w sortowni od tygodnia, przewoźnik nic nie wie.",
+            attachments=[discussions.AttachmentIn(
+                name="sledzenie.png", content_type="image/png", size=48_213,
+                sha256="9f" * 32)],
+            sent_at=now - timedelta(days=4))))
+    if discussion.status != DiscussionStatus.OPEN.value:
+        return  # loaded before: the claim is there
+    at = now - timedelta(days=3)
+    discussions.refuse(session, discussion.id, discussions.StepIn(
+        at=at, message=discussions.MessageIn(
+            message_id="demo-discussion-1-2", author="seller",
+            body="Wysłaliśmy, reszta to sprawa przewoźnika.", sent_at=at)))
+    claims.escalate(session, discussion.id, discussions.StepIn(at=now), now=now)
