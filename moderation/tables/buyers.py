@@ -64,7 +64,8 @@ class Order(Base):
     currency: Mapped[str] = mapped_column(String(3), default="PLN")
     # The buyer was a subscription customer when ordering: a claim takes the fast track.
     fast_track: Mapped[bool] = mapped_column(Boolean, default=False)
-    ordered_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Indexed: the hourly feedback reminders and the programme's figures read orders by it.
+    ordered_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
