@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
 from annotated_types import Ge, Le
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -32,6 +33,20 @@ Offset = Annotated[int, Ge(0), Le(BIGINT_MAX)]
 # replaces this one and must refuse NUL too).
 NO_NUL = r"^[^\x00]*$"
 Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
+# What the marketplace can mean by a time: a zone is required, and the year is bounded so
+# that no offset carries it past what Python reads back from the database, or past what
+# converting it to UTC can hold (either was a 500).
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def _plausible(value: datetime) -> datetime:
+    if not EARLIEST <= value < LATEST:
+        raise ValueError(f"must be between {EARLIEST.year} and {LATEST.year}")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 
 def _barcode_text(value: str) -> str:

@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation import audit, policy
-from moderation.buyers.schemas import MarketplaceId, Moment
+from moderation.buyers.schemas import MarketplaceId
 from moderation.domain import BuyerReason, DiscussionStatus
 from moderation.errors import Conflict, NotFound
-from moderation.schemas import Text
+from moderation.schemas import Moment, Text
 from moderation.tables import Discussion, DiscussionMessage, Order
 
 Author = Literal["buyer", "seller", "platform"]

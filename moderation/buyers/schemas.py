@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,7 +13,7 @@ from pydantic import (
     field_validator,
 )
 
-from moderation.schemas import Text
+from moderation.schemas import Moment, Text
 
 # The marketplace's ids: what its offer ids look like, and at most what the tables hold.
 MarketplaceId = Annotated[
@@ -26,19 +23,6 @@ AccountId = Annotated[Text, StringConstraints(min_length=1, max_length=64)]
 # Money as the marketplace charges it: never negative, to the grosz, within Numeric(14, 2).
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-# What the marketplace can mean by a time: a zone is required, and the year is bounded so
-# that no offset carries it past what Python reads back from the database (a 500).
-EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
-LATEST = datetime(2200, 1, 1, tzinfo=UTC)
-
-
-def _plausible(value: datetime) -> datetime:
-    if not EARLIEST <= value < LATEST:
-        raise ValueError(f"must be between {EARLIEST.year} and {LATEST.year}")
-    return value
-
-
-Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
 # A parcel seldom has more than a few dozen events; more in one request is not a parcel.
 MAX_TRACKING_EVENTS = 200
 

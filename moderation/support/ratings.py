@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from moderation import audit, policy
 from moderation.errors import Conflict, NotFound
-from moderation.schemas import Id, Text
+from moderation.schemas import Id, Moment, Text
 from moderation.tables import Case, FollowUpTask, SupportRating
 
 ExternalId = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1,
@@ -51,7 +50,7 @@ class RatingIn(BaseModel):
     score: Annotated[int | None, Field(ge=1, le=policy.SUPPORT_SCORE_MAX,
                                        validate_default=True)] = None
     comment: Annotated[Text, StringConstraints(max_length=5_000)] = ""
-    rated_at: Annotated[AwareDatetime, AfterValidator(in_utc)]
+    rated_at: Annotated[Moment, AfterValidator(in_utc)]
 
     @field_validator("contact_id")
     @classmethod

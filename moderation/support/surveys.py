@@ -6,18 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation import policy
 from moderation.errors import Conflict
-from moderation.schemas import Text
-from moderation.support.ratings import in_utc
+from moderation.schemas import Moment
+from moderation.support.ratings import ExternalId, in_utc
 from moderation.tables import SurveyAnswer
-
-ExternalId = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1,
-                                               max_length=64)]
 
 
 class AnswerIn(BaseModel):
@@ -30,7 +27,7 @@ class AnswerIn(BaseModel):
     respondent_id: ExternalId
     score: Annotated[int, Field(ge=0, le=10)]
     used_programme: bool
-    answered_at: Annotated[AwareDatetime, AfterValidator(in_utc)]
+    answered_at: Annotated[Moment, AfterValidator(in_utc)]
 
 
 def record_answer(session: Session, *, data: AnswerIn, now: datetime) -> SurveyAnswer:

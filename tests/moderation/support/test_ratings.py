@@ -52,6 +52,9 @@ def test_which_ratings_are_negative(given: dict[str, Any], negative: bool) -> No
     ({"rater_id": "b\x00"}, "rater_id"),
     ({"case_id": 2**63}, "case_id"),
     ({"rated_at": "2026-05-04T10:00:00"}, "rated_at"),  # no time zone
+    # Past what UTC can hold once converted (was an OverflowError: a 500), or the database.
+    ({"rated_at": "0001-01-01T00:00:00+01:00"}, "rated_at"),
+    ({"rated_at": "9999-12-31T23:00:00-02:00"}, "rated_at"),
     ({"comment": "x" * 5001}, "comment"),
 ])
 def test_ratings_that_do_not_validate(given: dict[str, Any], field: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from moderation.errors import Conflict
@@ -54,3 +55,15 @@ def test_an_answer_is_stored_once(session: Session) -> None:
     with pytest.raises(Conflict):
         answer(session, 1, 2)
     assert surveys.programme_nps(session, **MONTH).respondents == 1
+
+
+@pytest.mark.parametrize("answered_at", [
+    "2026-05-01T10:00:00",  # no time zone
+    "0001-01-01T00:00:00+01:00",  # before year 1 in UTC: converting it was a 500
+    "9999-12-31T23:00:00-02:00",  # past year 9999 in UTC
+])
+def test_a_time_the_database_cannot_hold_is_refused_naming_the_field(answered_at: str) -> None:
+    with pytest.raises(ValidationError, match="answered_at"):
+        surveys.AnswerIn.model_validate({
+            "answer_id": "a-1", "respondent_kind": "buyer", "respondent_id": "b-1",
+            "score": 9, "used_programme": True, "answered_at": answered_at})
