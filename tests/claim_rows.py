@@ -21,31 +21,16 @@ from moderation.tables import (
     Order,
     utcnow,
 )
-from tests.factories import make_offer
+from tests import factories
 
 _seq = itertools.count(1)
 
 
-def make_buyer(session: Session) -> Buyer:
-    """An activated buyer with a fresh external id."""
-    buyer = Buyer(external_id=f"buyer-c-{next(_seq)}", activated=True)
-    session.add(buyer)
-    session.flush()
-    return buyer
-
-
 def make_order(session: Session, *, buyer: Buyer | None = None, offer: Offer | None = None,
                value: str = "199.00", fast_track: bool = False) -> Order:
-    """An order of an offer (a fresh one unless given) by a buyer (likewise)."""
-    buyer = buyer or make_buyer(session)
-    offer = offer or make_offer(session)
-    n = next(_seq)
-    order = Order(marketplace_id=f"order-c-{n}", buyer_id=buyer.id, seller_id=offer.seller_id,
-                  offer_id=offer.id, offer_version=offer.version, value=Decimal(value),
-                  fast_track=fast_track, ordered_at=utcnow() - timedelta(days=10))
-    session.add(order)
-    session.flush()
-    return order
+    """An order of an offer (a fresh one unless given) by a buyer (likewise), of `value`."""
+    return factories.make_order(session, offer=offer, buyer=buyer, value=Decimal(value),
+                                fast_track=fast_track)
 
 
 def make_claim(session: Session, order: Order, *, opened_at: datetime | None = None,

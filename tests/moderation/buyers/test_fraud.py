@@ -12,8 +12,8 @@ from moderation import policy
 from moderation.buyers.fraud import claim_priority, fraud_signals
 from moderation.domain import DecisionAction, OfferStatus, StatementCategory
 from moderation.tables import utcnow
-from tests.claim_rows import make_buyer, make_claim, make_decision, make_order
-from tests.factories import make_offer
+from tests.claim_rows import make_claim, make_decision, make_order
+from tests.factories import make_buyer, make_offer
 
 _UNSAFE = StatementCategory.UNSAFE_AND_PROHIBITED.value
 _IP = StatementCategory.INTELLECTUAL_PROPERTY.value
