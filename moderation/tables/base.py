@@ -8,12 +8,14 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Integer,
     MetaData,
+    String,
     TypeDecorator,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite has no BIGSERIAL; INTEGER PRIMARY KEY is its rowid, so ids are BIGINT only elsewhere.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -55,3 +57,19 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+class AccountColumns:
+    """What registration tells of an account, buyer's or seller's, and when it last did
+    (moderation/buyers/accounts.py applies the marketplace's account events to both)."""
+
+    account_created_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Activation by a 1.01 zł transfer that confirms the account's data, and its date;
+    # None: the marketplace has not said (unknown is not activated).
+    activated: Mapped[bool | None] = mapped_column(Boolean)
+    activated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    terms_version: Mapped[str | None] = mapped_column(String(32))
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The time of the last account event applied: an older one arriving late is stale.
+    # Offer events carry no such time and never set it.
+    account_event_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

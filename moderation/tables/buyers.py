@@ -21,10 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from moderation.tables.base import Base, BigId, UtcDateTime, utcnow
+from moderation.tables.base import AccountColumns, Base, BigId, UtcDateTime, utcnow
 
 
-class Buyer(Base):
+class Buyer(AccountColumns, Base):
     """A buyer's account as registration tells it. `activated` None: the marketplace has not
     said (unknown is not activated)."""
 
@@ -32,17 +32,9 @@ class Buyer(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     external_id: Mapped[str] = mapped_column(String(64), unique=True)
-    account_created_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    # Activation by a 1.01 zł transfer that confirms the buyer's data, and its date.
-    activated: Mapped[bool | None] = mapped_column(Boolean)
-    activated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    terms_version: Mapped[str | None] = mapped_column(String(32))
-    terms_accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # A customer of the fast-delivery subscription until then (claims take the fast track).
     subscription_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     language: Mapped[str | None] = mapped_column(String(8))
-    # The time of the last account event applied: an older one arriving late is stale.
-    account_event_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

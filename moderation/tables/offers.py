@@ -21,23 +21,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from moderation.tables.base import Base, BigId, UtcDateTime, utcnow
+from moderation.tables.base import AccountColumns, Base, BigId, UtcDateTime, utcnow
 
 
-class Seller(Base):
+class Seller(AccountColumns, Base):
     __tablename__ = "sellers"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     external_id: Mapped[str] = mapped_column(String(64), unique=True)
-    account_created_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    # Activation by a 1.01 zł transfer, and its date; None: the marketplace has not said.
-    activated: Mapped[bool | None] = mapped_column(Boolean)
-    activated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    terms_version: Mapped[str | None] = mapped_column(String(32))
-    terms_accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    # The time of the last account event applied (PUT /v1/sellers/{id}/account): an older
-    # one arriving late is stale. Offer events carry no such time and never set it.
-    account_event_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     strikes: Mapped[int] = mapped_column(Integer, default=0)  # active (unexpired) strikes
     # Repeat-infringer ladder: new offers of a suspended or terminated seller are held.
     suspended_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
