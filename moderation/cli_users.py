@@ -1,6 +1,6 @@
-"""`moderation users ...` for administrators on the server: unlock, deactivate, reactivate,
-reset a password, rotate or revoke an API key. Each change is audited as done by the
-command line ("cli:<login name>").
+"""`moderation users ...` for administrators on the server: create an account, unlock,
+deactivate, reactivate, reset a password, rotate or revoke an API key. Each change is
+audited as done by the command line ("cli:<login name>").
 
 Running API processes drop what they cached of a changed key within API_KEY_CACHE_SECONDS.
 """
@@ -122,6 +122,80 @@ def revoke_key(name: Name) -> None:
     console.print(f"{name}: API key revoked")
 
 
+def create(
+    name: str,
+    role: Annotated[str, typer.Option(
+        help="moderator, lead, admin, integration or rights_holder.")]
+    = "moderator",
+    organisation: Annotated[str | None, typer.Option(
+        help="Organisation an API client acts for (created if new).")] = None,
+    organisation_kind: Annotated[str | None, typer.Option(
+        help="Kind of a new organisation: an authority account acts for the market "
+             "surveillance authority (authority, the default) or a consumer_ombudsman.")]
+    = None,
+    password_stdin: Annotated[bool, typer.Option(
+        help="Read the password from standard input instead of prompting.")] = False,
+    locale: Annotated[str, typer.Option(help="Console language: pl or en.")] = "pl",
+    email: Annotated[str | None, typer.Option(
+        help="Where the outbox reaches this person (leads' warnings, an organisation's "
+             "notices).")] = None,
+) -> None:
+    """Create an account. Staff get a password (prompted; rights holders' members with
+    --password-stdin); every account gets an API key, printed once on standard output."""
+    from moderation.accounts.staff import NewStaff, create_staff, ensure_organisation
+    from moderation.db import session_scope
+    from moderation.domain import (
+        API_CLIENTS,
+        ORGANISATION_KIND_OF,
+        ORGANISATION_KINDS_OF,
+        PEOPLE,
+        OrganisationKind,
+        StaffRole,
+    )
+    from moderation.errors import ModerationError
+    from moderation.retries import retry_transient
+
+    try:
+        staff_role = StaffRole(role)
+    except ValueError:
+        raise typer.BadParameter(f"unknown role {role!r}", param_hint="--role") from None
+    password = None
+    if staff_role in PEOPLE or password_stdin:
+        password = (sys.stdin.readline().rstrip("\n") if password_stdin
+                    else typer.prompt("password", hide_input=True, confirmation_prompt=True))
+    from moderation.runtime import Runtime
+
+    runtime = Runtime.build(get_settings())
+
+    @retry_transient
+    def write() -> NewStaff:
+        with session_scope(runtime.sessionmaker) as session:
+            org_id = None
+            if staff_role in API_CLIENTS:
+                kind = ORGANISATION_KIND_OF[staff_role]
+                if organisation_kind is not None:
+                    allowed = ORGANISATION_KINDS_OF[staff_role]
+                    if organisation_kind not in allowed:
+                        raise typer.BadParameter(
+                            f"an account of role {staff_role.value} acts for "
+                            f"{' or '.join(k.value for k in allowed)}",
+                            param_hint="--organisation-kind")
+                    kind = OrganisationKind(organisation_kind)
+                if organisation is None and kind is not OrganisationKind.MARKETPLACE:
+                    raise typer.BadParameter("name the organisation this account acts for",
+                                             param_hint="--organisation")
+                org_id = ensure_organisation(session, organisation or "Marketplace", kind).id
+            return create_staff(session, name=name, role=staff_role, password=password,
+                                organisation_id=org_id, locale=locale, email=email)
+
+    try:
+        created = write()
+    except ModerationError as exc:
+        console.print(f"[red]{exc.message}")
+        raise typer.Exit(1) from None
+    typer.echo(created.api_key)
+
+
 COMMANDS: dict[str, Callable[..., None]] = {
-    "unlock": unlock, "deactivate": deactivate, "reactivate": reactivate,
+    "create": create, "unlock": unlock, "deactivate": deactivate, "reactivate": reactivate,
     "reset-password": reset_password, "rotate-key": rotate_key, "revoke-key": revoke_key}
