@@ -41,12 +41,16 @@ LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 def _plausible(value: datetime) -> datetime:
-    if not EARLIEST <= value < LATEST:
+    # A time without a zone is stored as UTC (tables.UtcDateTime), so it is bounded as UTC.
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if not EARLIEST <= aware < LATEST:
         raise ValueError(f"must be between {EARLIEST.year} and {LATEST.year}")
     return value
 
 
 Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
+# Offer events have always been taken with or without a zone; only the bound is new.
+PlausibleTime = Annotated[datetime, AfterValidator(_plausible)]
 
 
 def _barcode_text(value: str) -> str:
@@ -70,7 +74,7 @@ class SellerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: Annotated[Text, StringConstraints(min_length=1, max_length=64)]
-    account_created_at: datetime | None = None
+    account_created_at: PlausibleTime | None = None
     # Activation by a 1.01 zł transfer; not sent is unknown (not activated), and keeps what
     # the seller's account events or earlier offer events told.
     activated: bool | None = None

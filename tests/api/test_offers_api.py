@@ -50,6 +50,9 @@ def test_conflicting_version_answers_409(client: TestClient, keys: dict[str, str
         ({"gtins": ["1" * 65]}, "gtins.0"),
         ({"gtins": ["5901234123457", "590\x001234"]}, "gtins.1"),
         ({"seller": {}}, "seller.id"),
+        # Stored as UTC: converting it overflowed (a 500).
+        ({"seller": {"id": "s-1", "account_created_at": "0001-01-01T00:00:00+01:00"}},
+         "seller.account_created_at"),
         ({"surprise": 1}, "surprise"),
         ({"marketplace_id": "bad id with spaces"}, "marketplace_id"),
     ],
