@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -46,13 +47,18 @@ async def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_session(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request; the route commits, anything uncommitted is rolled back.
 
     A request that changes nothing reads (on SQLite, without the write lock); a unique rule
     broken by a concurrent request comes out as the domain's Conflict (409).
+
+    Async because opening a session and closing a committed one touch no connection: as a
+    sync dependency each request paid two hops to the thread pool (in and out). Rolling
+    back an open transaction does talk to the database, so that one goes to a thread.
     """
-    session = runtime.sessionmaker()
+    # The runtime read here, not as a dependency: each dependency costs every request.
+    session = runtime_of(request).sessionmaker()
     if request.method in SAFE_METHODS:
         read_only(session)
     watch_commits(request, session)
@@ -64,8 +70,15 @@ def get_session(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
             raise
         raise conflict from exc
     finally:
-        session.rollback()
-        session.close()
+        if session.in_transaction():
+            await run_in_threadpool(_end, session)
+        else:
+            session.close()
+
+
+def _end(session: Session) -> None:
+    session.rollback()
+    session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -134,15 +147,21 @@ class Allow:
     def __init__(self, *roles: StaffRole) -> None:
         self.roles = frozenset(roles)
 
-    def __call__(self, request: Request, session: SessionDep,
-                 api_key: Annotated[str | None, Security(API_KEY)],
-                 form_csrf: Annotated[str | None, Depends(_form_csrf)]) -> Account:
-        staff = _identify(request, session, api_key=api_key, form_csrf=form_csrf)
+    async def __call__(self, request: Request, session: SessionDep,
+                       api_key: Annotated[str | None, Security(API_KEY)]) -> Account:
+        # A key seen lately is known without the database, here on the event loop; anything
+        # else reads the database, in a thread (a form's CSRF field only matters then).
+        keys: KeyCache | None = getattr(request.app.state, "api_keys", None)
+        staff = keys.cached(session, api_key) if api_key and keys is not None else None
+        if staff is None:
+            form_csrf = None if api_key else await _form_csrf(request)
+            staff = await run_in_threadpool(_identify, request, session, api_key=api_key,
+                                            form_csrf=form_csrf)
         request.state.caller = Caller(staff.id, staff.name, staff.role, staff.locale)
         return staff_service.require_role(staff, *self.roles)
 
 
-def allow(*roles: StaffRole) -> Callable[..., Account]:
+def allow(*roles: StaffRole) -> Callable[..., Awaitable[Account]]:
     """Declare who may call a route: the caller must have one of these roles."""
     return Allow(*roles)
 

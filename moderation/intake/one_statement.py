@@ -23,11 +23,13 @@ version would be taken for a stale one (seen in CI: eight racing versions ended 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Integer, Numeric, String, bindparam, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from moderation.tables import Offer, Seller, UtcDateTime
@@ -113,6 +115,19 @@ SELECT (SELECT id FROM offer) AS offer_id,
 )
 
 
+# The statement as psycopg takes it, run with exec_driver_sql: the compiled statement's
+# parameters cost SQLAlchemy about 170 us of CPU per offer to build (half the statement's
+# Python time, measured beside the driver's own execute), and the types' conversions are
+# only the two below. Statement events, error translation and the session's transaction
+# are SQLAlchemy's still.
+_DRIVER_SQL = str(_STATEMENT.compile(dialect=postgresql.psycopg.dialect()))
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """As UtcDateTime binds it: a zoned time in UTC, a naive one as it is."""
+    return value.astimezone(UTC) if value is not None and value.tzinfo is not None else value
+
+
 @dataclass(frozen=True, slots=True)
 class Stored:
     """What the statement did: the offer's id, and which of the outcomes it was."""
@@ -128,13 +143,15 @@ def ingest_one(session: Session, *, seller: dict[str, Any], offer: dict[str, Any
     """Write one offer event in one statement; None when a concurrent intake's rows are not
     in its snapshot (nothing was written: take the batch path)."""
     session.flush()  # a text statement does not autoflush what the session holds
-    row = session.execute(_STATEMENT, {
-        "seller_ext": seller["external_id"], "seller_created": seller["account_created_at"],
+    row = session.connection().exec_driver_sql(_DRIVER_SQL, {
+        "seller_ext": seller["external_id"],
+        "seller_created": _utc(seller["account_created_at"]),
         "seller_activated": seller["activated"], "seller_language": seller["language"],
-        "now": now, "content_hash": content_hash, "payload": payload,
+        "now": _utc(now), "content_hash": content_hash, "payload": json.dumps(payload),
+        "gtins": json.dumps(offer["gtins"]), "barcode_flags": json.dumps(offer["barcode_flags"]),
         **{name: offer[name] for name in (
             "marketplace_id", "version", "title", "description", "category", "brand",
-            "price", "currency", "gtins", "barcode_flags", "queued_job")},
+            "price", "currency", "queued_job")},
     }).one()
     if row.created is not None and not row.stored:
         # Every stored version is at most the offer's: one newer than the offer cannot exist.
