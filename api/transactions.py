@@ -52,7 +52,8 @@ def watch_commits(request: Request, session: Session) -> None:
 
 
 # One listener for every session, reading the attempt off the session: listening on each
-# request's session cost a tenth of a single offer's CPU in SQLAlchemy's event registry.
+# request's session cost about a twentieth of a single offer's CPU in SQLAlchemy's event
+# registry (py-spy, the intake benchmark).
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
     attempt = session.info.get(ATTEMPT)
