@@ -158,33 +158,34 @@ def _print_import(file: Path, summary: ImportSummary) -> None:
 
 
 @app.command("import-safety-gate")
-def import_safety_gate_cmd(ctx: typer.Context, file: Path) -> None:
-    """Import EU Safety Gate alerts (the JSON export or the weekly XML feed) and match them."""
-    from moderation.db import session_scope
+def import_safety_gate_cmd(ctx: typer.Context, file: Path, chunk: int = 200) -> None:
+    """Import EU Safety Gate alerts (the JSON export or the weekly XML feed) and match them.
+
+    Rides out a PostgreSQL or Redis restart (OUTAGE_RETRY_SECONDS); exits 1 when any record
+    was rejected (or the file unreadable, or the database stayed away), 0 otherwise.
+    """
     from moderation.errors import ModerationError
-    from moderation.retries import retry_transient
     from moderation.safety import deadlines
     from moderation.safety.alerts import NOTICE
-    from moderation.safety.importer import import_safety_gate
+    from moderation.safety.importer import ImportStopped, import_safety_gate_file
 
     runtime = build_runtime()
-
-    @retry_transient
-    def store(progress: Progress) -> Any:
-        task = progress.add_task(f"importing {file.name}", total=None)
-        with session_scope(runtime.sessionmaker) as session:
-            return import_safety_gate(
-                session, file, due_at=lambda received: deadlines.due_for(NOTICE, received),
-                on_progress=lambda done, total: progress.update(task, completed=done,
-                                                                total=total))
-
+    stopped: ImportStopped | None = None
     try:
         with Progress(console=console) as progress:
-            summary = store(progress)
+            task = progress.add_task(f"importing {file.name}", total=None)
+            try:
+                summary = import_safety_gate_file(
+                    runtime.sessionmaker, file, chunk=chunk,
+                    due_at=lambda received: deadlines.due_for(NOTICE, received),
+                    on_progress=lambda done, total: progress.update(task, completed=done,
+                                                                    total=total))
+            except ImportStopped as exc:
+                stopped, summary = exc, exc.summary
     except ModerationError as exc:
         console.print(f"[red]{file}: {exc.message}")
         raise typer.Exit(1) from None
-    if runtime.embedded:
+    if runtime.embedded and stopped is None:
         in_process_worker(ctx).work_off(runtime)
     table = Table(title=f"import of {file}")
     table.add_column("alerts")
@@ -195,7 +196,18 @@ def import_safety_gate_cmd(ctx: typer.Context, file: Path) -> None:
     console.print(table)
     for rejected in summary.rejected:
         console.print(f"  rejected record {rejected.index}: {rejected.reason}")
-    console.print(f"matching enqueued for {len(summary.alert_ids)} alert(s)")
+    if summary.retried_chunks:
+        console.print(f"{summary.retried_chunks} chunk(s) run again after an outage")
+    if summary.left_to_sweep:
+        console.print(f"[yellow]{summary.left_to_sweep} matching job(s) not queued (Redis "
+                      "away): the sweep queues their alerts")
+    console.print(f"{len(summary.alert_ids)} alert(s) to match, {summary.matching_jobs} "
+                  "matching job(s) enqueued")
+    if stopped is not None:
+        console.print(f"[red]{stopped}; import the same file again to resume (alerts "
+                      "stored already come back unchanged)")
+    if stopped is not None or summary.rejected:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -116,3 +116,20 @@ def test_embedded_import_screens_before_exit(embedded_env: dict[str, str],
     clean.write_text("".join(json.dumps(offer_event(marketplace_id=f"ok-{i}")) + "\n"
                              for i in range(3)))
     assert _run(embedded_env, "import-offers", str(clean), check=False).returncode == 0
+
+
+def test_embedded_safety_gate_import_fails_on_rejected_records(
+        embedded_env: dict[str, str]) -> None:
+    _run(embedded_env, "migrate")
+    data = Path(__file__).parent / "data" / "safety_gate"
+    feed = _run(embedded_env, "import-safety-gate", str(data / "weekly_feed.xml"), check=False)
+    assert feed.returncode == 1, "a rejected record makes the import fail"
+    assert "rejected record 4: no alert number" in feed.stderr
+    assert "3 alert(s) to match, 1 matching job(s) enqueued" in feed.stderr
+    sample = _run(embedded_env, "import-safety-gate", str(data / "alerts_sample.json"),
+                  check=False)
+    assert sample.returncode == 0, sample.stderr[-2000:]
+    assert "36 alert(s) to match" in sample.stderr
+    again = _run(embedded_env, "import-safety-gate", str(data / "alerts_sample.json"),
+                 check=False)
+    assert again.returncode == 0 and "0 alert(s) to match, 0 matching job(s)" in again.stderr

@@ -1,21 +1,26 @@
-"""Safety Gate imports: one file into a session, or a feed directory one file per transaction."""
+"""Safety Gate imports: one file into a session, one file a chunk per transaction riding out
+outages (`moderation import-safety-gate`), or a feed directory one file per transaction."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from moderation import pending
-from moderation.safety.alerts import store_alerts
-from moderation.safety.safety_gate import RejectedRecord
+from moderation.config import get_settings
+from moderation.outage import Outbound, store_chunk
+from moderation.retries import is_outage
+from moderation.safety.alerts import AlertIn, StoreSummary, store_alerts
+from moderation.safety.safety_gate import ParseResult, RejectedRecord
 from moderation.safety.safety_gate_files import UnreadableAlertFile, parse_bytes
-from moderation.tables import utcnow
+from moderation.tables import SafetyAlert, utcnow
 
 CHUNK = 200
 MARKER = ".imported"
@@ -38,10 +43,32 @@ class ImportSummary:
     unchanged: int = 0
     rejected: list[RejectedRecord] = field(default_factory=list)
     error: str | None = None  # set when the whole file could not be read
+    # Filled by import_safety_gate_file only:
+    matching_jobs: int = 0  # matching jobs queued after their chunk's commit
+    retried_chunks: int = 0  # chunks run again after an outage (or a lost race)
+    left_to_sweep: int = 0  # matching jobs Redis never took: the sweep queues their alerts
 
     @property
     def alert_ids(self) -> list[int]:
         return [*self.created, *self.updated]
+
+    def add(self, stored: StoreSummary) -> None:
+        self.created.extend(stored.created)
+        self.updated.extend(stored.updated)
+        self.unchanged += stored.unchanged
+
+
+class ImportStopped(Exception):
+    """The database stayed unreachable past the outage allowance: the import stopped.
+
+    The alerts of the chunks before are stored, their matching queued (or left to the
+    sweep); importing the same file again resumes (those come back unchanged).
+    """
+
+    def __init__(self, summary: ImportSummary) -> None:
+        stored = len(summary.created) + len(summary.updated) + summary.unchanged
+        super().__init__(f"stopped after {stored} alerts: the database stayed unreachable")
+        self.summary = summary
 
 
 def import_safety_gate(session: Session, path: Path, *, now: datetime | None = None,
@@ -57,23 +84,78 @@ def import_safety_gate(session: Session, path: Path, *, now: datetime | None = N
                    now=now or utcnow(), due_at=due_at, on_progress=on_progress, chunk=chunk)
 
 
+def import_safety_gate_file(session_factory: sessionmaker[Session], path: Path, *,
+                            now: datetime | None = None, due_at: Deadline | None = None,
+                            on_progress: Progress | None = None, chunk: int = CHUNK,
+                            outage_seconds: float | None = None) -> ImportSummary:
+    """Store the alerts of one Safety Gate file a chunk per transaction, each chunk's matching
+    queued once it commits; rides out a PostgreSQL or Redis outage (outage.py).
+
+    A chunk is run again whole after a failure (storing is idempotent on the alert number)
+    unless its matching job's marker tells that its COMMIT landed. Raises ImportStopped
+    when the database stays away past `outage_seconds` (OUTAGE_RETRY_SECONDS), and
+    UnreadableAlertFile when the file is neither a JSON export nor an XML feed.
+    """
+    outage = get_settings().outage_retry_seconds if outage_seconds is None else outage_seconds
+    now = now or utcnow()
+    data = path.read_bytes()
+    parsed, summary = _parse(data, name=path.name, suffix=path.suffix)
+    deadline = due_at(now) if due_at else None
+    outbound = Outbound("matching")
+
+    def store(session: Session, batch: list[AlertIn]) -> StoreSummary:
+        stored = store_alerts(session, batch, now=now, due_at=deadline)
+        # Marked in the same transaction: the sweep finds these alerts if the job is lost.
+        pending.match_later(session, [*stored.created, *stored.updated], now=now)
+        return stored
+
+    for done, batch in _chunks(parsed, chunk, on_progress):
+        try:
+            chunk_stored = store_chunk(session_factory, partial(store, batch=batch),
+                                       marked=SafetyAlert, outage=outage,
+                                       what="import-safety-gate: storing a chunk")
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            summary.left_to_sweep = len(outbound.unsent)
+            raise ImportStopped(summary) from exc
+        summary.add(chunk_stored.result)
+        summary.retried_chunks += chunk_stored.attempts > 1
+        outbound.add(chunk_stored)
+        summary.matching_jobs += outbound.send()
+        if on_progress:
+            on_progress(done, summary.records)
+    summary.matching_jobs += outbound.send_patiently(outage=outage)
+    summary.left_to_sweep = len(outbound.unsent)
+    return summary
+
+
+def _parse(data: bytes, *, name: str, suffix: str) -> tuple[ParseResult, ImportSummary]:
+    parsed = parse_bytes(data, suffix=suffix)
+    return parsed, ImportSummary(file=name, sha256=hashlib.sha256(data).hexdigest(),
+                                 records=parsed.records, rejected=list(parsed.rejected))
+
+
+def _chunks(parsed: ParseResult, chunk: int, on_progress: Progress | None
+            ) -> Iterator[tuple[int, list[AlertIn]]]:
+    """The alerts a chunk at a time, with the records done once each is stored; the
+    progress bar hears of the rejected records (and the total) first."""
+    done = len(parsed.rejected)
+    if on_progress:
+        on_progress(done, parsed.records)
+    for start in range(0, len(parsed.alerts), chunk):
+        batch = list(parsed.alerts[start:start + chunk])
+        done += len(batch)
+        yield done, batch
+
+
 def _import(session: Session, data: bytes, *, name: str, suffix: str, now: datetime,
             due_at: Deadline | None, on_progress: Progress | None,
             chunk: int = CHUNK) -> ImportSummary:
-    parsed = parse_bytes(data, suffix=suffix)
-    summary = ImportSummary(file=name, sha256=hashlib.sha256(data).hexdigest(),
-                            records=parsed.records, rejected=list(parsed.rejected))
+    parsed, summary = _parse(data, name=name, suffix=suffix)
     deadline = due_at(now) if due_at else None
-    done = len(parsed.rejected)
-    if on_progress:
-        on_progress(done, summary.records)
-    for start in range(0, len(parsed.alerts), chunk):
-        batch = parsed.alerts[start:start + chunk]
-        stored = store_alerts(session, batch, now=now, due_at=deadline)
-        summary.created.extend(stored.created)
-        summary.updated.extend(stored.updated)
-        summary.unchanged += stored.unchanged
-        done += len(batch)
+    for done, batch in _chunks(parsed, chunk, on_progress):
+        summary.add(store_alerts(session, batch, now=now, due_at=deadline))
         if on_progress:
             on_progress(done, summary.records)
     pending.match_later(session, summary.alert_ids, now=now)

@@ -86,3 +86,22 @@ def assert_alerts_matched(engine: Engine) -> tuple[int, int]:
     assert unmatched == 0, f"{unmatched} of {alerts} alerts never matched"
     assert safety_cases == [], "an offer got two safety cases"
     return alerts, matches
+
+
+def stored_alerts(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM safety_alerts")).scalar_one())
+
+
+def assert_alerts_stored_once(engine: Engine, numbers: list[str]) -> None:
+    """Every alert number of the file stored, once, and its arrival audited once."""
+    with engine.connect() as conn:
+        stored = conn.execute(text(
+            "SELECT number, count(*) FROM safety_alerts GROUP BY number")).all()
+        received = conn.execute(text(
+            "SELECT entity_id, count(*) FROM audit_log WHERE action = 'alert.received' "
+            "GROUP BY entity_id")).all()
+    assert sorted(n for n, _ in stored) == sorted(numbers), "an alert lost or unknown"
+    assert {c for _, c in stored} == {1}, "an alert stored twice"
+    assert len(received) == len(numbers) and {c for _, c in received} == {1}, (
+        "an alert's arrival audited twice or not at all")

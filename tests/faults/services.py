@@ -1,16 +1,19 @@
-"""A Redis server of the test's own, on a free port, that a test can stop and start again."""
+"""A Redis server of the test's own, on a free port, that a test can stop and start again;
+and a cutter of some processes' database connections."""
 
 from __future__ import annotations
 
 import shutil
 import socket
 import subprocess
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from redis import Redis
+from sqlalchemy import Engine, text
 
 
 def free_port() -> int:
@@ -75,3 +78,35 @@ def redis_server(workdir: Path) -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
+
+
+class Cutter:
+    """Terminate the connections of processes named `victims` (their PGAPPNAME) every
+    `every` seconds, from a thread, until stopped."""
+
+    def __init__(self, engine: Engine, victims: Sequence[str], *, every: float) -> None:
+        self.engine = engine
+        self.victims = list(victims)
+        self.every = every
+        self.rounds = self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            with self.engine.connect() as conn:
+                cut = conn.execute(text(
+                    "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
+                    "FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND application_name = ANY(:victims)"),
+                    {"victims": self.victims}).scalar_one()
+            self.rounds += 1
+            self.connections += int(cut)
+
+    def __enter__(self) -> Cutter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)

@@ -3,7 +3,6 @@ and every Safety Gate alert matched."""
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
@@ -12,45 +11,16 @@ from sqlalchemy import Engine, text
 
 from tests.faults.checks import assert_alerts_matched, assert_nothing_lost, pending_offers
 from tests.faults.conftest import SAFETY_SAMPLE, Stack, wait_until, write_offers
-from tests.faults.services import RedisServer
+from tests.faults.services import Cutter, RedisServer
 
 pytestmark = pytest.mark.faults
 
 OFFERS = 2000
 CUT_EVERY_SECONDS = 1.0
 # What the worker and the import call themselves (libpq's PGAPPNAME), so that the cuts hit
-# them and not the test's own connections nor the safety gate command (which is not built
-# to ride out an outage: it is run again by whoever runs it).
+# them and not the test's own connections nor the safety gate command (whose cuts are
+# test_safety_gate_import.py's).
 VICTIMS = ("faults-worker", "faults-import")
-
-
-class Cutter:
-    """Terminate the victims' connections every so often, from a thread, until stopped."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.rounds = self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.wait(CUT_EVERY_SECONDS):
-            with self.engine.connect() as conn:
-                cut = conn.execute(text(
-                    "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
-                    "FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid() AND application_name = ANY(:victims)"),
-                    {"victims": list(VICTIMS)}).scalar_one()
-            self.rounds += 1
-            self.connections += int(cut)
-
-    def __enter__(self) -> Cutter:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
 
 
 def test_connections_cut_under_a_running_worker_lose_nothing(
@@ -58,7 +28,7 @@ def test_connections_cut_under_a_running_worker_lose_nothing(
     path = tmp_path / "offers.ndjson"
     mids = write_offers(path, OFFERS, safety_every=250)
     worker = stack.spawn("worker", "worker", app="faults-worker")
-    with Cutter(db) as cutter:
+    with Cutter(db, VICTIMS, every=CUT_EVERY_SECONDS) as cutter:
         importer = stack.spawn("import", "import-offers", str(path), "--chunk", "200",
                                app="faults-import")
         assert importer.wait(timeout=180) == 0, "the import rode out the cuts"

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from moderation import queue
+from moderation import outage, queue
 from moderation.config import get_settings
 from moderation.db import session_scope
 from moderation.intake import importer, offers
@@ -86,7 +86,7 @@ def test_a_chunk_cut_off_during_its_commit_is_not_run_again(
         return Cut()
 
     monkeypatch.setattr(importer.offers, "ingest_many", counting_ingest)
-    monkeypatch.setattr(importer, "session_scope", commit_then_cut)
+    monkeypatch.setattr(outage, "session_scope", commit_then_cut)
     summary = importer.import_offers(runtime.sessionmaker, path, chunk=10, outage_seconds=5)
 
     assert summary.outcomes == {"created": 30}, "the cut chunk was not redone as duplicates"
