@@ -70,7 +70,7 @@ def create_staff(session: Session, *, name: str, role: StaffRole, password: str 
     staff = Account(name=name, role=role.value, organisation_id=organisation_id,
                   api_key_hash=hash_key(key) if key else None,
                   password_hash=hash_password(password) if password else None,
-                  locale=locale, email=email, failed_logins=0, active=True,
+                  locale=locale, email=email, active=True,
                   created_at=utcnow())
     session.add(staff)
     session.flush()

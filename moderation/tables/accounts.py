@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from moderation.tables.base import Base, BigId, UtcDateTime, utcnow
@@ -40,8 +40,6 @@ class Account(Base):
     locale: Mapped[str] = mapped_column(String(8), default="pl")
     # Where the outbox reaches this person (an organisation's notices, leads' warnings).
     email: Mapped[str | None] = mapped_column(String(254))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
