@@ -46,7 +46,7 @@ def _staff_columns(engine: Engine) -> set[str]:
     return {c["name"] for c in inspect(engine).get_columns("staff")}
 
 
-def test_the_old_lockout_columns_are_dropped_and_a_downgrade_restores_them(
+def test_0023_drops_the_old_lockout_adds_the_one_time_flag_and_downgrades(
         tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'm.db'}"
     upgrade(url)
@@ -56,8 +56,12 @@ def test_the_old_lockout_columns_are_dropped_and_a_downgrade_restores_them(
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO staff (name, role, locale, active, created_at) "
                               "VALUES ('kept', 'moderator', 'pl', 1, '2026-12-01')"))
+            # An account written without the flag keeps the password it has.
+            assert conn.scalar(text("SELECT password_must_change FROM staff")) == 0
         command.downgrade(alembic_config(url), "0022")
-        assert {"failed_logins", "locked_until"} <= _staff_columns(engine)
+        columns = _staff_columns(engine)
+        assert {"failed_logins", "locked_until"} <= columns
+        assert "password_must_change" not in columns
         with engine.connect() as conn:
             # The account written after the drop comes back as never having failed.
             assert conn.execute(text("SELECT name, failed_logins, locked_until FROM staff")

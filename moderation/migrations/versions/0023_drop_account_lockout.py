@@ -1,6 +1,7 @@
 """Accounts: the old lockout's columns (failed_logins, locked_until) dropped; failed logins
 are counted by the login throttle in Redis (moderation/accounts/throttle.py) and nothing
-read them any more
+read them any more; password_must_change added: a password an administrator set (an
+account created, a password reset) works once, then its owner sets their own
 
 Revision ID: 0023
 Revises: 0022
@@ -20,10 +21,13 @@ def upgrade() -> None:
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.drop_column('locked_until')
         batch_op.drop_column('failed_logins')
+        batch_op.add_column(sa.Column('password_must_change', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('staff', schema=None) as batch_op:
+        batch_op.drop_column('password_must_change')
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False,
                                       server_default='0'))
         batch_op.add_column(sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True))
