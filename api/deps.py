@@ -19,7 +19,7 @@ from moderation.accounts.keys import KeyCache
 from moderation.conflicts import conflict_for
 from moderation.db import read_only
 from moderation.domain import LEADS, StaffRole
-from moderation.errors import Unauthenticated
+from moderation.errors import Forbidden, Unauthenticated
 from moderation.runtime import Runtime
 from moderation.tables import Account
 
@@ -95,6 +95,16 @@ class LoginRequired(Unauthenticated):
     """No credentials on a page: the error handler sends the browser to the login form."""
 
 
+class PasswordChangeRequired(Forbidden):
+    """A session opened with a one-time password: a page sends the browser to set one's
+    own (the error handler), a script's JSON call is refused until then."""
+
+    code = "password_change_required"
+
+
+PASSWORD_PAGE = "/account/password"
+
+
 def _is_page(request: Request) -> bool:
     return not request.url.path.startswith("/v1/")
 
@@ -109,8 +119,13 @@ async def _form_csrf(request: Request) -> str | None:
 
 
 def _identify(request: Request, session: Session, *, api_key: str | None,
-              form_csrf: str | None) -> Account:
-    """The caller by API key (no CSRF: nothing ambient) or by session cookie (CSRF-checked)."""
+              form_csrf: str | None, before_own_password: bool = False) -> Account:
+    """The caller by API key (no CSRF: nothing ambient) or by session cookie (CSRF-checked).
+
+    A session whose account still has a one-time password is let in only where
+    `before_own_password` (setting the password, logging out, the language); API keys
+    are not passwords and are not held back.
+    """
     if api_key:
         keys: KeyCache | None = getattr(request.app.state, "api_keys", None)
         if keys is None:
@@ -126,6 +141,8 @@ def _identify(request: Request, session: Session, *, api_key: str | None,
     staff = session.get(Account, web.staff_id)
     if staff is None or not staff.active:
         raise LoginRequired("log in to continue")
+    if staff.password_must_change and not before_own_password:
+        raise PasswordChangeRequired("set your own password first: " + PASSWORD_PAGE)
     # Copied out: an error page is rendered after the database session has closed.
     request.state.csrf_token = web.csrf_token
     return staff
@@ -144,8 +161,9 @@ class Caller:
 class Allow:
     """A route's access rule: the roles that may call it. Tests read `roles` off every route."""
 
-    def __init__(self, *roles: StaffRole) -> None:
+    def __init__(self, *roles: StaffRole, before_own_password: bool = False) -> None:
         self.roles = frozenset(roles)
+        self.before_own_password = before_own_password
 
     async def __call__(self, request: Request, session: SessionDep,
                        api_key: Annotated[str | None, Security(API_KEY)]) -> Account:
@@ -156,7 +174,8 @@ class Allow:
         if staff is None:
             form_csrf = None if api_key else await _form_csrf(request)
             staff = await run_in_threadpool(_identify, request, session, api_key=api_key,
-                                            form_csrf=form_csrf)
+                                            form_csrf=form_csrf,
+                                            before_own_password=self.before_own_password)
         request.state.caller = Caller(staff.id, staff.name, staff.role, staff.locale)
         return staff_service.require_role(staff, *self.roles)
 
@@ -170,8 +189,10 @@ MODERATORS = (StaffRole.MODERATOR, StaffRole.LEAD, StaffRole.ADMIN)
 Moderator = Annotated[Account, Depends(allow(*MODERATORS))]
 RightsHolder = Annotated[Account, Depends(allow(StaffRole.RIGHTS_HOLDER))]
 # Anyone who logs in to a page: staff, and the portals' members (rights holders, authority).
-Member = Annotated[Account, Depends(allow(*MODERATORS, StaffRole.RIGHTS_HOLDER,
-                                        StaffRole.AUTHORITY))]
+MEMBERS = (*MODERATORS, StaffRole.RIGHTS_HOLDER, StaffRole.AUTHORITY)
+Member = Annotated[Account, Depends(allow(*MEMBERS))]
+# A member whose password may still be the one-time one an administrator set.
+NewMember = Annotated[Account, Depends(Allow(*MEMBERS, before_own_password=True))]
 Lead = Annotated[Account, Depends(allow(*LEADS))]
 Admin = Annotated[Account, Depends(allow(StaffRole.ADMIN))]
 Intake = Annotated[Account, Depends(allow(StaffRole.INTEGRATION, StaffRole.ADMIN))]

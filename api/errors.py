@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from api.deps import LoginRequired
+from api.deps import PASSWORD_PAGE, LoginRequired, PasswordChangeRequired
 from api.schemas.problems import MEDIA_TYPE, Problem, ValidationIssue, body_of, problem_of
 from api.templating import render
 from moderation.errors import InvalidInput, ModerationError, RateLimited
@@ -50,6 +50,8 @@ def _moderation_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, LoginRequired):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        if isinstance(exc, PasswordChangeRequired):
+            return RedirectResponse(PASSWORD_PAGE, status_code=303)
         page = render(request, "error.html", {"error": exc}, status_code=exc.status_code)
         page.headers.update(headers or {})
         return page

@@ -4,7 +4,9 @@ Counted with the `limits` library (a sliding window counter: one Redis round tri
 on the Redis of REDIS_URL, so that every API process shares the counts; in the embedded
 default (no REDIS_URL) in this process's memory, which is the only process there is. The
 limits are settings (RATE_LIMIT_*); each is counted twice, for the caller's credential and
-for its address, and the first one spent answers 429 with Retry-After.
+for its address, and the first one spent answers 429 with Retry-After. The pages' forms
+that create what outsiders send (the portal's notices, rights and documents; the authority's
+orders) spend the limit of their API twins, so a form is no way around it.
 
 Nothing here reads the database: the credential is the presented API key (or session
 cookie), hashed, so a flood of made-up keys is held back like a flood with a real one.

@@ -54,8 +54,8 @@ def seed(engine: Engine, cases: int) -> list[int]:
                           "cases, screenings, offer_versions, offers, sellers, staff "
                           "RESTART IDENTITY CASCADE"))
         staff = list(conn.scalars(text(
-            "INSERT INTO staff (name, role, locale, failed_logins, active, created_at) "
-            "SELECT 'bench-moderator-' || g, 'moderator', 'en', 0, true, now() "
+            "INSERT INTO staff (name, role, locale, active, created_at) "
+            "SELECT 'bench-moderator-' || g, 'moderator', 'en', true, now() "
             "FROM generate_series(1, :n) g RETURNING id"), {"n": STAFF}))
         conn.execute(text("INSERT INTO sellers (external_id, activated, strikes, created_at) "
                           "VALUES ('bench-seller', true, 0, now())"))

@@ -89,7 +89,8 @@ def reset_password(
     generate: Annotated[bool, typer.Option(
         help="Generate a password and print it once on standard output.")] = False,
 ) -> None:
-    """Set a new password (prompted, read, or generated); the account's sessions end."""
+    """Set a new one-time password (prompted, read, or generated); the account's sessions
+    end, and its owner sets their own at the next login."""
     from moderation.accounts import admin
 
     if generate and password_stdin:
@@ -103,7 +104,8 @@ def reset_password(
                                                                  password=password))
     if secret.generated:
         typer.echo(secret.value)
-    console.print(f"{name}: password reset, sessions ended")
+    console.print(f"{name}: password reset, sessions ended; the owner sets their own at "
+                  "the next login")
 
 
 def rotate_key(name: Name) -> None:
@@ -140,8 +142,9 @@ def create(
         help="Where the outbox reaches this person (leads' warnings, an organisation's "
              "notices).")] = None,
 ) -> None:
-    """Create an account. Staff get a password (prompted; rights holders' members with
-    --password-stdin); every account gets an API key, printed once on standard output."""
+    """Create an account. Staff get a one-time password (prompted; rights holders' members
+    with --password-stdin) that they replace at the first login; every account gets an API
+    key, printed once on standard output."""
     from moderation.accounts.staff import NewStaff, create_staff, ensure_organisation
     from moderation.db import session_scope
     from moderation.domain import (
@@ -186,7 +189,8 @@ def create(
                                              param_hint="--organisation")
                 org_id = ensure_organisation(session, organisation or "Marketplace", kind).id
             return create_staff(session, name=name, role=staff_role, password=password,
-                                organisation_id=org_id, locale=locale, email=email)
+                                organisation_id=org_id, locale=locale, email=email,
+                                one_time_password=True)
 
     try:
         created = write()

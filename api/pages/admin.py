@@ -76,7 +76,8 @@ def create_user(request: Request, session: SessionDep, _caller: Admin,
                                   OrganisationKind.MARKETPLACE).id
               if staff_role in API_CLIENTS else None)
     created = create_staff(session, name=name, role=staff_role, password=password or None,
-                           organisation_id=org_id, locale=locale, email=email or None)
+                           organisation_id=org_id, locale=locale, email=email or None,
+                           one_time_password=True)
     session.commit()
     return _page(request, session, created=created)
 

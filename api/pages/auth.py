@@ -1,21 +1,23 @@
-"""Logging in and out, and the console's language."""
+"""Logging in and out, setting one's own password after a one-time one, the language."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import SESSION_COOKIE, Member, RuntimeDep, SessionDep
+from api.deps import PASSWORD_PAGE, SESSION_COOKIE, NewMember, RuntimeDep, SessionDep
 from api.rate_limits import LoginRateLimit, client_address
 from api.templating import render
 from moderation.accounts import auth, staff
 from moderation.accounts.throttle import Limits, LoginThrottle
 from moderation.config import get_settings
 from moderation.domain import StaffRole
+from moderation.errors import InvalidInput
 from moderation.schemas import Text
 
 router = APIRouter(include_in_schema=False)
@@ -71,6 +73,9 @@ def login(request: Request, session: SessionDep, runtime: RuntimeDep,
     target = _safe_next(next)
     if result.staff is not None and target == "/queue":
         target = HOME_OF.get(result.staff.role, target)
+    if result.staff is not None and result.staff.password_must_change:
+        # An administrator's one-time password: nothing else until the owner sets theirs.
+        target = f"{PASSWORD_PAGE}?next={quote(target)}"
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, result.token, httponly=True, samesite="lax",
                         secure=settings.cookie_secure, max_age=settings.session_hours * 3600)
@@ -78,8 +83,43 @@ def login(request: Request, session: SessionDep, runtime: RuntimeDep,
     return response
 
 
+def _password_page(request: Request, *, next_url: str, error: InvalidInput | None = None,
+                   status_code: int = 200) -> Response:
+    return render(request, "password_change.html", {
+        "next_url": next_url, "error": error, "min_length": auth.MIN_PASSWORD_LENGTH},
+        status_code=status_code)
+
+
+@router.get(PASSWORD_PAGE)
+def password_form(request: Request, caller: NewMember, next: str | None = None) -> Response:
+    home = HOME_OF.get(caller.role, "/queue")
+    if not caller.password_must_change:
+        return RedirectResponse(home, status_code=303)
+    return _password_page(request, next_url=_safe_next(next or home))
+
+
+@router.post(PASSWORD_PAGE)
+def set_password(request: Request, session: SessionDep, caller: NewMember,
+                 new_password: Annotated[str, Form(max_length=1_000)] = "",
+                 new_password_repeated: Annotated[str, Form(max_length=1_000)] = "",
+                 next: Annotated[str, Form()] = "/queue") -> Response:
+    target = _safe_next(next)
+    if not caller.password_must_change:
+        return RedirectResponse(target, status_code=303)
+    web = auth.session_for_token(session, request.cookies.get(SESSION_COOKIE))
+    try:
+        auth.set_own_password(session, caller, new=new_password,
+                              repeated=new_password_repeated, keep_session=web)
+    except InvalidInput as exc:
+        session.rollback()
+        return _password_page(request, next_url=target, error=exc,
+                              status_code=exc.status_code)
+    session.commit()
+    return RedirectResponse(target, status_code=303)
+
+
 @router.post("/logout")
-def logout(request: Request, session: SessionDep, _caller: Member) -> Response:
+def logout(request: Request, session: SessionDep, _caller: NewMember) -> Response:
     auth.logout(session, request.cookies.get(SESSION_COOKIE))
     session.commit()
     response = RedirectResponse("/login", status_code=303)
@@ -88,7 +128,7 @@ def logout(request: Request, session: SessionDep, _caller: Member) -> Response:
 
 
 @router.post("/settings/language")
-def set_language(request: Request, session: SessionDep, caller: Member,
+def set_language(request: Request, session: SessionDep, caller: NewMember,
                  locale: Annotated[str, Form()]) -> Response:
     staff.set_locale(session, caller, locale)
     session.commit()

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import SessionDep, allow
+from api.rate_limits import OrdersLimit
 from api.routes.safety import CONFIDENCE, KINDS, MATCHED_ON, RISK_LEVELS, STATES
 from api.templating import render
 from moderation.domain import StaffRole
@@ -42,7 +43,8 @@ def new_order(request: Request, session: SessionDep, caller: Authority) -> Respo
         **_LABELS, "kinds": {k: label for k, label in KINDS.items() if k in filings}})
 
 
-@router.post("/authority/orders")
+# The form spends the same limit as POST /v1/safety/orders.
+@router.post("/authority/orders", dependencies=[OrdersLimit])
 def send_order(session: SessionDep, caller: Authority,
                kind: Annotated[str, Form()] = "", reference: Annotated[str, Form()] = "",
                product: Annotated[str, Form()] = "", brand: Annotated[str, Form()] = "",

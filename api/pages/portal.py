@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import Lead, RightsHolder, SessionDep
+from api.rate_limits import NoticesLimit
 from api.templating import render
 from moderation.protection import notices, notifiers, rights
 from moderation.protection.notices import NOTICE_KINDS, NoticeIn
@@ -37,7 +38,8 @@ def new_notice(request: Request, session: SessionDep, caller: RightsHolder) -> R
                                                "caller_name": caller.name})
 
 
-@router.post("/portal/notices")
+# The form spends the same limit as POST /v1/notices: a page is no way around it.
+@router.post("/portal/notices", dependencies=[NoticesLimit])
 def send_notice(session: SessionDep, caller: RightsHolder,
                 right_id: Annotated[str, Form()] = "", kind: Annotated[str, Form()] = "",
                 offers: Annotated[str, Form(max_length=200_000)] = "",

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.deps import Lead, RightsHolder, SessionDep
 from api.labels import N_
+from api.rate_limits import NoticesLimit
 from api.templating import render
 from moderation.errors import Conflict, InvalidInput, PayloadTooLarge
 from moderation.protection import rights
@@ -51,7 +52,8 @@ def portal(request: Request, session: SessionDep, caller: RightsHolder) -> Respo
     return _portal(request, session, rights.holder_organisation(caller))
 
 
-@router.post("/portal/rights")
+# A holder's writes spend the notices limit, as the same writes under /v1/rights do.
+@router.post("/portal/rights", dependencies=[NoticesLimit])
 def register(request: Request, session: SessionDep, caller: RightsHolder,
              type: Annotated[str, Form()] = "", office: Annotated[str, Form()] = "",
              number: Annotated[str, Form()] = "", owner: Annotated[str, Form()] = "",
@@ -98,7 +100,7 @@ def right_page(right_id: Id, request: Request, session: SessionDep,
     return _right_page(request, session, right_id, rights.holder_organisation(caller))
 
 
-@router.post("/portal/rights/{right_id}/documents")
+@router.post("/portal/rights/{right_id}/documents", dependencies=[NoticesLimit])
 def upload(right_id: Id, request: Request, session: SessionDep, caller: RightsHolder,
            kind: Annotated[Text, Form(max_length=64)], file: UploadFile) -> Response:
     organisation_id = rights.holder_organisation(caller)

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Response, UploadFile
 
 from api.deps import MODERATORS, Lead, RightsHolder, SessionDep, allow
+from api.rate_limits import NoticesLimit
 from api.schemas.problems import problems
 from api.schemas.rights import DocumentResult, DocumentView, RightDetail, RightList, RightResult
 from moderation.accounts.staff import organisation_scope
@@ -33,7 +34,10 @@ def attachment(doc: RightDocument) -> Response:
         "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
 
 
-@router.post("", status_code=201, responses=problems(400, 409, 413, 422))
+# What rights holders send (rights, their proofs) spends the notices limit, as their
+# notices do: registrations and uploads of up to MAX_DOCUMENT_BYTES are no cheaper.
+@router.post("", status_code=201, dependencies=[NoticesLimit],
+             responses=problems(400, 409, 413, 422, 429))
 def register(body: RightIn, session: SessionDep, caller: RightsHolder) -> RightDetail:
     """Register a right of the caller's organisation; it waits for verification."""
     right = rights.register_right(session, organisation_id=rights.holder_organisation(caller),
@@ -58,8 +62,8 @@ def get_right(right_id: Id, session: SessionDep, caller: RightsViewer) -> RightD
         {"right": right, "documents": rights.list_documents(session, right.id)})
 
 
-@router.post("/{right_id}/documents", status_code=201,
-             responses=problems(400, 404, 409, 413, 422))
+@router.post("/{right_id}/documents", status_code=201, dependencies=[NoticesLimit],
+             responses=problems(400, 404, 409, 413, 422, 429))
 def add_document(right_id: Id, session: SessionDep, caller: RightsHolder,
                  kind: Annotated[Text, Form(max_length=64)], file: UploadFile) -> DocumentResult:
     """Attach a proof (PDF, PNG or JPEG) to a right not yet verified."""

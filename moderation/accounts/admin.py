@@ -79,16 +79,21 @@ def reactivate(session: Session, staff: Account, *, actor: str) -> None:
 
 def reset_password(session: Session, staff: Account, *, actor: str,
                    password: str | None = None) -> Secret:
-    """Set a new password (or a generated one, shown once); the account's sessions end."""
+    """Set a new password (or a generated one, shown once); the account's sessions end.
+
+    The password is one-time: its owner sets their own at the next login.
+    """
     if staff.role not in PASSWORD_ROLES:
         raise InvalidInput(f"a {staff.role} account logs in with its API key, not a password",
                            field="name")
     value = password or secrets.token_urlsafe(15)
     staff.password_hash = hash_password(value)
+    staff.password_must_change = True
     ended = end_sessions(session, staff.id)
     audit.record(session, actor=actor, action="account.password_reset", entity="staff",
                  entity_id=staff.id, after={"generated": password is None,
-                                            "sessions_ended": ended})
+                                            "sessions_ended": ended,
+                                            "password_must_change": True})
     session.flush()
     return Secret(staff, value, generated=password is None)
 

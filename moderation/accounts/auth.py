@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from moderation import audit
 from moderation.accounts.throttle import LoginThrottle
 from moderation.config import get_settings
-from moderation.errors import CsrfFailed, InvalidInput
+from moderation.errors import Conflict, CsrfFailed, InvalidInput
 from moderation.tables import Account, WebSession, utcnow
 
 MIN_PASSWORD_LENGTH = 10
@@ -25,11 +25,22 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-password-anyone-has")
 
 
-def hash_password(password: str) -> str:
-    """Hash a password with argon2id, refusing ones too short to resist guessing."""
+class ReusedPassword(InvalidInput):
+    """The new password is the one-time one an administrator set (and someone else saw)."""
+
+    code = "password_reused"
+
+
+def check_strength(password: str, *, field: str = "password") -> None:
+    """Refuse a password too short to resist guessing."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters",
-                           field="password")
+                           field=field)
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id, refusing ones too short to resist guessing."""
+    check_strength(password)
     return _hasher.hash(password)
 
 
@@ -76,6 +87,35 @@ def login(session: Session, *, throttle: LoginThrottle, name: str, password: str
                  entity="staff", entity_id=staff.id)
     session.flush()
     return LoginResult(staff, token, None)
+
+
+def set_own_password(session: Session, staff: Account, *, new: str, repeated: str,
+                     keep_session: WebSession | None = None) -> int:
+    """Replace the one-time password an administrator set with the owner's own.
+
+    The new one must differ from the one-time one (which someone else has seen) and be as
+    strong as any password. The account's other browser sessions end: they were opened
+    with the one-time password. Returns how many ended.
+    """
+    if not staff.password_must_change:
+        raise Conflict("this account's password is its owner's already", field="password")
+    check_strength(new, field="new_password")
+    if new != repeated:
+        raise InvalidInput("the two passwords differ", field="new_password_repeated")
+    if staff.password_hash is not None and _verify(staff.password_hash, new):
+        raise ReusedPassword("choose a password other than the one you were given",
+                             field="new_password")
+    staff.password_hash = _hasher.hash(new)
+    staff.password_must_change = False
+    others = delete(WebSession).where(WebSession.staff_id == staff.id)
+    if keep_session is not None:
+        others = others.where(WebSession.id != keep_session.id)
+    ended = int(getattr(session.execute(others), "rowcount", 0) or 0)
+    audit.record(session, actor=audit.actor_of(staff.id), action="account.password_changed",
+                 entity="staff", entity_id=staff.id, before={"password_must_change": True},
+                 after={"password_must_change": False, "sessions_ended": ended})
+    session.flush()
+    return ended
 
 
 def _verify(password_hash: str, password: str) -> bool:

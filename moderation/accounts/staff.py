@@ -55,8 +55,12 @@ def ensure_organisation(session: Session, name: str, kind: OrganisationKind) -> 
 def create_staff(session: Session, *, name: str, role: StaffRole, password: str | None = None,
                  organisation_id: int | None = None, api_key: str | None = None,
                  issue_key: bool = True, locale: str = "pl",
-                 email: str | None = None) -> NewStaff:
-    """Create an account; API clients must act for an organisation and get a key."""
+                 email: str | None = None, one_time_password: bool = False) -> NewStaff:
+    """Create an account; API clients must act for an organisation and get a key.
+
+    An administrator's password is one-time (`one_time_password`): its owner sets their own
+    at the first login.
+    """
     if session.scalar(select(Account.id).where(Account.name == name)) is not None:
         raise Conflict(f"account {name!r} already exists", field="name")
     if role in API_CLIENTS and organisation_id is None:
@@ -70,13 +74,16 @@ def create_staff(session: Session, *, name: str, role: StaffRole, password: str 
     staff = Account(name=name, role=role.value, organisation_id=organisation_id,
                   api_key_hash=hash_key(key) if key else None,
                   password_hash=hash_password(password) if password else None,
-                  locale=locale, email=email, failed_logins=0, active=True,
+                  locale=locale, email=email, active=True,
+                  password_must_change=bool(password) and one_time_password,
                   created_at=utcnow())
     session.add(staff)
     session.flush()
     audit.record(session, actor=audit.SYSTEM, action="staff.created", entity="staff",
                  entity_id=staff.id, after={"name": name, "role": role.value,
-                                            "organisation_id": organisation_id})
+                                            "organisation_id": organisation_id,
+                                            "password_must_change":
+                                                staff.password_must_change})
     return NewStaff(staff, key)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from moderation.tables.base import Base, BigId, UtcDateTime, utcnow
@@ -40,8 +40,10 @@ class Account(Base):
     locale: Mapped[str] = mapped_column(String(8), default="pl")
     # Where the outbox reaches this person (an organisation's notices, leads' warnings).
     email: Mapped[str | None] = mapped_column(String(254))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The password was set by an administrator (created, reset) and works once: the next
+    # login leads to setting one's own before any other page (API keys are not affected).
+    password_must_change: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

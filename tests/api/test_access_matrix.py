@@ -46,6 +46,8 @@ DESIGN: dict[tuple[str, str], set[StaffRole] | None] = {
     ("POST", "/v1/cases/{case_id}/decision"): PEOPLE,
     ("POST", "/logout"): PEOPLE | {RH, AUTH},
     ("POST", "/settings/language"): PEOPLE | {RH, AUTH},
+    ("GET", "/account/password"): PEOPLE | {RH, AUTH},
+    ("POST", "/account/password"): PEOPLE | {RH, AUTH},
     ("GET", "/queue"): PEOPLE,
     ("POST", "/queue/next"): PEOPLE,
     ("GET", "/cases/{case_id}"): PEOPLE,

@@ -77,6 +77,8 @@ def test_a_generated_password_is_shown_once_and_works(session: Session,
     generated = page.text.split('<code class="password">')[1].split("</code>")[0]
     assert _attempt(client, mod.name, TEST_PASSWORD) == 401
     assert _attempt(client, mod.name, generated) == 303
+    assert client.get("/queue", follow_redirects=False).headers["location"] == (
+        "/account/password")  # one-time: tests/api/test_own_password_pages.py
     assert generated not in browser.get("/admin").text
     chosen = "a brand new passphrase"
     browser.post(f"/admin/users/{mod.id}/password", data={"csrf_token": token,

@@ -193,7 +193,8 @@ def test_an_admin_creates_an_account_and_sees_its_key_once(session: Session) -> 
     key = re.search(r'<code class="api-key">([^<]+)</code>', created.text)
     assert created.status_code == 200 and key
     new_lead = logged_in(session, "new-lead", "a long enough password")
-    assert new_lead.get("/dashboard").status_code == 200
+    # The administrator's password is one-time (tests/api/test_own_password_pages.py).
+    assert new_lead.get("/dashboard").url.path == "/account/password"
     refused = browser.post("/admin/users", data={
         "csrf_token": csrf_of(page), "name": "no-password", "role": "moderator"})
     assert refused.status_code == 422 and session.query(Account).filter_by(

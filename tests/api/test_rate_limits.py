@@ -15,7 +15,7 @@ from moderation.config import Settings
 from moderation.domain import StaffRole
 from moderation.runtime import Runtime
 from tests.api.console import csrf_of
-from tests.factories import make_staff, offer_event
+from tests.factories import TEST_PASSWORD, make_staff, offer_event
 
 LIMIT = 3
 
@@ -94,6 +94,60 @@ def test_login_posts_are_limited_per_address(client: TestClient) -> None:
             "name": f"someone-{i}", "password": "wrong password",
             "csrf_token": csrf_of(form.text)}).status_code)
     assert statuses == [401] * LIMIT + [429]
+
+
+def _member(app: FastAPI, session: Session, role: StaffRole) -> tuple[TestClient, str]:
+    """A client logged in through the form on this app (its own limits); the CSRF token."""
+    name = make_staff(session, role, password=TEST_PASSWORD, locale="pl").staff.name
+    client = TestClient(app)
+    form = client.get("/login")
+    assert client.post("/login", data={"name": name, "password": TEST_PASSWORD,
+                                       "csrf_token": csrf_of(form.text)}).status_code == 200
+    home = "/portal" if role is StaffRole.RIGHTS_HOLDER else "/authority"
+    return client, csrf_of(client.get(home).text)
+
+
+def test_the_notice_form_spends_the_notices_limit_and_answers_a_page(
+        session: Session, app: FastAPI) -> None:
+    browser, token = _member(app, session, StaffRole.RIGHTS_HOLDER)
+    # Forms missing everything: each is refused (422) and still counted.
+    statuses = [browser.post("/portal/notices", data={"csrf_token": token}).status_code
+                for _ in range(LIMIT)]
+    assert statuses == [422] * LIMIT
+    refused = browser.post("/portal/notices", data={"csrf_token": token})
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "<h1>Zbyt wiele żądań</h1>" in refused.text
+    assert "Zbyt wiele żądań: spróbuj ponownie za" in refused.text
+    # The API and the form share the limit: the key of the same organisation is a new
+    # credential, but the address is spent.
+    key = {"X-API-Key": make_staff(session, StaffRole.RIGHTS_HOLDER).api_key or ""}
+    assert browser.post("/v1/notices", json={}, headers=key).status_code == 429
+
+
+@pytest.mark.parametrize(("role", "path"), [
+    (StaffRole.RIGHTS_HOLDER, "/portal/rights"),
+    (StaffRole.RIGHTS_HOLDER, "/portal/rights/999999/documents"),
+    (StaffRole.AUTHORITY, "/authority/orders"),
+])
+def test_the_rights_and_order_forms_are_limited(session: Session, app: FastAPI,
+                                                role: StaffRole, path: str) -> None:
+    browser, token = _member(app, session, role)
+    files = ({"file": ("a.pdf", b"%PDF-1.4 proof", "application/pdf")}
+             if path.endswith("/documents") else None)
+    statuses = [browser.post(path, data={"csrf_token": token, "kind": "licence"},
+                             files=files).status_code for _ in range(LIMIT + 1)]
+    assert statuses[:LIMIT] == [statuses[0]] * LIMIT and statuses[0] in (404, 422)
+    assert statuses[LIMIT] == 429
+
+
+@pytest.mark.parametrize("path", ["/v1/rights", "/v1/rights/999999/documents"])
+def test_the_rights_api_writes_are_limited(session: Session, client: TestClient,
+                                           path: str) -> None:
+    key = {"X-API-Key": make_staff(session, StaffRole.RIGHTS_HOLDER).api_key or ""}
+    statuses = [client.post(path, json={}, headers=key).status_code for _ in range(LIMIT + 1)]
+    assert statuses == [422] * LIMIT + [429]
 
 
 def test_the_embedded_default_counts_in_memory() -> None:

@@ -38,8 +38,7 @@ def test_a_request_is_served_again_with_its_body(session: Session, runtime: Runt
 
     def endpoint(body: dict[str, Any], s: SessionDep) -> dict[str, Any]:
         bodies.append(body)
-        s.add(Account(name=f"probe-{len(bodies)}", role="moderator", locale="pl",
-                    failed_logins=0, active=True))
+        s.add(Account(name=f"probe-{len(bodies)}", role="moderator", locale="pl", active=True))
         s.flush()
         if len(bodies) < 3:
             raise busy
@@ -107,7 +106,7 @@ def test_a_unique_rule_broken_at_commit_is_a_conflict(session: Session,
     taken = make_staff(session).staff.name
 
     def endpoint(s: SessionDep) -> None:
-        s.add(Account(name=taken, role="moderator", locale="pl", failed_logins=0, active=True))
+        s.add(Account(name=taken, role="moderator", locale="pl", active=True))
         s.commit()
 
     with probe(runtime, endpoint) as client:

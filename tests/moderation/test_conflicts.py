@@ -47,7 +47,7 @@ def _broken(session: Session, *rows: object) -> IntegrityError:
 
 
 def _staff(name: str) -> Account:
-    return Account(name=name, role="moderator", locale="pl", failed_logins=0, active=True)
+    return Account(name=name, role="moderator", locale="pl", active=True)
 
 
 def test_a_known_rule_is_told_in_its_own_words(database: Session) -> None:

@@ -115,6 +115,6 @@ def test_a_duplicate_written_at_the_same_moment_is_a_conflict(
         _staff(s, "taken")
     with (pytest.raises(Conflict, match="an account of this name already exists") as caught,
           db.session_scope(factory) as s):
-        s.add(Account(name="taken", role="moderator", locale="pl", failed_logins=0, active=True))
+        s.add(Account(name="taken", role="moderator", locale="pl", active=True))
     assert caught.value.field == "name"
     assert _count(sqlite) == 1

@@ -60,6 +60,7 @@ def test_the_account_commands_change_and_audit_the_account(
     assert _account(committed, "ola").active
 
     generated = _run("reset-password", "ola", "--generate").strip()
+    assert _account(committed, "ola").password_must_change  # one-time, as on the admin page
     with committed() as s:
         result = auth.login(s, throttle=throttle, name="ola", password=generated,
                             address="192.0.2.1")
@@ -83,3 +84,11 @@ def test_an_unknown_name_exits_with_an_error(committed: sessionmaker[Session]) -
 
     result = CliRunner().invoke(app, ["users", "deactivate", "nobody"])
     assert result.exit_code == 1 and "no account named" in result.output
+
+
+def test_a_created_accounts_password_is_one_time(committed: sessionmaker[Session]) -> None:
+    _run("create", "ewa", "--role", "lead", "--password-stdin", stdin=TEST_PASSWORD + "\n")
+    assert _account(committed, "ewa").password_must_change
+    with session_scope(committed) as s:
+        create_staff(s, name="seeded", role=StaffRole.MODERATOR, password=TEST_PASSWORD)
+    assert not _account(committed, "seeded").password_must_change

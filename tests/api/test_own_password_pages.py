@@ -1,0 +1,124 @@
+"""An administrator's password works once: the login leads to setting one's own, and every
+other page leads there until it is set; API keys are not held back."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from moderation.domain import StaffRole
+from moderation.tables import Account, AuditEntry
+from tests.api.console import csrf_of, logged_in
+from tests.factories import TEST_PASSWORD, make_staff
+
+GIVEN = "given by the admin"
+OWN = "a passphrase of my own"
+
+
+def _log_in(client: TestClient, name: str, password: str, next_url: str = "/queue") -> str:
+    form = client.get("/login")
+    done = client.post("/login", data={"name": name, "password": password, "next": next_url,
+                                       "csrf_token": csrf_of(form.text)},
+                       follow_redirects=False)
+    assert done.status_code == 303, done.text
+    return done.headers["location"]
+
+
+def _created_by_admin(session: Session, client: TestClient, name: str) -> str:
+    """An account an administrator creates on the admin page; its API key."""
+    admin = make_staff(session, StaffRole.ADMIN, password=TEST_PASSWORD).staff
+    browser = logged_in(session, admin.name, TEST_PASSWORD)
+    created = browser.post("/admin/users", data={
+        "csrf_token": csrf_of(browser.get("/admin").text), "name": name, "role": "lead",
+        "password": GIVEN, "locale": "en"})
+    key = re.search(r'<code class="api-key">([^<]+)</code>', created.text)
+    assert created.status_code == 200 and key
+    return key.group(1)
+
+
+def test_a_created_account_sets_its_own_password_before_anything_else(
+        session: Session, client: TestClient) -> None:
+    key = _created_by_admin(session, client, "new-lead")
+    assert _log_in(client, "new-lead", GIVEN, "/dashboard") == (
+        "/account/password?next=/dashboard")
+    for page in ("/queue", "/dashboard", "/admin", "/cases/1"):
+        refused = client.get(page, follow_redirects=False)
+        assert (refused.status_code, refused.headers["location"]) == (
+            303, "/account/password"), page
+    # The console's scripts call the API with the cookie: refused, not redirected.
+    scripted = client.get("/v1/cases", headers={"Accept": "application/json"})
+    assert scripted.status_code == 403 and scripted.json()["error"] == (
+        "password_change_required")
+    # An API key is no password: it works as before.
+    assert client.get("/v1/cases", headers={"X-API-Key": key}).status_code == 200
+
+    form = client.get("/account/password?next=/dashboard")
+    assert form.status_code == 200 and "Set your own password" in form.text
+    token = csrf_of(form.text)
+    same = client.post("/account/password", data={
+        "csrf_token": token, "new_password": GIVEN, "new_password_repeated": GIVEN,
+        "next": "/dashboard"})
+    assert same.status_code == 422
+    assert "Choose a password other than the one you were given." in same.text
+    assert client.get("/queue", follow_redirects=False).status_code == 303
+
+    done = client.post("/account/password", data={
+        "csrf_token": token, "new_password": OWN, "new_password_repeated": OWN,
+        "next": "/dashboard"}, follow_redirects=False)
+    assert (done.status_code, done.headers["location"]) == (303, "/dashboard")
+    assert client.get("/dashboard").status_code == 200
+    # The form is done with: it goes home.
+    assert client.get("/account/password", follow_redirects=False).headers["location"] == (
+        "/queue")
+    staff = session.query(Account).filter_by(name="new-lead").one()
+    assert not staff.password_must_change
+    assert session.query(AuditEntry).filter_by(
+        entity_id=staff.id, action="account.password_changed").count() == 1
+    with TestClient(client.app) as other:
+        assert _log_in(other, "new-lead", OWN) == "/queue"
+        form = other.get("/login")
+        assert other.post("/login", data={"name": "new-lead", "password": GIVEN,
+                                          "csrf_token": csrf_of(form.text)}
+                          ).status_code == 401
+
+
+def test_a_reset_password_is_one_time_and_the_page_is_in_polish(session: Session,
+                                                                 client: TestClient) -> None:
+    mod = make_staff(session, StaffRole.RIGHTS_HOLDER, password=TEST_PASSWORD,
+                     locale="pl").staff
+    admin = make_staff(session, StaffRole.ADMIN, password=TEST_PASSWORD).staff
+    browser = logged_in(session, admin.name, TEST_PASSWORD)
+    browser.post(f"/admin/users/{mod.id}/password",
+                 data={"csrf_token": csrf_of(browser.get("/admin").text), "password": GIVEN})
+    assert _log_in(client, mod.name, GIVEN) == "/account/password?next=/portal"
+    form = client.get("/account/password?next=%2Fportal")
+    assert "<h1>Ustaw własne hasło</h1>" in form.text and "Set your own" not in form.text
+    short = client.post("/account/password", data={
+        "csrf_token": csrf_of(form.text), "new_password": "krótkie",
+        "new_password_repeated": "krótkie", "next": "/portal"})
+    assert short.status_code == 422 and "co najmniej 10 znaków" in short.text
+    differ = client.post("/account/password", data={
+        "csrf_token": csrf_of(form.text), "new_password": OWN,
+        "new_password_repeated": OWN + "x", "next": "/portal"})
+    assert differ.status_code == 422 and "Podane hasła się różnią." in differ.text
+    # The language and logging out still work before the password is set.
+    english = client.post("/settings/language", data={
+        "csrf_token": csrf_of(form.text), "locale": "en"},
+        headers={"referer": "http://testserver/account/password?next=/portal"})
+    assert english.url.path == "/account/password" and "<h1>Set your own password</h1>" in (
+        english.text)
+    assert client.post("/logout", data={"csrf_token": csrf_of(form.text)},
+                       follow_redirects=False).headers["location"] == "/login"
+
+
+def test_setting_the_password_needs_the_csrf_token(session: Session,
+                                                   client: TestClient) -> None:
+    _created_by_admin(session, client, "csrf-lead")
+    _log_in(client, "csrf-lead", GIVEN)
+    refused = client.post("/account/password", data={
+        "new_password": OWN, "new_password_repeated": OWN})
+    assert refused.status_code == 403
+    assert session.query(Account.password_must_change).filter_by(
+        name="csrf-lead").scalar() is True
