@@ -53,6 +53,14 @@ def _serve(ctx: typer.Context, runtime: Runtime, *, host: str, port: int, worker
                 log_level=runtime.settings.log_level.lower())
 
 
+# How long uvicorn's supervisor waits for a process to answer its health check. Its default
+# (5 s) is shorter than a spawned process takes to import the service on a busy 2-core host
+# (10-20 s seen in the container under compose): each was killed as hung before it had
+# started and replaced, forever, and the API never answered. A process that is started but
+# hung is still found, this much later.
+WORKER_START_TIMEOUT = 60
+
+
 def _serve_processes(*, host: str, port: int, workers: int, worker: bool) -> None:
     """Serve the API from several processes; each builds its own runtime (create_app as
     uvicorn's app factory, reading the settings), none runs a worker.
@@ -86,6 +94,7 @@ def _serve_processes(*, host: str, port: int, workers: int, worker: bool) -> Non
     # Each process gets its own engine, pool and Redis connections (nothing built here is
     # inherited); every one logs through our handler.
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                timeout_worker_healthcheck=WORKER_START_TIMEOUT,
                 log_config=uvicorn_config(settings),
                 log_level=settings.log_level.lower())
 
