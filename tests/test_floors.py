@@ -32,14 +32,16 @@ FLOORS: dict[str, frozenset[str]] = {
     "base": frozenset({"__init__", "config", "errors", "domain", "tables", "db", "conflicts",
                        "retries", "policy", "migrate", "settings_checks", "logs"}),
     # What every programme uses: the audit log, the outbox and its delivery, the queue, the
-    # jobs that follow a commit and the sweep of pending work, the API's input schemas,
+    # jobs that follow a commit and the sweep of pending work, a bulk import's way through
+    # an outage (outage: chunks committed once, their jobs sent again), the API's input schemas,
     # accounts, offers taken in, the statements of reasons every programme writes and their
     # submission to the Transparency Database, retention (what stops being kept, across the
     # tables) and the metrics every room counts in. (schemas and intake lean on each other:
     # schemas checks barcodes with intake.barcodes, intake reads schemas.OfferIn;
     # outbox.notify_seller writes a statement, statements write their messages through
     # outbox.notify.)
-    "shared": frozenset({"audit", "outbox", "delivery", "queue", "jobs", "pending", "schemas",
+    "shared": frozenset({"audit", "outbox", "delivery", "queue", "jobs", "pending", "outage",
+                         "schemas",
                          "accounts", "intake", "statements", "transparency_db", "retention",
                          "metrics"}),
     # The case store every programme stands on.
