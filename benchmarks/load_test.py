@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import secrets
 import socket
@@ -40,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
@@ -113,21 +115,26 @@ def make_accounts(database_url: str, tag: str, moderators: int) -> tuple[str, li
     return intake, [k for k in keys if k]
 
 
-async def _post_offer(client: httpx.AsyncClient, figures: Figures, event: dict[str, Any],
+# What a client's call can fail with: the connection, or the client's own timeout.
+CALL_ERRORS = (aiohttp.ClientError, TimeoutError)
+
+
+async def _post_offer(client: aiohttp.ClientSession, figures: Figures, event: dict[str, Any],
                       due: float) -> None:
     try:
-        answer = await client.post("/v1/offers", json=event)
-    except httpx.HTTPError as exc:
+        async with client.post("/v1/offers", json=event) as answer:
+            status, body = answer.status, await answer.text()
+    except CALL_ERRORS as exc:
         figures.errors.append(f"intake: {exc!r}")
         return
     figures.latencies["intake"].append(time.perf_counter() - due)
-    if answer.status_code in (200, 201, 202):
+    if status in (200, 201, 202):
         figures.accepted += 1
     else:
-        figures.errors.append(f"intake {answer.status_code}: {answer.text[:200]}")
+        figures.errors.append(f"intake {status}: {body[:200]}")
 
 
-async def intake(client: httpx.AsyncClient, figures: Figures, *, tag: str, rate: float,
+async def intake(client: aiohttp.ClientSession, figures: Figures, *, tag: str, rate: float,
                  seconds: float, bad_share: float) -> None:
     """Post offers at a steady rate, each at its own time, for `seconds`."""
     total = int(rate * seconds)
@@ -144,7 +151,7 @@ async def intake(client: httpx.AsyncClient, figures: Figures, *, tag: str, rate:
     figures.intake_seconds = time.perf_counter() - start
 
 
-async def moderator(client: httpx.AsyncClient, figures: Figures, key: str, *,
+async def moderator(client: aiohttp.ClientSession, figures: Figures, key: str, *,
                     stop: asyncio.Event, think: float) -> None:
     """Claim, decide, repeat; when told to stop, finish once the queue is empty."""
     headers = {"X-API-Key": key}
@@ -152,22 +159,23 @@ async def moderator(client: httpx.AsyncClient, figures: Figures, key: str, *,
     while True:
         began = time.perf_counter()
         try:
-            claim = await client.post("/v1/cases/claim-next", headers=headers)
-        except httpx.HTTPError as exc:
+            async with client.post("/v1/cases/claim-next", headers=headers) as claim:
+                status, answer = claim.status, await claim.text()
+        except CALL_ERRORS as exc:
             figures.errors.append(f"claim: {exc!r}")
             await asyncio.sleep(EMPTY_QUEUE_PAUSE)
             continue
         figures.latencies["claim"].append(time.perf_counter() - began)
-        if claim.status_code == 204:
+        if status == 204:
             if stop.is_set():
                 return
             await asyncio.sleep(EMPTY_QUEUE_PAUSE)
             continue
-        if claim.status_code != 200:
-            figures.errors.append(f"claim {claim.status_code}: {claim.text[:200]}")
+        if status != 200:
+            figures.errors.append(f"claim {status}: {answer[:200]}")
             await asyncio.sleep(EMPTY_QUEUE_PAUSE)
             continue
-        case = claim.json()["case"]
+        case = json.loads(answer)["case"]
         figures.claimed.append(case["id"])
         n += 1
         body = ({"action": "remove", "reason_code": "COUNTERFEIT"} if n % 5 == 0
@@ -176,14 +184,15 @@ async def moderator(client: httpx.AsyncClient, figures: Figures, key: str, *,
             await asyncio.sleep(think)
         began = time.perf_counter()
         try:
-            decided = await client.post(f"/v1/cases/{case['id']}/decision", headers=headers,
-                                        json=body)
-        except httpx.HTTPError as exc:
+            async with client.post(f"/v1/cases/{case['id']}/decision", headers=headers,
+                                   json=body) as decided:
+                status, answer = decided.status, await decided.text()
+        except CALL_ERRORS as exc:
             figures.errors.append(f"decide: {exc!r}")
             continue
         figures.latencies["decide"].append(time.perf_counter() - began)
-        if decided.status_code != 201:
-            figures.errors.append(f"decide {decided.status_code}: {decided.text[:200]}")
+        if status != 201:
+            figures.errors.append(f"decide {status}: {answer[:200]}")
 
 
 def _wait_screened(database_url: str, tag: str, timeout: float) -> None:
@@ -207,10 +216,14 @@ async def drive(base_url: str, intake_key: str, moderator_keys: list[str], *, ta
     """Run the intake and the moderators together; once every offer is screened, the
     moderators empty the queue and stop."""
     figures = Figures()
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with (httpx.AsyncClient(base_url=base_url, headers={"X-API-Key": intake_key},
-                                  limits=limits, timeout=60) as offers_client,
-                httpx.AsyncClient(base_url=base_url, timeout=60) as staff_client):
+    # aiohttp, not httpx: httpx's AsyncClient took 3.9 ms of CPU per request on this
+    # machine against aiohttp's 0.34 ms, so at 200 offers/s the client alone filled a core
+    # and the service was left waiting for requests (56 offers/s accepted, p99 390 s).
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with (aiohttp.ClientSession(base_url=base_url, headers={"X-API-Key": intake_key},
+                                      connector=aiohttp.TCPConnector(limit=64),
+                                      timeout=timeout) as offers_client,
+                aiohttp.ClientSession(base_url=base_url, timeout=timeout) as staff_client):
         stop = asyncio.Event()
         staff = [asyncio.create_task(moderator(staff_client, figures, key, stop=stop,
                                                think=think)) for key in moderator_keys]
