@@ -216,9 +216,10 @@ async def drive(base_url: str, intake_key: str, moderator_keys: list[str], *, ta
     """Run the intake and the moderators together; once every offer is screened, the
     moderators empty the queue and stop."""
     figures = Figures()
-    # aiohttp, not httpx: httpx's AsyncClient took 3.9 ms of CPU per request on this
-    # machine against aiohttp's 0.34 ms, so at 200 offers/s the client alone filled a core
-    # and the service was left waiting for requests (56 offers/s accepted, p99 390 s).
+    # aiohttp, not httpx: httpx's AsyncClient took 3.2 ms of CPU per request on this
+    # machine against aiohttp's 0.22 ms (benchmarks/bench_http_clients.py), so at 200
+    # offers/s the client alone filled a core and the service was left waiting for
+    # requests (56 offers/s accepted, p99 390 s).
     timeout = aiohttp.ClientTimeout(total=60)
     async with (aiohttp.ClientSession(base_url=base_url, headers={"X-API-Key": intake_key},
                                       connector=aiohttp.TCPConnector(limit=64),
