@@ -148,13 +148,18 @@ def _print_import(file: Path, summary: ImportSummary) -> None:
     for reason, lines in sorted(reasons.items(), key=lambda kv: -len(kv[1])):
         shown = ", ".join(map(str, lines[:10])) + (" ..." if len(lines) > 10 else "")
         console.print(f"  rejected {len(lines)}× {reason} (lines {shown})")
-    if summary.retried_chunks:
-        console.print(f"{summary.retried_chunks} chunk(s) run again after an outage")
-    if summary.left_to_sweep:
-        console.print(f"[yellow]{summary.left_to_sweep} screening job(s) not queued (Redis "
-                      "away): the sweep queues their offers")
+    _print_outage(summary.retried_chunks, summary.left_to_sweep, "screening", "offers")
     console.print(f"accepted {summary.accepted}, rejected {len(summary.rejected)}, "
                   f"screening jobs enqueued {summary.enqueued_jobs}")
+
+
+def _print_outage(retried_chunks: int, left_to_sweep: int, jobs: str, work: str) -> None:
+    """What an import did about an outage: chunks run again, jobs left to the sweep."""
+    if retried_chunks:
+        console.print(f"{retried_chunks} chunk(s) run again after an outage")
+    if left_to_sweep:
+        console.print(f"[yellow]{left_to_sweep} {jobs} job(s) not queued (Redis away): the "
+                      f"sweep queues their {work}")
 
 
 @app.command("import-safety-gate")
@@ -196,11 +201,7 @@ def import_safety_gate_cmd(ctx: typer.Context, file: Path, chunk: int = 200) -> 
     console.print(table)
     for rejected in summary.rejected:
         console.print(f"  rejected record {rejected.index}: {rejected.reason}")
-    if summary.retried_chunks:
-        console.print(f"{summary.retried_chunks} chunk(s) run again after an outage")
-    if summary.left_to_sweep:
-        console.print(f"[yellow]{summary.left_to_sweep} matching job(s) not queued (Redis "
-                      "away): the sweep queues their alerts")
+    _print_outage(summary.retried_chunks, summary.left_to_sweep, "matching", "alerts")
     console.print(f"{len(summary.alert_ids)} alert(s) to match, {summary.matching_jobs} "
                   "matching job(s) enqueued")
     if stopped is not None:

@@ -5,35 +5,26 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from sqlalchemy import Connection, func, select
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from moderation import outage, queue
 from moderation.config import get_settings
-from moderation.db import session_scope
 from moderation.intake import importer, offers
 from moderation.runtime import Runtime
 from moderation.screening.screener import Screener
 from moderation.tables import Offer, Screening
+from tests.commit_cuts import cut_off, first_commit_cut
 from tests.conftest import runtime_on
 from tests.factories import offer_event
 from tests.faults.services import redis_server
 from workers import tasks
 from workers.context import running
 from workers.main import make_worker
-
-
-def cut_off(statement: str) -> OperationalError:
-    """What SQLAlchemy raises when PostgreSQL drops the connection under a statement."""
-    return OperationalError(statement, {}, psycopg.OperationalError(
-        "server closed the connection unexpectedly"), connection_invalidated=True)
 
 
 def write_offers(path: Path, n: int) -> list[str]:
@@ -66,27 +57,8 @@ def test_a_chunk_cut_off_during_its_commit_is_not_run_again(
         ingests += 1
         return real_ingest(*args, **kwargs)
 
-    calls = 0
-
-    def commit_then_cut(factory: sessionmaker[Session]) -> AbstractContextManager[Session]:
-        nonlocal calls
-        calls += 1
-        scope = session_scope(factory)
-        if calls != 1:
-            return scope
-
-        class Cut:
-            def __enter__(self) -> Session:
-                return scope.__enter__()
-
-            def __exit__(self, *exc: Any) -> None:
-                scope.__exit__(*exc)  # committed, and its job sent ...
-                raise cut_off("COMMIT")  # ... but the answer never came back
-
-        return Cut()
-
     monkeypatch.setattr(importer.offers, "ingest_many", counting_ingest)
-    monkeypatch.setattr(outage, "session_scope", commit_then_cut)
+    monkeypatch.setattr(outage, "session_scope", first_commit_cut())
     summary = importer.import_offers(runtime.sessionmaker, path, chunk=10, outage_seconds=5)
 
     assert summary.outcomes == {"created": 30}, "the cut chunk was not redone as duplicates"

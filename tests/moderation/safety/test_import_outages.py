@@ -4,24 +4,23 @@ stored chunk's matching queued once, or found by the sweep."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 from redis import Redis
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from moderation import outage, queue
 from moderation.config import get_settings
-from moderation.db import session_scope
 from moderation.runtime import Runtime
 from moderation.safety import importer
 from moderation.safety.alerts import StoreSummary
 from moderation.tables import SafetyAlert
+from tests.commit_cuts import cut_off, first_commit_cut
 from tests.conftest import redis_down
-from tests.moderation.intake.test_importer import cut_off
 from workers import tasks
 
 SAMPLE = Path(__file__).parents[2] / "data" / "safety_gate" / "alerts_sample.json"
@@ -56,27 +55,8 @@ def test_a_chunk_cut_off_during_its_commit_is_not_run_again(
         stores += 1
         return real_store(*args, **kwargs)
 
-    calls = 0
-
-    def commit_then_cut(factory: sessionmaker[Session]) -> AbstractContextManager[Session]:
-        nonlocal calls
-        calls += 1
-        scope = session_scope(factory)
-        if calls != 1:
-            return scope
-
-        class Cut:
-            def __enter__(self) -> Session:
-                return scope.__enter__()
-
-            def __exit__(self, *exc: Any) -> None:
-                scope.__exit__(*exc)  # committed, and its job sent ...
-                raise cut_off("COMMIT")  # ... but the answer never came back
-
-        return Cut()
-
     monkeypatch.setattr(importer, "store_alerts", counting_store)
-    monkeypatch.setattr(outage, "session_scope", commit_then_cut)
+    monkeypatch.setattr(outage, "session_scope", first_commit_cut())
     summary = importer.import_safety_gate_file(runtime.sessionmaker, SAMPLE, chunk=10,
                                                outage_seconds=5)
     assert (len(summary.created), summary.unchanged) == (ALERTS, 0), "not redone as unchanged"
