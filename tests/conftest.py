@@ -53,6 +53,15 @@ def _settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
+def no_grace(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The sweep checks every mark at once instead of trusting it for a minute."""
+    monkeypatch.setenv("SWEEP_GRACE_SECONDS", "0")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
 def redis() -> Iterator[Redis]:
     conn = Redis.from_url(REDIS_URL)
     conn.flushdb()

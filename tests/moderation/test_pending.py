@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation import pending, queue
-from moderation.config import get_settings
 from moderation.intake.importer import import_offers
 from moderation.runtime import Runtime
 from moderation.tables import Case, SafetyAlert, Screening, utcnow
@@ -25,15 +23,6 @@ from workers import tasks
 from workers.main import make_worker
 
 pytestmark = pytest.mark.usefixtures("as_worker")
-
-
-@pytest.fixture
-def no_grace(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The sweep checks every mark at once instead of trusting it for a minute."""
-    monkeypatch.setenv("SWEEP_GRACE_SECONDS", "0")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_an_order_taken_while_redis_is_down_is_matched_once_it_returns(

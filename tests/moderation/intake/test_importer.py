@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,6 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from moderation import outage, queue
-from moderation.config import get_settings
 from moderation.intake import importer, offers
 from moderation.runtime import Runtime
 from moderation.screening.screener import Screener
@@ -31,14 +29,6 @@ def write_offers(path: Path, n: int) -> list[str]:
     events = [offer_event() for _ in range(n)]
     path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
     return [e["marketplace_id"] for e in events]
-
-
-@pytest.fixture
-def no_grace(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SWEEP_GRACE_SECONDS", "0")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def bulk_jobs(runtime: Runtime) -> list[Any]:

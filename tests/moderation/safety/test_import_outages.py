@@ -3,7 +3,6 @@ stored chunk's matching queued once, or found by the sweep."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation import outage, queue
-from moderation.config import get_settings
 from moderation.runtime import Runtime
 from moderation.safety import importer
 from moderation.safety.alerts import StoreSummary
@@ -25,14 +23,6 @@ from workers import tasks
 
 SAMPLE = Path(__file__).parents[2] / "data" / "safety_gate" / "alerts_sample.json"
 ALERTS = 36  # in the sample; chunks of 10 make four transactions
-
-
-@pytest.fixture
-def no_grace(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SWEEP_GRACE_SECONDS", "0")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def matching_jobs(redis: Redis) -> list[Any]:
