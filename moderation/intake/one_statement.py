@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Integer, Numeric, String, bindparam, text
@@ -120,12 +120,14 @@ SELECT (SELECT id FROM offer) AS offer_id,
 # Python time, measured beside the driver's own execute), and the types' conversions are
 # only the two below. Statement events, error translation and the session's transaction
 # are SQLAlchemy's still.
-_DRIVER_SQL = str(_STATEMENT.compile(dialect=postgresql.psycopg.dialect()))
+_DIALECT = postgresql.psycopg.dialect()
+_DRIVER_SQL = str(_STATEMENT.compile(dialect=_DIALECT))
+_UTC_BIND = UtcDateTime()
 
 
 def _utc(value: datetime | None) -> datetime | None:
-    """As UtcDateTime binds it: a zoned time in UTC, a naive one as it is."""
-    return value.astimezone(UTC) if value is not None and value.tzinfo is not None else value
+    """As UtcDateTime binds it (its own conversion: a zoned time in UTC, a naive one as it is)."""
+    return _UTC_BIND.process_bind_param(value, _DIALECT)
 
 
 @dataclass(frozen=True, slots=True)
