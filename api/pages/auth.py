@@ -1,4 +1,4 @@
-"""Logging in and out, setting one's own password after a one-time one, the language."""
+"""Logging in and out, one's own password (set after a one-time one, or changed), the language."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from moderation.accounts import auth, staff
 from moderation.accounts.throttle import Limits, LoginThrottle
 from moderation.config import get_settings
 from moderation.domain import StaffRole
-from moderation.errors import InvalidInput
+from moderation.errors import InvalidInput, RateLimited
 from moderation.schemas import Text
 
 router = APIRouter(include_in_schema=False)
@@ -83,39 +83,55 @@ def login(request: Request, session: SessionDep, runtime: RuntimeDep,
     return response
 
 
-def _password_page(request: Request, *, next_url: str, error: InvalidInput | None = None,
+def _password_page(request: Request, *, one_time: bool, next_url: str,
+                   error: InvalidInput | RateLimited | None = None, changed: bool = False,
                    status_code: int = 200) -> Response:
-    return render(request, "password_change.html", {
-        "next_url": next_url, "error": error, "min_length": auth.MIN_PASSWORD_LENGTH},
-        status_code=status_code)
+    response = render(request, "password_change.html", {
+        "one_time": one_time, "next_url": next_url, "error": error, "changed": changed,
+        "min_length": auth.MIN_PASSWORD_LENGTH}, status_code=status_code)
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @router.get(PASSWORD_PAGE)
-def password_form(request: Request, caller: NewMember, next: str | None = None) -> Response:
+def password_form(request: Request, caller: NewMember, next: str | None = None,
+                  changed: str | None = None) -> Response:
+    """Setting one's own password after a one-time one, or else changing one's own."""
     home = HOME_OF.get(caller.role, "/queue")
-    if not caller.password_must_change:
-        return RedirectResponse(home, status_code=303)
-    return _password_page(request, next_url=_safe_next(next or home))
+    return _password_page(request, one_time=caller.password_must_change,
+                          next_url=_safe_next(next or home), changed=bool(changed))
 
 
 @router.post(PASSWORD_PAGE)
-def set_password(request: Request, session: SessionDep, caller: NewMember,
+def set_password(request: Request, session: SessionDep, runtime: RuntimeDep,
+                 caller: NewMember,
+                 current_password: Annotated[str, Form(max_length=1_000)] = "",
                  new_password: Annotated[str, Form(max_length=1_000)] = "",
                  new_password_repeated: Annotated[str, Form(max_length=1_000)] = "",
                  next: Annotated[str, Form()] = "/queue") -> Response:
     target = _safe_next(next)
-    if not caller.password_must_change:
-        return RedirectResponse(target, status_code=303)
+    one_time = caller.password_must_change
     web = auth.session_for_token(session, request.cookies.get(SESSION_COOKIE))
     try:
-        auth.set_own_password(session, caller, new=new_password,
-                              repeated=new_password_repeated, keep_session=web)
-    except InvalidInput as exc:
+        if one_time:
+            # The administrator has just given it: no current password is asked.
+            auth.set_own_password(session, caller, new=new_password,
+                                  repeated=new_password_repeated, keep_session=web)
+        else:
+            throttle = LoginThrottle(runtime.redis, Limits.of(runtime.settings))
+            auth.change_own_password(session, caller, throttle=throttle,
+                                     address=client_address(request),
+                                     current=current_password, new=new_password,
+                                     repeated=new_password_repeated, keep_session=web)
+    except (InvalidInput, RateLimited) as exc:
         session.rollback()
-        return _password_page(request, next_url=target, error=exc,
+        return _password_page(request, one_time=one_time, next_url=target, error=exc,
                               status_code=exc.status_code)
     session.commit()
-    return RedirectResponse(target, status_code=303)
+    # A change is confirmed on the page itself; after a one-time password, on where one was going.
+    return RedirectResponse(target if one_time else f"{PASSWORD_PAGE}?changed=1",
+                            status_code=303)
 
 
 @router.post("/logout")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from moderation import audit
 from moderation.accounts.throttle import LoginThrottle
 from moderation.config import get_settings
-from moderation.errors import Conflict, CsrfFailed, InvalidInput
+from moderation.errors import Conflict, CsrfFailed, InvalidInput, RateLimited
 from moderation.tables import Account, WebSession, utcnow
 
 MIN_PASSWORD_LENGTH = 10
@@ -26,9 +26,16 @@ _DUMMY_HASH = _hasher.hash("not-a-password-anyone-has")
 
 
 class ReusedPassword(InvalidInput):
-    """The new password is the one-time one an administrator set (and someone else saw)."""
+    """The new password is the old one: the one-time one an administrator set (and someone
+    else saw), or in a change of one's own, the current one."""
 
     code = "password_reused"
+
+
+class WrongPassword(InvalidInput):
+    """A change of one's own password named a current password that is not it."""
+
+    code = "wrong_password"
 
 
 def check_strength(password: str, *, field: str = "password") -> None:
@@ -99,12 +106,54 @@ def set_own_password(session: Session, staff: Account, *, new: str, repeated: st
     """
     if not staff.password_must_change:
         raise Conflict("this account's password is its owner's already", field="password")
-    check_strength(new, field="new_password")
-    if new != repeated:
-        raise InvalidInput("the two passwords differ", field="new_password_repeated")
+    _check_new(new, repeated)
     if staff.password_hash is not None and _verify(staff.password_hash, new):
         raise ReusedPassword("choose a password other than the one you were given",
                              field="new_password")
+    return _replace(session, staff, new, keep_session=keep_session)
+
+
+def change_own_password(session: Session, staff: Account, *, throttle: LoginThrottle,
+                        address: str, current: str, new: str, repeated: str,
+                        keep_session: WebSession | None = None,
+                        now: datetime | None = None) -> int:
+    """The owner replaces their own password, proving they know the current one.
+
+    The check of the current password is a login attempt: it is admitted by the login
+    throttle (as the account's name, from this address) and a wrong one is counted there, so
+    a stolen session cookie is no way to guess the password faster than the login form
+    allows; a held-back attempt raises RateLimited without checking. The new one is checked
+    first (no secret in that), must differ from the current one, and the account's other
+    browser sessions end. Returns how many ended.
+    """
+    if staff.password_must_change:
+        raise Conflict("set your own password in place of the one-time one first",
+                       field="password")
+    _check_new(new, repeated)
+    wait = throttle.admit(name=staff.name, address=address,
+                          now=(now or utcnow()).timestamp())
+    if wait:
+        raise RateLimited(f"too many failed attempts: try again in {wait} s",
+                          retry_after=wait)
+    if staff.password_hash is None or not _verify(staff.password_hash, current):
+        raise WrongPassword("the current password is wrong", field="current_password")
+    throttle.succeeded(name=staff.name, address=address)
+    if new == current:
+        raise ReusedPassword("choose a password other than your current one",
+                             field="new_password")
+    return _replace(session, staff, new, keep_session=keep_session)
+
+
+def _check_new(new: str, repeated: str) -> None:
+    check_strength(new, field="new_password")
+    if new != repeated:
+        raise InvalidInput("the two passwords differ", field="new_password_repeated")
+
+
+def _replace(session: Session, staff: Account, new: str, *,
+             keep_session: WebSession | None) -> int:
+    """Store the owner's new password and end the account's other browser sessions."""
+    was_one_time = staff.password_must_change
     staff.password_hash = _hasher.hash(new)
     staff.password_must_change = False
     others = delete(WebSession).where(WebSession.staff_id == staff.id)
@@ -112,7 +161,8 @@ def set_own_password(session: Session, staff: Account, *, new: str, repeated: st
         others = others.where(WebSession.id != keep_session.id)
     ended = int(getattr(session.execute(others), "rowcount", 0) or 0)
     audit.record(session, actor=audit.actor_of(staff.id), action="account.password_changed",
-                 entity="staff", entity_id=staff.id, before={"password_must_change": True},
+                 entity="staff", entity_id=staff.id,
+                 before={"password_must_change": was_one_time},
                  after={"password_must_change": False, "sessions_ended": ended})
     session.flush()
     return ended

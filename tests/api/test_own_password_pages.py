@@ -1,13 +1,16 @@
 """An administrator's password works once: the login leads to setting one's own, and every
-other page leads there until it is set; API keys are not held back."""
+other page leads there until it is set; API keys are not held back. Any member may change
+their own password later, knowing the current one."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from api.pages.auth import HOME_OF
 from moderation.domain import StaffRole
 from moderation.tables import Account, AuditEntry
 from tests.api.console import csrf_of, logged_in
@@ -56,6 +59,8 @@ def test_a_created_account_sets_its_own_password_before_anything_else(
 
     form = client.get("/account/password?next=/dashboard")
     assert form.status_code == 200 and "Set your own password" in form.text
+    # The administrator has just given the password: it is not asked for again.
+    assert "current_password" not in form.text
     token = csrf_of(form.text)
     same = client.post("/account/password", data={
         "csrf_token": token, "new_password": GIVEN, "new_password_repeated": GIVEN,
@@ -69,9 +74,8 @@ def test_a_created_account_sets_its_own_password_before_anything_else(
         "next": "/dashboard"}, follow_redirects=False)
     assert (done.status_code, done.headers["location"]) == (303, "/dashboard")
     assert client.get("/dashboard").status_code == 200
-    # The form is done with: it goes home.
-    assert client.get("/account/password", follow_redirects=False).headers["location"] == (
-        "/queue")
+    # The one-time form is done with: the page is now the change of one's own password.
+    assert "Change your password" in client.get("/account/password").text
     staff = session.query(Account).filter_by(name="new-lead").one()
     assert not staff.password_must_change
     assert session.query(AuditEntry).filter_by(
@@ -122,3 +126,80 @@ def test_setting_the_password_needs_the_csrf_token(session: Session,
     assert refused.status_code == 403
     assert session.query(Account.password_must_change).filter_by(
         name="csrf-lead").scalar() is True
+
+
+# What each role's API key may read, to show the key outlives a change of password.
+KEY_READS = {StaffRole.MODERATOR: "/v1/cases", StaffRole.RIGHTS_HOLDER: "/v1/notices",
+             StaffRole.AUTHORITY: "/v1/safety/orders"}
+
+
+@pytest.mark.parametrize(("role", "current", "new", "status", "shown"), [
+    (StaffRole.MODERATOR, TEST_PASSWORD, OWN, 200,
+     "Your password is changed. Your sessions in other browsers have ended."),
+    (StaffRole.RIGHTS_HOLDER, "not my password", OWN, 422, "The current password is wrong."),
+    (StaffRole.AUTHORITY, TEST_PASSWORD, TEST_PASSWORD, 422,
+     "Choose a password other than your current one."),
+], ids=["changed", "wrong-current", "same-as-current"])
+def test_a_member_changes_their_own_password_from_the_header(
+        session: Session, client: TestClient, role: StaffRole, current: str, new: str,
+        status: int, shown: str) -> None:
+    made = make_staff(session, role, password=TEST_PASSWORD)
+    name, before = made.staff.name, made.staff.password_hash
+    elsewhere = logged_in(session, name, TEST_PASSWORD)
+    _log_in(client, name, TEST_PASSWORD)
+    home = client.get(HOME_OF.get(role.value, "/queue"))
+    assert 'href="/account/password"' in home.text  # the header's link
+    form = client.get("/account/password")
+    assert form.status_code == 200 and "Change your password" in form.text
+    answer = client.post("/account/password", data={
+        "csrf_token": csrf_of(form.text), "current_password": current,
+        "new_password": new, "new_password_repeated": new})
+    assert answer.status_code == status and shown in answer.text
+    changed = status == 200
+    assert answer.url.path == "/account/password"
+    session.expire_all()
+    staff = session.query(Account).filter_by(name=name).one()
+    assert (staff.password_hash != before) is changed
+    assert session.query(AuditEntry).filter_by(
+        entity_id=staff.id, action="account.password_changed").count() == int(changed)
+    # This browser stays logged in; the other one is logged out only by a change.
+    assert client.get("/account/password", follow_redirects=False).status_code == 200
+    other = elsewhere.get("/account/password", follow_redirects=False)
+    assert (other.status_code == 303 and other.headers["location"].startswith(
+        "/login")) is changed
+    # An API key is no password: a change leaves it working.
+    assert client.get(KEY_READS[role], headers={"X-API-Key": made.api_key or ""}
+                      ).status_code == 200
+    if changed:
+        with TestClient(client.app) as fresh:
+            assert _log_in(fresh, name, OWN) == HOME_OF.get(role.value, "/queue")
+
+
+def test_wrong_current_passwords_spend_the_login_throttle(session: Session,
+                                                          client: TestClient) -> None:
+    """A stolen session cookie guesses the password no faster than the login form."""
+    staff = make_staff(session, StaffRole.MODERATOR, password=TEST_PASSWORD).staff
+    _log_in(client, staff.name, TEST_PASSWORD)
+    token = csrf_of(client.get("/account/password").text)
+
+    def change(current: str, csrf: str = token) -> int:
+        return client.post("/account/password", data={
+            "csrf_token": csrf, "current_password": current, "new_password": OWN,
+            "new_password_repeated": OWN}).status_code
+
+    # A form without the session's CSRF token is refused before any password is checked.
+    assert change(TEST_PASSWORD, csrf="") == 403
+    assert [change(f"guess {n}") for n in range(3)] == [422] * 3  # LOGIN_FREE_FAILURES
+    held = client.post("/account/password", data={
+        "csrf_token": token, "current_password": TEST_PASSWORD, "new_password": OWN,
+        "new_password_repeated": OWN})
+    assert held.status_code == 429 and int(held.headers["Retry-After"]) >= 1
+    assert "Too many failed attempts" in held.text
+    session.expire_all()
+    assert not session.query(AuditEntry).filter_by(
+        entity_id=staff.id, action="account.password_changed").count()
+    # The same counters as the login form's: logging in as this name waits as well.
+    form = client.get("/login")
+    assert client.post("/login", data={"name": staff.name, "password": TEST_PASSWORD,
+                                       "csrf_token": csrf_of(form.text)}
+                       ).status_code == 429

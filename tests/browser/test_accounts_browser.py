@@ -1,4 +1,5 @@
-"""In Chromium: an administrator's one-time password leads to setting one's own first."""
+"""In Chromium: an administrator's one-time password leads to setting one's own first; the
+header's link changes it later."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from moderation.domain import StaffRole
 from tests.factories import TEST_PASSWORD
 
 OWN = "a passphrase of my own"
+LATER = "another passphrase, later"
 
 
 def test_the_first_login_sets_ones_own_password_before_the_queue(
@@ -42,4 +44,15 @@ def test_the_first_login_sets_ones_own_password_before_the_queue(
     page.get_by_role("button", name="Save the password").click()
     expect(page).to_have_url(f"{base_url}/queue")
     expect(page.get_by_role("heading", name="Queue")).to_be_visible()
+
+    # Later, changing it from the header asks for the current one.
+    page.get_by_role("link", name="Change password").click()
+    expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
+    page.get_by_label("Current password").fill(OWN)
+    page.get_by_label("New password", exact=True).fill(LATER)
+    page.get_by_label("New password again").fill(LATER)
+    page.get_by_role("button", name="Save the password").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Your password is changed. Your sessions in other browsers have ended.")
+    page.screenshot(path=str(screenshots / "password_changed.png"), full_page=True)
     page.close()
