@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     sweep_interval_seconds: int = Field(default=30, ge=1)
     # Offers unscreened for longer than this are re-enqueued by the sweep.
     sweep_grace_seconds: int = Field(default=60, ge=0)
+    # A worker running a job says so under a key that lives this long, set again every third
+    # of it; a started job of a worker whose key lapsed counts as lost (moderation/queue.py).
+    # Longer hides a killed worker's jobs from the sweep for longer; shorter, a stalled beat
+    # (a Redis blip, a starved thread) sooner has a living worker's job queued a second time.
+    worker_alive_seconds: int = Field(default=15, ge=3)
     # How long a bulk command (import-offers) keeps retrying while PostgreSQL or Redis is
     # unreachable: long enough to ride out a restart.
     outage_retry_seconds: float = Field(default=60, ge=0)

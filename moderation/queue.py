@@ -47,9 +47,9 @@ ALIVE = frozenset({JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED,
                    JobStatus.SCHEDULED})
 # Each worker process sets this key, from a thread of its own, while it lives. A job stays
 # STARTED in RQ after its worker was killed (RQ finds it abandoned only in its ten-minute
-# maintenance), so a started job counts as alive only while its worker's key does.
+# maintenance), so a started job counts as alive only while its worker's key does. The key
+# lives WORKER_ALIVE_SECONDS (settings.worker_alive_seconds).
 WORKER_ALIVE_KEY = "moderation:worker-alive:{}"
-WORKER_ALIVE_SECONDS = 15
 
 
 class Lane(StrEnum):
@@ -104,9 +104,9 @@ def alive(redis: Redis, job_ids: Iterable[str]) -> set[str]:
             if job.get_status(refresh=False) != JobStatus.STARTED or job.worker_name in living}
 
 
-def worker_alive(redis: Redis, worker_name: str) -> None:
-    """Say that this worker lives, for a while (every third of WORKER_ALIVE_SECONDS)."""
-    redis.set(WORKER_ALIVE_KEY.format(worker_name), 1, ex=WORKER_ALIVE_SECONDS)
+def worker_alive(redis: Redis, worker_name: str, seconds: int) -> None:
+    """Say that this worker lives, for this many seconds (said again every third of them)."""
+    redis.set(WORKER_ALIVE_KEY.format(worker_name), 1, ex=seconds)
 
 
 def current_window() -> int:

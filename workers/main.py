@@ -52,12 +52,14 @@ class RuntimeWorker(SimpleWorker):
             beat.join(timeout=5)
 
     def _say_alive(self, stop: threading.Event) -> None:
+        # Every third of the key's life: two beats may fail before the key lapses.
+        seconds = self.runtime.settings.worker_alive_seconds
         while True:
             try:
-                queue.worker_alive(self.connection, self.name)
+                queue.worker_alive(self.connection, self.name, seconds)
             except Exception:  # a Redis blip: say it again on the next beat
                 log.warning("could not say that worker %s is alive", self.name)
-            if stop.wait(queue.WORKER_ALIVE_SECONDS / 3):
+            if stop.wait(seconds / 3):
                 return
 
     def handle_job_failure(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 
@@ -24,14 +25,16 @@ def _started_job(redis: Redis, worker_name: str) -> Job:
 def test_a_started_job_of_a_killed_worker_is_not_alive(redis: Redis) -> None:
     _started_job(redis, "gone-worker")
     assert queue.alive(redis, ["probe-job"]) == set(), "its worker never said it lives"
-    queue.worker_alive(redis, "gone-worker")
+    queue.worker_alive(redis, "gone-worker", 15)
     assert queue.alive(redis, ["probe-job"]) == {"probe-job"}
     redis.delete(queue.WORKER_ALIVE_KEY.format("gone-worker"))  # as its key expires
     assert queue.alive(redis, ["probe-job"]) == set()
 
 
-def test_a_worker_says_it_lives_while_its_job_runs(runtime: Runtime, redis: Redis) -> None:
-    worker = make_worker(runtime)
+def test_a_worker_says_it_lives_while_its_job_runs_for_the_configured_time(
+        runtime: Runtime, redis: Redis) -> None:
+    settings = runtime.settings.model_copy(update={"worker_alive_seconds": 7})
+    worker = make_worker(dataclasses.replace(runtime, settings=settings))
     seen: list[bool] = []
     key = queue.WORKER_ALIVE_KEY.format(worker.name)
 
@@ -48,4 +51,5 @@ def test_a_worker_says_it_lives_while_its_job_runs(runtime: Runtime, redis: Redi
     worker.work(burst=True)
     watcher.join()
     assert seen, "the worker's alive key was set while the job ran"
-    assert 0 < redis.ttl(key) <= queue.WORKER_ALIVE_SECONDS
+    # Set at most a third of 7 s ago (the default 15 s would leave more).
+    assert 4 <= redis.ttl(key) <= 7
