@@ -62,8 +62,19 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# What one of the patterns above must find in a line before it can match. Most lines (an
+# access line per request) hold none of them, and looking for them in the case-folded line
+# took 2 µs where running the patterns took 87 µs (an access line, timeit). Case-folded as
+# re.IGNORECASE matches: a long s (ſ) is an s to both.
+_NEEDLES = ("://", "authorization", "cookie", "x-api-key", "passw", "secret", "token",
+            "apikey", "api_key", "api-key", "signing", "bearer", "basic", "mod_")
+
+
 def mask_secrets(text: str) -> str:
     """Return the text with every secret it holds replaced by ***."""
+    folded = text.casefold()
+    if not any(needle in folded for needle in _NEEDLES):
+        return text
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text

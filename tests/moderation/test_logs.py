@@ -42,6 +42,7 @@ def json_lines(stream: io.StringIO) -> list[dict[str, object]]:
     ("Authorization: Basic dXNlcjpwYXNz", "dXNlcjpwYXNz"),
     ("{'cookie': 'session=5b1e0c3f2a; lang=pl'}", "5b1e0c3f2a"),
     ("X-API-Key: abcdef123456", "abcdef123456"),
+    ("smtp_pa\u017fsword='hunter22'", "hunter22"),  # a long s is an s to re.I
     ("smtp_password='hunter22'", "hunter22"),
     ('{"password": "hunter22"}', "hunter22"),
     ("TDB_TOKEN=tok_live_abc123", "tok_live_abc123"),
