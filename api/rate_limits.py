@@ -10,11 +10,18 @@ orders) spend the limit of their API twins, so a form is no way around it.
 
 Nothing here reads the database: the credential is the presented API key (or session
 cookie), hashed, so a flood of made-up keys is held back like a flood with a real one.
+
+When Redis cannot be reached the limits let requests through uncounted (logged, at most once a
+minute, and counted in moderation_rate_limits_uncounted_total): an outage of the counter must
+not stop intake, whose offers wait for the sweep (moderation.pending), nor lock everyone out
+of logging in. A short socket timeout keeps a Redis that does not answer from holding a
+request's thread for long.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -24,15 +31,23 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from limits import RateLimitItem, parse_many
-from limits.storage import Storage, storage_from_string
+from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import SlidingWindowCounterRateLimiter
 
 from api.transactions import SAFE_METHODS
 from moderation.config import Settings
 from moderation.errors import RateLimited
+from moderation.metrics import RATE_LIMITS_UNCOUNTED
+from moderation.retries import is_outage
+
+log = logging.getLogger(__name__)
 
 API_KEY_HEADER = "x-api-key"
 SESSION_COOKIE = "moderation_session"  # api/deps.py's; not imported: deps imports this module
+# Seconds to wait for the limits' Redis (to connect, and for an answer) before letting a
+# request through uncounted; a local Redis answers in well under a millisecond.
+REDIS_TIMEOUT_SECONDS = 0.5
+OUTAGE_LOG_SECONDS = 60.0  # at most one warning a minute while Redis is away
 
 
 class Scope(StrEnum):
@@ -67,8 +82,8 @@ class RateLimits:
     """The configured limits and the storage they are counted in (one per application)."""
 
     def __init__(self, settings: Settings, storage: Storage | None = None) -> None:
-        self.storage = storage if storage is not None else storage_from_string(
-            settings.redis_url or "memory://")
+        self.storage = storage if storage is not None else _storage_of(settings.redis_url)
+        self._warned_at = -math.inf
         self.limiter = SlidingWindowCounterRateLimiter(self.storage)
         self.items: dict[Scope, list[RateLimitItem]] = {
             Scope.INTAKE: _parse(settings.rate_limit_intake),
@@ -78,7 +93,22 @@ class RateLimits:
         }
 
     def hit(self, scope: Scope, *, credential: str | None, address: str) -> Verdict:
-        """Spend one request of every limit of this scope, for the credential and address."""
+        """Spend one request of every limit of this scope, for the credential and address;
+        allowed, uncounted, when the storage cannot be reached."""
+        try:
+            return self._hit(scope, credential=credential, address=address)
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            RATE_LIMITS_UNCOUNTED.labels(scope.value).inc()
+            now = time.monotonic()
+            if now - self._warned_at >= OUTAGE_LOG_SECONDS:
+                self._warned_at = now
+                log.warning("rate limits not counted: their Redis cannot be reached (%s); "
+                            "requests go through until it answers", exc)
+            return Verdict(True)
+
+    def _hit(self, scope: Scope, *, credential: str | None, address: str) -> Verdict:
         identities = [("address", address)]
         if credential is not None:
             identities.insert(0, ("key", credential))
@@ -88,6 +118,13 @@ class RateLimits:
                     stats = self.limiter.get_window_stats(item, scope.value, kind, identity)
                     return Verdict(False, max(1, math.ceil(stats.reset_time - time.time())))
         return Verdict(True)
+
+
+def _storage_of(redis_url: str | None) -> Storage:
+    if not redis_url:
+        return MemoryStorage()
+    return RedisStorage(redis_url, socket_timeout=REDIS_TIMEOUT_SECONDS,
+                        socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
 
 
 def _parse(spec: str) -> list[RateLimitItem]:

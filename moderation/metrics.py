@@ -56,6 +56,10 @@ OUTBOX_DELIVERY_FAILURES = Counter(
     f"{PREFIX}_outbox_delivery_failures", "Failed attempts to deliver an outbox message "
     "(given_up: marked failed, no further attempts).", ["channel", "given_up"])
 
+RATE_LIMITS_UNCOUNTED = Counter(
+    f"{PREFIX}_rate_limits_uncounted", "Requests let through without counting them against "
+    "the rate limits, because the limits' Redis could not be reached.", ["scope"])
+
 # The names StateCollector yields (the dashboard's test reads them from here too).
 STATE_METRICS = (
     f"{PREFIX}_queue_jobs", f"{PREFIX}_queue_oldest_job_age_seconds",

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 from sqlalchemy.orm import Session
 
 from api.app import create_app
@@ -15,6 +16,7 @@ from moderation.config import Settings
 from moderation.domain import StaffRole
 from moderation.runtime import Runtime
 from tests.api.console import csrf_of
+from tests.conftest import DEAD_REDIS
 from tests.factories import TEST_PASSWORD, make_staff, offer_event
 
 LIMIT = 3
@@ -155,3 +157,26 @@ def test_the_embedded_default_counts_in_memory() -> None:
     verdicts = [limits.hit(Scope.INTAKE, credential="k", address="a").allowed for _ in range(3)]
     assert verdicts == [True, True, False]
     assert limits.hit(Scope.INTAKE, credential="other", address="b").allowed
+
+
+def test_while_their_redis_is_away_the_limits_let_requests_through_uncounted(
+        session: Session, runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
+    # Intake stores the offer (the sweep sends its screening later) and the owner can log
+    # in: an outage of the counter must not turn every write into a 500.
+    app = create_app(runtime)
+    app.state.rate_limits = RateLimits(Settings(redis_url=DEAD_REDIS,
+                                                rate_limit_intake="1/minute"))
+    key = {"X-API-Key": make_staff(session, StaffRole.INTEGRATION).api_key or ""}
+    before = uncounted()
+    with TestClient(app) as client:
+        statuses = [client.post("/v1/offers", json=offer_event(), headers=key).status_code
+                    for _ in range(3)]
+    assert statuses == [201, 201, 201]
+    assert uncounted() == before + 3
+    warnings = [r for r in caplog.records if r.name == "api.rate_limits"]
+    assert len(warnings) == 1 and warnings[0].levelname == "WARNING"
+
+
+def uncounted() -> float:
+    return REGISTRY.get_sample_value("moderation_rate_limits_uncounted_total",
+                                     {"scope": "intake"}) or 0.0
