@@ -18,11 +18,17 @@ Counters live in Redis (the runtime's: the server shared by every API process, t
 in-process stand-in in the embedded default). Checking and counting are one Lua script, so
 concurrent attempts cannot all slip through one free slot: an admitted attempt is counted
 as a failure up front and given back when the password was right.
+
+While Redis cannot be reached, attempts are admitted uncounted (a warning a minute, and
+moderation_rate_limits_uncounted_total{scope="login_throttle"}), as the rate limits do: a
+cache outage must not lock every owner out, and each admitted attempt still costs one argon2
+verification.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
 from collections.abc import Iterator
@@ -31,6 +37,11 @@ from dataclasses import dataclass
 from redis import Redis
 
 from moderation.config import Settings
+from moderation.metrics import RATE_LIMITS_UNCOUNTED
+from moderation.retries import is_outage
+
+log = logging.getLogger(__name__)
+OUTAGE_LOG_SECONDS = 60.0  # at most one warning a minute while Redis is away
 
 PREFIX = "moderation:login"
 
@@ -124,22 +135,42 @@ class LoginThrottle:
         self.limits = limits
         self._admit = redis.register_script(_ADMIT)
         self._succeeded = redis.register_script(_SUCCEEDED)
+        self._warned_at = -math.inf
 
     def admit(self, *, name: str, address: str, now: float | None = None) -> int:
         """Count an attempt about to be checked: 0 if admitted, else whole seconds to wait."""
         lim = self.limits
-        answer = self._admit(
-            keys=[_pair_key(name, address), _name_key(name), _address_key(address)],
-            args=[repr(now if now is not None else time.time()), lim.memory_seconds,
-                  lim.pair_free, lim.pair_cap, lim.name_free, lim.name_cap,
-                  lim.address_free, lim.address_cap])
+        try:
+            answer = self._admit(
+                keys=[_pair_key(name, address), _name_key(name), _address_key(address)],
+                args=[repr(now if now is not None else time.time()), lim.memory_seconds,
+                      lim.pair_free, lim.pair_cap, lim.name_free, lim.name_cap,
+                      lim.address_free, lim.address_cap])
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            self._uncounted(exc)
+            return 0
         left = float(answer.decode() if isinstance(answer, bytes) else answer)
         return max(1, math.ceil(round(left, 3))) if left > 0 else 0
 
     def succeeded(self, *, name: str, address: str) -> None:
         """The admitted attempt had the right password: forget this address's failures."""
-        self._succeeded(keys=[_pair_key(name, address), _name_key(name),
-                              _address_key(address)])
+        try:
+            self._succeeded(keys=[_pair_key(name, address), _name_key(name),
+                                  _address_key(address)])
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            self._uncounted(exc)
+
+    def _uncounted(self, exc: Exception) -> None:
+        RATE_LIMITS_UNCOUNTED.labels("login_throttle").inc()
+        now = time.monotonic()
+        if now - self._warned_at >= OUTAGE_LOG_SECONDS:
+            self._warned_at = now
+            log.warning("login attempts not counted: the throttle's Redis cannot be reached "
+                        "(%s); logins are checked without it until it answers", exc)
 
     def clear(self, name: str) -> int:
         """Forget every failure counted against this name (an admin's unlock).

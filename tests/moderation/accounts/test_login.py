@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from moderation.accounts import auth
 from moderation.accounts.throttle import Limits, LoginThrottle
 from moderation.tables import utcnow
+from tests.conftest import redis_down
 from tests.factories import TEST_PASSWORD, make_staff
 
 LIMITS = Limits(pair_free=3, pair_cap=900, name_free=10, name_cap=60, address_free=30,
@@ -63,3 +64,17 @@ def test_the_owner_logs_in_from_home_while_an_attacker_waits(session: Session,
         "throttled")
     assert _try(session, throttle, mod.name, TEST_PASSWORD, now, address="192.0.2.1") == (
         None, 0)
+
+
+def test_while_the_throttles_redis_is_away_the_owner_still_logs_in(
+        session: Session, redis: Redis, caplog: pytest.LogCaptureFixture) -> None:
+    # Admitted uncounted, as the rate limits are: before, the login answered 500.
+    mod = make_staff(session, password=TEST_PASSWORD).staff
+    throttle = LoginThrottle(redis, LIMITS)
+    with redis_down(redis):
+        wrong = [_try(session, throttle, mod.name, "wrong password", utcnow())
+                 for _ in range(5)]
+        right = _try(session, throttle, mod.name, TEST_PASSWORD, utcnow())
+    assert wrong == [("invalid", 0)] * 5 and right == (None, 0)
+    assert [r.levelname for r in caplog.records
+            if r.name == "moderation.accounts.throttle"] == ["WARNING"]
