@@ -18,6 +18,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi import on_response_start
 from moderation import metrics
 from moderation.config import get_settings
 
@@ -55,14 +56,12 @@ class HttpMetrics:
         status = 500  # what the client gets if the app raises before answering
         started = time.perf_counter()
 
-        async def send_status(message: Message) -> None:
+        def note_status(start: Message) -> None:
             nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
+            status = start["status"]
 
         try:
-            await self.app(scope, receive, send_status)
+            await self.app(scope, receive, on_response_start(send, note_status))
         finally:
             route, method = holder[-1] if holder else UNMATCHED, scope["method"]
             metrics.HTTP_REQUESTS.labels(method=method, route=route, status=str(status)).inc()

@@ -9,6 +9,7 @@ import uuid
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi import on_response_start
 from moderation import logs
 
 HEADER = "X-Request-ID"
@@ -40,12 +41,10 @@ class RequestIds:
         rid = request_id_of(scope)
         token = logs.request_id.set(rid)
 
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)[HEADER] = rid
-            await send(message)
+        def add_id(start: Message) -> None:
+            MutableHeaders(scope=start)[HEADER] = rid
 
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, on_response_start(send, add_id))
         finally:
             logs.request_id.reset(token)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt
 
+from api.asgi import on_response_start
 from api.schemas.problems import MEDIA_TYPE, body_of, problem_of
 from moderation.retries import ATTEMPTS, backoff, is_transient
 
@@ -161,12 +162,10 @@ class RetryTransient:
 
     @staticmethod
     def _send_for(send: Send, attempt: Attempt) -> Send:
-        async def sending(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                attempt.answered = True
-            await send(message)
+        def answered(_start: Message) -> None:
+            attempt.answered = True
 
-        return sending
+        return on_response_start(send, answered)
 
     @staticmethod
     async def _busy(send: Send) -> None:
