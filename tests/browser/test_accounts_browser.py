@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session
 
 from moderation.accounts.staff import create_staff
@@ -32,16 +32,12 @@ def test_the_first_login_sets_ones_own_password_before_the_queue(
 
     page.goto(f"{base_url}/queue")  # any other page leads back here
     expect(page).to_have_url(f"{base_url}/account/password")
-    page.get_by_label("New password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_label("New password again").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Save the password").click()
+    save_password(page, TEST_PASSWORD)
     expect(page.get_by_role("alert")).to_have_text(
         "Choose a password other than the one you were given.")
     page.screenshot(path=str(screenshots / "own_password.png"), full_page=True)
 
-    page.get_by_label("New password", exact=True).fill(OWN)
-    page.get_by_label("New password again").fill(OWN)
-    page.get_by_role("button", name="Save the password").click()
+    save_password(page, OWN)
     expect(page).to_have_url(f"{base_url}/queue")
     expect(page.get_by_role("heading", name="Queue")).to_be_visible()
 
@@ -49,10 +45,15 @@ def test_the_first_login_sets_ones_own_password_before_the_queue(
     page.get_by_role("link", name="Change password").click()
     expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
     page.get_by_label("Current password").fill(OWN)
-    page.get_by_label("New password", exact=True).fill(LATER)
-    page.get_by_label("New password again").fill(LATER)
-    page.get_by_role("button", name="Save the password").click()
+    save_password(page, LATER)
     expect(page.get_by_role("status")).to_have_text(
         "Your password is changed. Your sessions in other browsers have ended.")
     page.screenshot(path=str(screenshots / "password_changed.png"), full_page=True)
     page.close()
+
+
+def save_password(page: Page, password: str) -> None:
+    """Fill in the new password twice and save it."""
+    page.get_by_label("New password", exact=True).fill(password)
+    page.get_by_label("New password again").fill(password)
+    page.get_by_role("button", name="Save the password").click()
