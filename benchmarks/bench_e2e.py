@@ -1,7 +1,7 @@
 """End to end: import 100,000 offers into PostgreSQL, two `moderation worker` processes on
 Redis screen them; time from the import's start until every offer is screened.
 
-    .venv/bin/python benchmarks/bench_e2e.py --database-url postgresql+psycopg://... \
+    .venv/bin/python -m benchmarks.bench_e2e --database-url postgresql+psycopg://... \
         --redis-url redis://... [--n 100000] [--workers 2]
 
 The database and Redis are given (or BENCH_DATABASE_URL / BENCH_REDIS_URL), never assumed:

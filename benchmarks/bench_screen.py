@@ -1,6 +1,6 @@
 """Screen 10,000 generated offers in process through rules + classifier, on one core.
 
-    .venv/bin/python benchmarks/bench_screen.py [--n 10000] [--batch 500] [--repeat 5]
+    .venv/bin/python -m benchmarks.bench_screen [--n 10000] [--batch 500] [--repeat 5]
 
 Prints offers/s and p50/p99 per offer (a batch's time divided by its size), median over
 repeats. Target (issue 2): at least 2,000 offers/s on one core.
