@@ -37,7 +37,7 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 from api.transactions import SAFE_METHODS
 from moderation.config import Settings
 from moderation.errors import RateLimited
-from moderation.metrics import RATE_LIMITS_UNCOUNTED
+from moderation.metrics import Uncounted
 from moderation.retries import is_outage
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,6 @@ SESSION_COOKIE = "moderation_session"  # api/deps.py's; not imported: deps impor
 # Seconds to wait for the limits' Redis (to connect, and for an answer) before letting a
 # request through uncounted; a local Redis answers in well under a millisecond.
 REDIS_TIMEOUT_SECONDS = 0.5
-OUTAGE_LOG_SECONDS = 60.0  # at most one warning a minute while Redis is away
 
 
 class Scope(StrEnum):
@@ -83,7 +82,8 @@ class RateLimits:
 
     def __init__(self, settings: Settings, storage: Storage | None = None) -> None:
         self.storage = storage if storage is not None else _storage_of(settings.redis_url)
-        self._warned_at = -math.inf
+        self._uncounted = Uncounted(log, "rate limits not counted: their Redis cannot be "
+                                    "reached (%s); requests go through until it answers")
         self.limiter = SlidingWindowCounterRateLimiter(self.storage)
         self.items: dict[Scope, list[RateLimitItem]] = {
             Scope.INTAKE: _parse(settings.rate_limit_intake),
@@ -100,12 +100,7 @@ class RateLimits:
         except Exception as exc:
             if not is_outage(exc):
                 raise
-            RATE_LIMITS_UNCOUNTED.labels(scope.value).inc()
-            now = time.monotonic()
-            if now - self._warned_at >= OUTAGE_LOG_SECONDS:
-                self._warned_at = now
-                log.warning("rate limits not counted: their Redis cannot be reached (%s); "
-                            "requests go through until it answers", exc)
+            self._uncounted.note(scope.value, exc)
             return Verdict(True)
 
     def _hit(self, scope: Scope, *, credential: str | None, address: str) -> Verdict:

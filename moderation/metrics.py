@@ -10,6 +10,8 @@ any number of processes report one truth.
 
 from __future__ import annotations
 
+import logging
+import math
 import os
 import socket
 import time
@@ -59,6 +61,25 @@ OUTBOX_DELIVERY_FAILURES = Counter(
 RATE_LIMITS_UNCOUNTED = Counter(
     f"{PREFIX}_rate_limits_uncounted", "Requests let through without counting them against "
     "the rate limits, because the limits' Redis could not be reached.", ["scope"])
+UNCOUNTED_WARNING_SECONDS = 60.0  # at most one warning a minute while a limit's Redis is away
+
+
+class Uncounted:
+    """What a limit notes while its Redis is away: each request it let through, in
+    RATE_LIMITS_UNCOUNTED, and a warning at most once a minute (a line per request would
+    flood the log for as long as the outage lasts)."""
+
+    def __init__(self, log: logging.Logger, warning: str) -> None:
+        self._log = log
+        self._warning = warning  # with one %s: the error
+        self._warned_at = -math.inf
+
+    def note(self, scope: str, error: Exception) -> None:
+        RATE_LIMITS_UNCOUNTED.labels(scope).inc()
+        now = time.monotonic()
+        if now - self._warned_at >= UNCOUNTED_WARNING_SECONDS:
+            self._warned_at = now
+            self._log.warning(self._warning, error)
 
 # The names StateCollector yields (the dashboard's test reads them from here too).
 STATE_METRICS = (

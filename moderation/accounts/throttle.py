@@ -37,13 +37,13 @@ from dataclasses import dataclass
 from redis import Redis
 
 from moderation.config import Settings
-from moderation.metrics import RATE_LIMITS_UNCOUNTED
+from moderation.metrics import Uncounted
 from moderation.retries import is_outage
 
 log = logging.getLogger(__name__)
-OUTAGE_LOG_SECONDS = 60.0  # at most one warning a minute while Redis is away
 
 PREFIX = "moderation:login"
+UNCOUNTED_SCOPE = "login_throttle"  # its label in the uncounted metric
 
 # KEYS: the counters (hashes n, t). ARGV: now, memory seconds, then per key: free, cap.
 # The wait is 2^(n - free) seconds: 1 s after the first failure past the free ones.
@@ -135,7 +135,9 @@ class LoginThrottle:
         self.limits = limits
         self._admit = redis.register_script(_ADMIT)
         self._succeeded = redis.register_script(_SUCCEEDED)
-        self._warned_at = -math.inf
+        self._uncounted = Uncounted(log, "login attempts not counted: the throttle's Redis "
+                                    "cannot be reached (%s); logins are checked without it "
+                                    "until it answers")
 
     def admit(self, *, name: str, address: str, now: float | None = None) -> int:
         """Count an attempt about to be checked: 0 if admitted, else whole seconds to wait."""
@@ -149,7 +151,7 @@ class LoginThrottle:
         except Exception as exc:
             if not is_outage(exc):
                 raise
-            self._uncounted(exc)
+            self._uncounted.note(UNCOUNTED_SCOPE, exc)
             return 0
         left = float(answer.decode() if isinstance(answer, bytes) else answer)
         return max(1, math.ceil(round(left, 3))) if left > 0 else 0
@@ -162,15 +164,7 @@ class LoginThrottle:
         except Exception as exc:
             if not is_outage(exc):
                 raise
-            self._uncounted(exc)
-
-    def _uncounted(self, exc: Exception) -> None:
-        RATE_LIMITS_UNCOUNTED.labels("login_throttle").inc()
-        now = time.monotonic()
-        if now - self._warned_at >= OUTAGE_LOG_SECONDS:
-            self._warned_at = now
-            log.warning("login attempts not counted: the throttle's Redis cannot be reached "
-                        "(%s); logins are checked without it until it answers", exc)
+            self._uncounted.note(UNCOUNTED_SCOPE, exc)
 
     def clear(self, name: str) -> int:
         """Forget every failure counted against this name (an admin's unlock).
