@@ -57,11 +57,11 @@ def _change(name: str, change: Callable[[Any, Any], Any]) -> Any:
 def unlock(name: Name) -> None:
     """Forget the failed logins counted against an account: it may log in at once."""
     from moderation.accounts import admin
-    from moderation.accounts.throttle import Limits, LoginThrottle
+    from moderation.accounts.throttle import LoginThrottle
     from moderation.queue import connect
 
     settings = get_settings()
-    throttle = LoginThrottle(connect(settings.redis_url), Limits.of(settings))
+    throttle = LoginThrottle.of(settings, connect(settings.redis_url))
     dropped = _change(name, lambda s, staff: admin.unlock(s, throttle, staff, actor=_actor()))
     console.print(f"{name}: {dropped} failure counter(s) cleared")
 

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from moderation import jobs, queue
+from moderation.accounts.throttle import LoginThrottle
 from moderation.config import Settings, get_settings
 from moderation.db import make_engine
 from moderation.settings_checks import enforce
@@ -62,6 +63,9 @@ class Runtime:
     sessionmaker: sessionmaker[Session]
     redis: Redis
     lazy_screener: LazyScreener
+    # One per process, like the rate limits: it keeps when it last warned of an outage,
+    # and one built per request would warn on every login while Redis is away.
+    login_throttle: LoginThrottle
 
     @classmethod
     def build(cls, settings: Settings | None = None, *, bind: Engine | Connection | None = None,
@@ -81,7 +85,8 @@ class Runtime:
         factory = sessionmaker(bind=bind, expire_on_commit=False, info={jobs.REDIS: redis},
                                **session_options)
         return cls(settings=settings, engine=bind.engine, sessionmaker=factory, redis=redis,
-                   lazy_screener=LazyScreener(settings, screener))
+                   lazy_screener=LazyScreener(settings, screener),
+                   login_throttle=LoginThrottle.of(settings, redis))
 
     @property
     def screener(self) -> Screener:

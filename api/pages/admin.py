@@ -14,7 +14,6 @@ from api.templating import render
 from moderation import audit
 from moderation.accounts import admin as accounts_admin
 from moderation.accounts.staff import create_staff, ensure_organisation, list_staff
-from moderation.accounts.throttle import Limits, LoginThrottle
 from moderation.delivery import outbox_state
 from moderation.domain import API_CLIENTS, PEOPLE, OrganisationKind, StaffRole
 from moderation.errors import InvalidInput, NotFound
@@ -24,18 +23,13 @@ from moderation.tables import Account
 router = APIRouter(include_in_schema=False)
 
 
-def _throttle(request: Request) -> LoginThrottle:
-    runtime = runtime_of(request)
-    return LoginThrottle(runtime.redis, Limits.of(runtime.settings))
-
-
 def _page(request: Request, session: SessionDep, **extra: object) -> Response:
     artifacts = runtime_of(request).screener.current()
     accounts = list_staff(session)
     return render(request, "admin.html", {
         "accounts": accounts, "roles": [r.value for r in StaffRole],
         "people": accounts_admin.PASSWORD_ROLES,
-        "failures": _throttle(request).failures_of([a.name for a in accounts]),
+        "failures": runtime_of(request).login_throttle.failures_of([a.name for a in accounts]),
         "rules_version": artifacts.ruleset.version, "rules": artifacts.ruleset.rules,
         "model": artifacts.classifier.manifest, "outbox": outbox_state(session), **extra})
 
@@ -85,7 +79,8 @@ def create_user(request: Request, session: SessionDep, _caller: Admin,
 @router.post("/admin/users/{staff_id}/unlock")
 def unlock(request: Request, session: SessionDep, caller: Admin, staff_id: Id) -> Response:
     staff = _account(session, staff_id)
-    accounts_admin.unlock(session, _throttle(request), staff, actor=audit.actor_of(caller.id))
+    accounts_admin.unlock(session, runtime_of(request).login_throttle, staff,
+                          actor=audit.actor_of(caller.id))
     return _done(request, session, changed=(staff.name, "unlocked"))
 
 

@@ -14,7 +14,6 @@ from api.deps import PASSWORD_PAGE, SESSION_COOKIE, NewMember, RuntimeDep, Sessi
 from api.rate_limits import LoginRateLimit, client_address
 from api.templating import render
 from moderation.accounts import auth, staff
-from moderation.accounts.throttle import Limits, LoginThrottle
 from moderation.config import get_settings
 from moderation.domain import StaffRole
 from moderation.errors import InvalidInput, RateLimited
@@ -61,8 +60,7 @@ def login(request: Request, session: SessionDep, runtime: RuntimeDep,
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         return _login_page(request, next_url=_safe_next(next), error="csrf", status_code=403)
     settings = runtime.settings
-    throttle = LoginThrottle(runtime.redis, Limits.of(settings))
-    result = auth.login(session, throttle=throttle, name=name, password=password,
+    result = auth.login(session, throttle=runtime.login_throttle, name=name, password=password,
                         address=client_address(request))
     if result.token is None:
         # Held back: 429, and the form says when to try again (not a lock: the wait ends).
@@ -113,14 +111,16 @@ def set_password(request: Request, session: SessionDep, runtime: RuntimeDep,
     target = _safe_next(next)
     one_time = caller.password_must_change
     web = auth.session_for_token(session, request.cookies.get(SESSION_COOKIE))
+    if web is None:  # let in by an API key
+        raise auth.SessionRequired("set or change a password from a logged-in browser, "
+                                   "not with an API key")
     try:
         if one_time:
             # The administrator has just given it: no current password is asked.
             auth.set_own_password(session, caller, new=new_password,
                                   repeated=new_password_repeated, keep_session=web)
         else:
-            throttle = LoginThrottle(runtime.redis, Limits.of(runtime.settings))
-            auth.change_own_password(session, caller, throttle=throttle,
+            auth.change_own_password(session, caller, throttle=runtime.login_throttle,
                                      address=client_address(request),
                                      current=current_password, new=new_password,
                                      repeated=new_password_repeated, keep_session=web)

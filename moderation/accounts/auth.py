@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from moderation import audit
 from moderation.accounts.throttle import LoginThrottle
 from moderation.config import get_settings
-from moderation.errors import Conflict, CsrfFailed, InvalidInput, RateLimited
+from moderation.errors import Conflict, CsrfFailed, Forbidden, InvalidInput, RateLimited
 from moderation.tables import Account, WebSession, utcnow
 
 MIN_PASSWORD_LENGTH = 10
@@ -36,6 +36,20 @@ class WrongPassword(InvalidInput):
     """A change of one's own password named a current password that is not it."""
 
     code = "wrong_password"
+
+
+class CurrentPasswordMissing(InvalidInput):
+    """A change of one's own password named no current password at all: a one-time form
+    sent again after the owner's own was set, say. Not a guess, so not counted as one."""
+
+    code = "current_password_missing"
+
+
+class SessionRequired(Forbidden):
+    """A password is set or changed from a logged-in browser: an API key is no proof of
+    the password, and the change would end its owner's browser sessions."""
+
+    code = "session_required"
 
 
 def check_strength(password: str, *, field: str = "password") -> None:
@@ -129,6 +143,8 @@ def change_own_password(session: Session, staff: Account, *, throttle: LoginThro
     if staff.password_must_change:
         raise Conflict("set your own password in place of the one-time one first",
                        field="password")
+    if not current:
+        raise CurrentPasswordMissing("give your current password", field="current_password")
     _check_new(new, repeated)
     wait = throttle.admit(name=staff.name, address=address,
                           now=(now or utcnow()).timestamp())

@@ -130,6 +130,11 @@ class Limits:
 class LoginThrottle:
     """The counters of failed logins, on one Redis."""
 
+    @classmethod
+    def of(cls, settings: Settings, redis: Redis) -> LoginThrottle:
+        """The throttle of these settings' limits, counting on this Redis."""
+        return cls(redis, Limits.of(settings))
+
     def __init__(self, redis: Redis, limits: Limits) -> None:
         self.redis = redis
         self.limits = limits

@@ -12,6 +12,7 @@ from moderation.domain import StaffRole
 from moderation.runtime import Runtime
 from moderation.tables import AuditEntry, Case, WebSession, utcnow
 from tests.api.console import csrf_of, logged_in
+from tests.conftest import redis_down
 from tests.factories import TEST_PASSWORD, make_case, make_staff
 
 
@@ -81,6 +82,20 @@ def test_repeated_failures_hold_back_the_address_with_429_not_a_lock(
         assert _attempt(home, mod.name, TEST_PASSWORD) == 303
     assert session.query(AuditEntry).filter_by(entity="staff", entity_id=mod.id,
                                                action="account.login").count() == 1
+
+
+def test_while_the_throttles_redis_is_away_logins_warn_once_not_per_request(
+        session: Session, client: TestClient, runtime: Runtime,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The process keeps one throttle: one built per request forgot when it had last warned,
+    # and logged a warning on every login for as long as the outage lasted.
+    mod = make_staff(session, password=TEST_PASSWORD).staff
+    with redis_down(runtime.redis):
+        statuses = [_attempt(client, mod.name, "wrong password") for _ in range(3)]
+        statuses.append(_attempt(client, mod.name, TEST_PASSWORD))
+    assert statuses == [401] * 3 + [303]
+    assert [r.levelname for r in caplog.records
+            if r.name == "moderation.accounts.throttle"] == ["WARNING"]
 
 
 @pytest.mark.usefixtures("frozen_clock")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.pages.auth import HOME_OF
 from moderation.domain import StaffRole
+from moderation.runtime import Runtime
 from moderation.tables import Account, AuditEntry
 from tests.api.console import csrf_of, logged_in
 from tests.factories import TEST_PASSWORD, make_staff
@@ -203,3 +204,36 @@ def test_wrong_current_passwords_spend_the_login_throttle(session: Session,
     assert client.post("/login", data={"name": staff.name, "password": TEST_PASSWORD,
                                        "csrf_token": csrf_of(form.text)}
                        ).status_code == 429
+
+
+def test_a_one_time_form_sent_again_after_the_password_is_set_is_no_failed_guess(
+        session: Session, client: TestClient, runtime: Runtime) -> None:
+    # A second tab's one-time form has no current-password field: before, the change read
+    # it as a wrong current password and counted a failure at the login throttle.
+    _created_by_admin(session, client, "two-tabs")
+    _log_in(client, "two-tabs", GIVEN)
+    stale = client.get("/account/password")
+    first = client.post("/account/password", data={
+        "csrf_token": csrf_of(stale.text), "new_password": OWN, "new_password_repeated": OWN})
+    assert first.status_code == 200 and first.url.path == "/queue"
+    again = client.post("/account/password", data={
+        "csrf_token": csrf_of(stale.text), "new_password": OWN + "!",
+        "new_password_repeated": OWN + "!"})
+    assert again.status_code == 422 and "Enter your current password." in again.text
+    assert 'data-field="current_password"' in again.text
+    assert runtime.login_throttle.failures_of(["two-tabs"]) == {"two-tabs": 0}
+    assert _log_in(client, "two-tabs", OWN) == "/queue"
+
+
+def test_an_api_key_cannot_change_the_password(session: Session, client: TestClient) -> None:
+    # A key is no proof of the password, and a change would end its owner's browser sessions.
+    made = make_staff(session, StaffRole.MODERATOR, password=TEST_PASSWORD)
+    browser = logged_in(session, made.staff.name, TEST_PASSWORD)
+    refused = client.post("/account/password", headers={"X-API-Key": made.api_key or ""},
+                          data={"current_password": TEST_PASSWORD, "new_password": OWN,
+                                "new_password_repeated": OWN})
+    assert refused.status_code == 403 and "logged-in browser" in refused.text
+    session.expire_all()
+    assert session.query(AuditEntry).filter_by(
+        entity_id=made.staff.id, action="account.password_changed").count() == 0
+    assert browser.get("/account/password", follow_redirects=False).status_code == 200
