@@ -23,12 +23,13 @@ demo: $(BIN)/moderation
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///./demo.db} $(BIN)/moderation demo
 
 # Lint, types, rule examples and the test suite, against the local PostgreSQL and Redis,
-# with the console's pages in real Chromium.
+# with the console's pages in real Chromium; pytest on both cores, a database and a Redis
+# database per process (tests/conftest.py).
 test: $(BIN)/moderation services browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/moderation rules test
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 services:
 	@bash scripts/services.sh
