@@ -29,7 +29,7 @@ test: $(BIN)/moderation services browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/moderation rules test
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2
 
 services:
 	@bash scripts/services.sh

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -26,44 +25,40 @@ from tests.factories import RUNTIME
 from workers.context import running
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
-# `make test` runs pytest on both cores (pytest-xdist, `-n 2`). Each process has a database
-# and a Redis database of its own, as one run alone would: the first process takes the ones
-# named here, process N the database `<name>_gwN` (created on first use) and the Redis
-# database 2N past the one named (the one between stays the browser tests').
-_BASE_PG_URL = os.environ.get("TEST_DATABASE_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-_BASE_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
-_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+# `make test` runs pytest on both cores (pytest-xdist, `-n 2`). Each process has databases
+# and Redis databases of its own, as one run alone would: the first process takes the ones
+# named (here, and in the browser and fault suites' conftests), process N the database
+# `<name>_gwN` (created by the fixture that creates it) and the Redis database 2N past the
+# one named (the one between is the browser tests').
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
 
 
-def _of_this_process(pg_url: str, redis_url: str, worker: int) -> tuple[str, str]:
-    if worker == 0:
-        return pg_url, redis_url
-    pg = make_url(pg_url)
-    pg = pg.set(database=f"{pg.database}_gw{worker}")
-    redis = urlsplit(redis_url)
-    index = int(redis.path.lstrip("/") or 0) + 2 * worker
+def database_of_this_process(name: str) -> str:
+    """This pytest process's own database of this name."""
+    return f"{name}_gw{WORKER}" if WORKER else name
+
+
+def redis_of_this_process(url: str) -> str:
+    """This pytest process's own Redis database in place of the one this URL names."""
+    if not WORKER:
+        return url
+    parts = urlsplit(url)
+    index = int(parts.path.lstrip("/") or 0) + 2 * WORKER
     if index > 15:
-        raise RuntimeError(f"pytest process {worker} would need Redis database {index}: "
-                           "name a lower TEST_REDIS_URL database or run fewer processes")
-    return (pg.render_as_string(hide_password=False),
-            urlunsplit(redis._replace(path=f"/{index}")))
+        raise RuntimeError(f"pytest process {WORKER} would need Redis database {index} for "
+                           f"{url}: name a lower database or run fewer processes")
+    return urlunsplit(parts._replace(path=f"/{index}"))
 
 
-PG_URL, REDIS_URL = _of_this_process(_BASE_PG_URL, _BASE_REDIS_URL, _WORKER)
-
-TESTS = Path(__file__).resolve().parent
-# Run on one process each, whichever takes them: the browser tests share one server and its
-# database, the fault tests one database and the machine's timing.
-_ONE_PROCESS_EACH = ("browser", "faults")
+def _pg_of_this_process(url: str) -> str:
+    parsed = make_url(url)
+    return parsed.set(database=database_of_this_process(parsed.database or "")
+                      ).render_as_string(hide_password=False)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        folder = item.path.parent
-        if folder.parent == TESTS and folder.name in _ONE_PROCESS_EACH:
-            item.add_marker(pytest.mark.xdist_group(folder.name))
+PG_URL = _pg_of_this_process(os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+REDIS_URL = redis_of_this_process(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9"))
 
 
 def reset_schema(engine: Engine) -> None:
@@ -76,7 +71,7 @@ def reset_schema(engine: Engine) -> None:
 
 @pytest.fixture(scope="session")
 def pg_engine() -> Iterator[Engine]:
-    if _WORKER:
+    if WORKER:  # the first process's database is the one given, made by whoever runs us
         recreate_database(PG_URL, make_url(PG_URL).database or "")
     engine = create_engine(PG_URL, pool_size=20, max_overflow=20)
     reset_schema(engine)

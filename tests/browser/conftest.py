@@ -27,6 +27,7 @@ from moderation.config import get_settings
 from moderation.migrate import upgrade
 from moderation.runtime import Runtime
 from moderation.screening.screener import Screener
+from tests.conftest import database_of_this_process, redis_of_this_process
 from tests.databases import recreate_database
 from tests.factories import RUNTIME
 
@@ -34,9 +35,11 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent / "moderation"
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 # Overridable so that two checkouts can run their suites side by side on one machine.
-DB_NAME = os.environ.get("TEST_BROWSER_DATABASE", "moderation_browser")
+# Each pytest process its own (tests/conftest.py).
+DB_NAME = database_of_this_process(os.environ.get("TEST_BROWSER_DATABASE", "moderation_browser"))
 DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
-REDIS_URL = os.environ.get("TEST_BROWSER_REDIS_URL", "redis://127.0.0.1:6379/10")
+REDIS_URL = redis_of_this_process(os.environ.get("TEST_BROWSER_REDIS_URL",
+                                                 "redis://127.0.0.1:6379/10"))
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Short leases so a page's renewal (every third of the lease) can be watched in a test.

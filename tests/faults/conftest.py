@@ -22,12 +22,14 @@ import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 
 from moderation.migrate import upgrade
+from tests.conftest import database_of_this_process
 from tests.databases import recreate_database
 from tests.factories import BENIGN_TITLE, COUNTERFEIT_TITLE, offer_event
 from tests.faults.services import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
-DB_NAME = os.environ.get("TEST_FAULTS_DATABASE", "moderation_faults")
+# Each pytest process its own (tests/conftest.py).
+DB_NAME = database_of_this_process(os.environ.get("TEST_FAULTS_DATABASE", "moderation_faults"))
 # The same server as the other tests, another database.
 SERVER_URL = make_url(os.environ.get("TEST_DATABASE_URL",
                                      "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
