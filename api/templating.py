@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader
 from api import presenters
 from api.deps import Caller
 from api.i18n import pick_locale, translations
-from moderation.safety.deadlines import WARSAW
+from moderation.local_time import WARSAW
 from moderation.tables import utcnow
 
 TEMPLATES = Jinja2Templates(env=Environment(

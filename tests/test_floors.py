@@ -28,9 +28,10 @@ PEER_PACKAGES = frozenset({frozenset({"api", "workers"})})
 FLOORS: dict[str, frozenset[str]] = {
     # The package's face and what everything is written in: settings, errors, the domain's
     # types, the tables, the engine (with what a concurrent write's failure means), the
-    # routing policy, the logging set-up.
+    # routing policy, the logging set-up, the marketplace's clock (Warsaw's days).
     "base": frozenset({"__init__", "config", "errors", "domain", "tables", "db", "conflicts",
-                       "retries", "policy", "migrate", "settings_checks", "logs"}),
+                       "retries", "policy", "migrate", "settings_checks", "logs",
+                       "local_time"}),
     # What every programme uses: the audit log, the outbox and its delivery, the queue, the
     # jobs that follow a commit and the sweep of pending work, a bulk import's way through
     # an outage (outage: chunks committed once, their jobs sent again), the API's input schemas,

@@ -23,9 +23,9 @@ from api.schemas.problems import problems
 from api.schemas.safety import OrderList, OrderReportView, OrderView
 from moderation.accounts.staff import organisation_scope
 from moderation.domain import StaffRole
+from moderation.local_time import WARSAW
 from moderation.safety import authority
 from moderation.safety.authority import OrderReport
-from moderation.safety.deadlines import WARSAW
 from moderation.schemas import Id, Offset
 from moderation.tables import Account, utcnow
 

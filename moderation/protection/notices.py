@@ -18,6 +18,7 @@ from moderation.cases import Origin, open_or_join
 from moderation.config import get_settings
 from moderation.domain import CaseKind, NoticeOutcome, NoticeStatus, SourceKind
 from moderation.errors import Conflict, InvalidInput, NotFound
+from moderation.local_time import warsaw_date
 from moderation.protection.notifiers import check_not_suspended, standing_of
 from moderation.protection.rights import usable_right
 from moderation.schemas import Email, Id, Text
@@ -127,7 +128,7 @@ def submit(session: Session, *, organisation_id: int, submitted_by: int | None,
         raise InvalidInput(f"a notice names at most {settings.max_notice_offers} offers; "
                            f"this one names {len(data.offers)}: split it", field="offers")
     right = usable_right(session, right_id=data.right_id, organisation_id=organisation_id,
-                         today=now.date())
+                         today=warsaw_date(now))
     offers = resolve_offers(session, data.offers)
     _refuse_reported_twice(session, organisation_id, [o.id for o in offers])
 

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.domain import RightStatus, StatementCategory
-from moderation.tables import Right, utcnow
+from moderation.local_time import warsaw_date
+from moderation.tables import Right
 from rules.datafiles import DataFiles
 from rules.errors import RulePackError
 from rules.loader import DEFAULT_PACKS_DIR, parse_rules
@@ -89,7 +90,7 @@ def _pack(right: Right) -> dict[str, Any]:
 def rules_for(rights: Sequence[Right], *, today: date | None = None,
               data_dir: Path | None = None) -> list[Rule]:
     """Screening rules of the verified rights in force today that name brands or keywords."""
-    today = today or utcnow().date()
+    today = today or warsaw_date()
     files = DataFiles(data_dir)  # shared: each phrase list is read once for all rights
     out: list[Rule] = []
     for right in rights:
@@ -148,7 +149,7 @@ class RightsRulesCache:
         updated_at of verified rights (and the date, for rights starting or expiring) tell
         whether the rules built last time still hold.
         """
-        today = today or utcnow().date()
+        today = today or warsaw_date()
         count, latest = session.execute(
             select(func.count(Right.id), func.max(Right.updated_at))
             .where(Right.status == RightStatus.VERIFIED.value)).one()

@@ -6,15 +6,14 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Float, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from moderation.db import is_postgres
+from moderation.local_time import WARSAW
 
 # Report days are the marketplace's days: a period runs from midnight to midnight in Warsaw.
-WARSAW = ZoneInfo("Europe/Warsaw")
 DAY_SECONDS = 86_400.0
 # A fixed multiplicative hash (Knuth's) modulo a prime orders rows pseudo-randomly and the
 # same way on both databases for one seed: a sample that can be drawn again.

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
 from moderation.config import get_settings
 from moderation.errors import InvalidInput
-
-WARSAW = ZoneInfo("Europe/Warsaw")
+from moderation.local_time import WARSAW
 
 
 @lru_cache(maxsize=64)

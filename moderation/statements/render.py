@@ -7,15 +7,13 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from moderation.domain import DEFAULT_LANGUAGE, Language
+from moderation.local_time import WARSAW
 
 TEMPLATES = Path(__file__).parent / "templates"
-# Dates as the seller reads them: the marketplace's time.
-WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def _moment(value: str | None) -> str:

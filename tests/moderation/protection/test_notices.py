@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
@@ -19,7 +19,13 @@ from moderation.tables import (
     utcnow,
 )
 from tests.factories import make_case
-from tests.rights_builders import offers, rights_holder, send_notice, verified_right
+from tests.rights_builders import (
+    notice_body,
+    offers,
+    rights_holder,
+    send_notice,
+    verified_right,
+)
 
 
 def test_a_notice_opens_one_case_per_offer_and_is_acknowledged(session: Session) -> None:
@@ -102,6 +108,21 @@ def test_bad_notices_are_refused_precisely_and_store_nothing(
         send_notice(session, org, right, named, **kwargs)
     assert raised.value.field == field and message in raised.value.message
     _nothing_stored(session)
+
+
+def test_a_right_that_ended_yesterday_in_warsaw_is_refused(session: Session) -> None:
+    # At 23:30 UTC on the right's last day it is already the next day in Warsaw (winter):
+    # before, the notice's "today" was the UTC date and the right still counted.
+    org, _ = rights_holder(session)
+    right = verified_right(session, org, valid_until=date(2025, 12, 31))
+    data = notices.NoticeIn.model_validate(notice_body(right, offers(session, 1)))
+    with pytest.raises(InvalidInput, match="expired on 2025-12-31"):
+        notices.submit(session, organisation_id=org.id, submitted_by=None, data=data,
+                       now=datetime(2025, 12, 31, 23, 30, tzinfo=UTC))
+    _nothing_stored(session)
+    receipt = notices.submit(session, organisation_id=org.id, submitted_by=None, data=data,
+                             now=datetime(2025, 12, 31, 22, 30, tzinfo=UTC))
+    assert len(receipt.items) == 1
 
 
 def test_an_offer_still_under_review_cannot_be_reported_again(session: Session) -> None:

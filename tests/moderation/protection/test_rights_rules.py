@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ import yaml
 from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session
 
+from moderation import local_time
 from moderation.domain import StaffRole
 from moderation.protection import rights
 from moderation.protection.rights import RightIn
@@ -205,3 +206,18 @@ def test_a_right_that_expires_drops_out_the_next_day(session: Session,
     tomorrow_version, tomorrow_rules = fresh.current(session, today=date(2025, 6, 2))
     assert len(today_rules) == 2 and tomorrow_rules == []
     assert today_version != tomorrow_version
+
+
+@pytest.mark.parametrize(("now", "in_force"), [
+    (datetime(2025, 12, 31, 22, 30, tzinfo=UTC), True),  # 23:30 in Warsaw: still its last day
+    (datetime(2025, 12, 31, 23, 30, tzinfo=UTC), False),  # 00:30 on 1 January in Warsaw
+    (datetime(2025, 6, 30, 21, 30, tzinfo=UTC), True),  # summer time: 23:30 in Warsaw
+    (datetime(2025, 6, 30, 22, 30, tzinfo=UTC), False),
+], ids=["winter-last-hour", "winter-next-day", "summer-last-hour", "summer-next-day"])
+def test_a_right_is_in_force_until_midnight_in_warsaw(monkeypatch: pytest.MonkeyPatch,
+                                                      now: datetime, in_force: bool) -> None:
+    # Before, "today" was the UTC date: a right stayed in force one or two hours into the
+    # day after it ended.
+    monkeypatch.setattr(local_time, "utcnow", lambda: now)
+    last_day = (now - timedelta(hours=3)).date()  # the day the right ends, in both zones
+    assert bool(rules_for([a_right(valid_until=last_day)])) is in_force

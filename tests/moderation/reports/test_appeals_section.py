@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from moderation.local_time import warsaw_date
 from moderation.reports import appeals as section
-from moderation.reports.sql import WARSAW, Period
-from moderation.tables import Offer, utcnow
+from moderation.reports.sql import Period
+from moderation.tables import Offer
 from tests import appeal_builders as ab
 
 
@@ -21,7 +22,7 @@ def test_appeals_are_counted_by_what_they_contest(session: Session) -> None:
     ab.seller_appeal(session, puid=suspension.puid, seller=seller.external_id)
     # The report's days are Warsaw's: between 23:00 and 24:00 UTC (in winter) it is
     # already tomorrow there, and the UTC date's period held none of these appeals.
-    today = utcnow().astimezone(WARSAW).date()
+    today = warsaw_date()
     found = section.appeals(session, Period(today, today))
     assert found[(section.ALL, section.TOTAL_NUMBER)][0] == 2
     assert found[(section.ON_REMOVAL, section.TOTAL_NUMBER)][0] == 1
