@@ -38,7 +38,6 @@ from api.transactions import SAFE_METHODS
 from moderation.config import Settings
 from moderation.errors import RateLimited
 from moderation.metrics import Uncounted
-from moderation.retries import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -95,13 +94,9 @@ class RateLimits:
     def hit(self, scope: Scope, *, credential: str | None, address: str) -> Verdict:
         """Spend one request of every limit of this scope, for the credential and address;
         allowed, uncounted, when the storage cannot be reached."""
-        try:
-            return self._hit(scope, credential=credential, address=address)
-        except Exception as exc:
-            if not is_outage(exc):
-                raise
-            self._uncounted.note(scope.value, exc)
-            return Verdict(True)
+        return self._uncounted.call(
+            scope.value, lambda: self._hit(scope, credential=credential, address=address),
+            otherwise=Verdict(True))
 
     def _hit(self, scope: Scope, *, credential: str | None, address: str) -> Verdict:
         identities = [("address", address)]

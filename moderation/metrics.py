@@ -15,9 +15,10 @@ import math
 import os
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from prometheus_client import Counter, Histogram, values
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -30,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from moderation import policy, queue
 from moderation.domain import CaseKind, CaseStatus, OutboxStatus
+from moderation.retries import is_outage
 from moderation.tables import Case, Compensation, OutboxMessage, SafetyMatch, utcnow
 
 PREFIX = "moderation"
@@ -61,6 +63,7 @@ OUTBOX_DELIVERY_FAILURES = Counter(
 RATE_LIMITS_UNCOUNTED = Counter(
     f"{PREFIX}_rate_limits_uncounted", "Requests let through without counting them against "
     "the rate limits, because the limits' Redis could not be reached.", ["scope"])
+T = TypeVar("T")
 UNCOUNTED_WARNING_SECONDS = 60.0  # at most one warning a minute while a limit's Redis is away
 
 
@@ -74,7 +77,18 @@ class Uncounted:
         self._warning = warning  # with one %s: the error
         self._warned_at = -math.inf
 
-    def note(self, scope: str, error: Exception) -> None:
+    def call(self, scope: str, action: Callable[[], T], *, otherwise: T) -> T:
+        """The action's answer; `otherwise`, noted, when its Redis cannot be reached (any
+        other error is raised)."""
+        try:
+            return action()
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            self._note(scope, exc)
+            return otherwise
+
+    def _note(self, scope: str, error: Exception) -> None:
         RATE_LIMITS_UNCOUNTED.labels(scope).inc()
         now = time.monotonic()
         if now - self._warned_at >= UNCOUNTED_WARNING_SECONDS:

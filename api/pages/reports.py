@@ -17,7 +17,6 @@ from moderation.errors import InvalidInput
 from moderation.local_time import warsaw_date
 from moderation.reports import programme
 from moderation.reports.sql import Period
-from moderation.tables import utcnow
 
 router = APIRouter(include_in_schema=False)
 DEFAULT_DAYS = 30
@@ -36,7 +35,7 @@ def _day(text: str | None, default: date, field: str) -> date:
 def _period(first: str | None, last: str | None) -> Period:
     # The period's days are Warsaw's (Period): in its first hour or two, the UTC date is
     # still yesterday's, and the default period would leave today out.
-    today = warsaw_date(utcnow())
+    today = warsaw_date()
     end = _day(last, today, "to")
     start = _day(first, end - timedelta(days=DEFAULT_DAYS - 1), "from")
     if end < start:

@@ -38,7 +38,6 @@ from redis import Redis
 
 from moderation.config import Settings
 from moderation.metrics import Uncounted
-from moderation.retries import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -147,29 +146,19 @@ class LoginThrottle:
     def admit(self, *, name: str, address: str, now: float | None = None) -> int:
         """Count an attempt about to be checked: 0 if admitted, else whole seconds to wait."""
         lim = self.limits
-        try:
-            answer = self._admit(
-                keys=[_pair_key(name, address), _name_key(name), _address_key(address)],
-                args=[repr(now if now is not None else time.time()), lim.memory_seconds,
-                      lim.pair_free, lim.pair_cap, lim.name_free, lim.name_cap,
-                      lim.address_free, lim.address_cap])
-        except Exception as exc:
-            if not is_outage(exc):
-                raise
-            self._uncounted.note(UNCOUNTED_SCOPE, exc)
-            return 0
+        answer = self._uncounted.call(UNCOUNTED_SCOPE, lambda: self._admit(
+            keys=[_pair_key(name, address), _name_key(name), _address_key(address)],
+            args=[repr(now if now is not None else time.time()), lim.memory_seconds,
+                  lim.pair_free, lim.pair_cap, lim.name_free, lim.name_cap,
+                  lim.address_free, lim.address_cap]), otherwise=0)  # admitted
         left = float(answer.decode() if isinstance(answer, bytes) else answer)
         return max(1, math.ceil(round(left, 3))) if left > 0 else 0
 
     def succeeded(self, *, name: str, address: str) -> None:
         """The admitted attempt had the right password: forget this address's failures."""
-        try:
-            self._succeeded(keys=[_pair_key(name, address), _name_key(name),
-                                  _address_key(address)])
-        except Exception as exc:
-            if not is_outage(exc):
-                raise
-            self._uncounted.note(UNCOUNTED_SCOPE, exc)
+        self._uncounted.call(UNCOUNTED_SCOPE, lambda: self._succeeded(
+            keys=[_pair_key(name, address), _name_key(name), _address_key(address)]),
+            otherwise=None)
 
     def clear(self, name: str) -> int:
         """Forget every failure counted against this name (an admin's unlock).

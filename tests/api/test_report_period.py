@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from api.pages import reports
+from moderation import local_time
 
 
 @pytest.mark.parametrize(("now", "last"), [
@@ -17,7 +18,7 @@ from api.pages import reports
 ], ids=["noon", "winter-past-midnight", "summer-past-midnight", "summer-before-midnight"])
 def test_the_default_period_ends_on_warsaws_date(monkeypatch: pytest.MonkeyPatch,
                                                   now: datetime, last: date) -> None:
-    monkeypatch.setattr(reports, "utcnow", lambda: now)
+    monkeypatch.setattr(local_time, "utcnow", lambda: now)
     period = reports._period(None, None)
     assert period.last == last
     assert (period.last - period.first).days == reports.DEFAULT_DAYS - 1
