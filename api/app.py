@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from api import errors, health, metrics, openapi
+from api.intake_groups import IntakeGroups
 from api.limits import BodyLimit
 from api.pages import admin, audit, auth, case, lead, offer, portal, queue, reports, shadow
 from api.pages import authority as authority_pages
@@ -58,6 +59,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.state.queue_facets = queue.FacetsCache()
     app.state.rate_limits = RateLimits(app.state.runtime.settings)
     app.state.api_keys = KeyCache(app.state.runtime.settings.api_key_cache_seconds)
+    app.state.intake_groups = IntakeGroups(app.state.runtime.sessionmaker,
+                                           max_group=app.state.runtime.settings.max_batch_offers)
     errors.install(app)
     openapi.install(app)
     app.include_router(offers.router)

@@ -11,7 +11,6 @@ HTTP a browser ignores it, and a developer's localhost must not be pinned to HTT
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.asgi import on_response_start
@@ -33,25 +32,33 @@ def policy_for(path: str) -> str:
 
 
 class SecurityHeaders:
-    """ASGI middleware adding the headers to each response's start (streamed ones too)."""
+    """ASGI middleware adding the headers to each response's start (streamed ones too);
+    a header the route set itself is left as it is."""
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
-        self.hsts = hsts
+        common = [("x-content-type-options", "nosniff"), ("x-frame-options", "DENY"),
+                  ("referrer-policy", "same-origin")]
+        if hsts:
+            common.append(("strict-transport-security", HSTS))
+        # Encoded once: the headers are added to every answer, the intake's included.
+        self._headers = {policy: _raw([("content-security-policy", policy), *common])
+                         for policy in (PAGE_POLICY, DOCS_POLICY)}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = policy_for(scope["path"])
+        added = self._headers[policy_for(scope["path"])]
 
         def add_headers(start: Message) -> None:
-            headers = MutableHeaders(scope=start)
-            headers.setdefault("Content-Security-Policy", policy)
-            headers.setdefault("X-Content-Type-Options", "nosniff")
-            headers.setdefault("X-Frame-Options", "DENY")
-            headers.setdefault("Referrer-Policy", "same-origin")
-            if self.hsts:
-                headers.setdefault("Strict-Transport-Security", HSTS)
+            headers = list(start.get("headers", ()))
+            present = {name.lower() for name, _ in headers}
+            headers.extend(pair for pair in added if pair[0] not in present)
+            start["headers"] = headers
 
         await self.app(scope, receive, on_response_start(send, add_headers))
+
+
+def _raw(pairs: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    return [(name.encode("latin-1"), value.encode("latin-1")) for name, value in pairs]

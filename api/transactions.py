@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
@@ -45,20 +46,30 @@ class Attempt:
     answered: bool = False
 
 
+def attempt_of(request: Request) -> Attempt | None:
+    """The run of the request being served (None outside RetryTransient)."""
+    attempt = request.scope.get(ATTEMPT)
+    return attempt if isinstance(attempt, Attempt) else None
+
+
 def watch_commits(request: Request, session: Session) -> None:
     """Note when the request's session commits: what it committed must not be done twice."""
-    attempt = request.scope.get(ATTEMPT)
-    if isinstance(attempt, Attempt):
-        session.info[ATTEMPT] = attempt
+    attempt = attempt_of(request)
+    if attempt is not None:
+        session.info[ATTEMPT] = (attempt,)
 
 
-# One listener for every session, reading the attempt off the session: listening on each
+def watch_group_commits(session: Session, attempts: Sequence[Attempt]) -> None:
+    """Note when a session writing for several requests at once commits, for each of them."""
+    session.info[ATTEMPT] = tuple(attempts)
+
+
+# One listener for every session, reading the attempts off the session: listening on each
 # request's session cost about a twentieth of a single offer's CPU in SQLAlchemy's event
 # registry (py-spy, the intake benchmark).
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    attempt = session.info.get(ATTEMPT)
-    if attempt is not None:
+    for attempt in session.info.get(ATTEMPT, ()):
         attempt.committed = True
 
 

@@ -41,9 +41,9 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class WindowedScreening:
-    """One offer to screen in the coalescing window its job id names."""
+    """Offers one commit stored, to screen in the coalescing window their job id names."""
 
-    offer_id: int
+    offer_ids: tuple[int, ...]
     window: int
 
 
@@ -73,7 +73,7 @@ def declared(session: Session) -> list[Declared]:
 def send(redis: Redis, job: Declared) -> None:
     """Put one job on its queue."""
     if isinstance(job, WindowedScreening):
-        queue.request_screening(redis, job.offer_id, window=job.window)
+        queue.request_screening(redis, job.offer_ids, window=job.window)
     else:
         queue.enqueue(redis, job.func, *job.args, job_id=job.job_id, lane=job.lane)
 

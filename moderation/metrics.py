@@ -15,7 +15,7 @@ import math
 import os
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -82,6 +82,17 @@ class Uncounted:
         other error is raised)."""
         try:
             return action()
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            self._note(scope, exc)
+            return otherwise
+
+    async def call_async(self, scope: str, action: Callable[[], Awaitable[T]], *,
+                         otherwise: T) -> T:
+        """As `call`, for an action awaited on the event loop."""
+        try:
+            return await action()
         except Exception as exc:
             if not is_outage(exc):
                 raise

@@ -89,8 +89,7 @@ def declare_screening(session: Session, ticket: ScreeningTicket, offer_ids: Sequ
     if not offer_ids:
         return
     if ticket.window is not None:
-        for offer_id in offer_ids:
-            jobs.declare(session, jobs.WindowedScreening(offer_id, ticket.window))
+        jobs.declare(session, jobs.WindowedScreening(tuple(offer_ids), ticket.window))
         return
     jobs.declare(session, jobs.Job(SCREENING.job, (list(offer_ids),), ticket.job_id,
                                    SCREENING.lane))

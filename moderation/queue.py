@@ -15,7 +15,7 @@ Domain code does not enqueue: it declares jobs that follow its commit (jobs.py).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -119,23 +119,25 @@ def window_job_id(window: int) -> str:
     return f"screen-window-{window}"
 
 
-def request_screening(redis: Redis, offer_id: int, *, window: int | None = None) -> str:
-    """Ask for one offer to be screened, coalesced with others arriving in the same window.
+def request_screening(redis: Redis, offer_ids: Sequence[int], *, window: int | None = None
+                      ) -> str:
+    """Ask for offers to be screened, coalesced with others arriving in the same window.
 
     Single-offer jobs would cap screening at the queue's job rate (about 30 a second per
-    forking worker here), so ids arriving within a short window share one batch job.
+    forking worker here), so ids arriving within a short window share one batch job. The
+    ids one commit stored go in one round trip.
 
-    The window is chosen before the intake's commit and the id sent after it, so a slow
-    commit can send it after the window's job has read its ids: that job would finish
-    without it, and the offer would wait for the sweep. Both sides are atomic (MULTI), so
-    such a late id sees the window read and gets a job of its own.
+    The window is chosen before the intake's commit and the ids sent after it, so a slow
+    commit can send them after the window's job has read its ids: that job would finish
+    without them, and the offers would wait for the sweep. Both sides are atomic (MULTI), so
+    such late ids see the window read and get a job of their own.
     """
     window = current_window() if window is None else window
     key = WINDOW_KEY.format(window)
     pipe = redis.pipeline(transaction=True)
-    pipe.rpush(key, offer_id)
+    pipe.rpush(key, *offer_ids)
     pipe.expire(key, WINDOW_TTL_SECONDS)
-    # The first id of a window enqueues its job; SET NX makes that exactly one job.
+    # The first ids of a window enqueue its job; SET NX makes that exactly one job.
     pipe.set(key + ":job", 1, nx=True, ex=WINDOW_TTL_SECONDS)
     pipe.exists(key + WINDOW_READ)
     _, _, first, read = pipe.execute()
@@ -143,9 +145,9 @@ def request_screening(redis: Redis, offer_id: int, *, window: int | None = None)
     if first:
         enqueue(redis, SCREEN_WINDOW, window, job_id=job_id, lane=Lane.INTERACTIVE)
     if read:
-        # The window's job has read its ids without this one (the offer's marker names
-        # that job, which the sweep would wait out): screen it on its own, now.
-        return enqueue(redis, SCREEN_OFFERS, [offer_id], lane=Lane.INTERACTIVE)
+        # The window's job has read its ids without these (the offers' marker names that
+        # job, which the sweep would wait out): screen them on their own, now.
+        return enqueue(redis, SCREEN_OFFERS, list(offer_ids), lane=Lane.INTERACTIVE)
     return job_id
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.deps import Intake, Reader, RuntimeDep, SessionDep
+from api.deps import Intake, IntakeCaller, Reader, RuntimeDep, SessionDep
+from api.intake_groups import IntakeGroups, commit_intake
 from api.rate_limits import IntakeLimit
 from api.schemas.evidence import OfferDetail
 from api.schemas.offers import (
@@ -21,6 +20,7 @@ from api.schemas.offers import (
     OfferReceipt,
 )
 from api.schemas.problems import problems
+from api.transactions import attempt_of
 from moderation.errors import InvalidInput
 from moderation.intake import offers
 from moderation.intake.offers import IngestOutcome, IngestResult
@@ -28,8 +28,6 @@ from moderation.review import evidence
 from moderation.schemas import Id, OfferIn
 
 # Writes here (one offer or a batch) spend the intake rate limit; reads do not.
-T = TypeVar("T")
-
 router = APIRouter(prefix="/v1/offers", tags=["offers"], dependencies=[IntakeLimit],
                    responses=problems(401, 403, 429))
 # The same answer for every outcome of an offer event; the status tells them apart.
@@ -43,15 +41,16 @@ RECEIPTS: dict[int | str, dict[str, Any]] = {
 
 @router.post("", status_code=201, response_description="A new offer: stored, queued for "
              "screening", responses={**RECEIPTS, **problems(400, 409, 413, 422)})
-def post_offer(body: OfferIn, session: SessionDep, _caller: Intake,
-               response: Response) -> OfferReceipt:
+async def post_offer(body: OfferIn, request: Request, _caller: IntakeCaller,
+                     response: Response) -> OfferReceipt:
     """Create or update an offer; the same (marketplace id, version) twice stores one version.
 
-    Its screening goes out once the commit is made (a job the intake declared). 409 when a
-    version is sent again with other content.
+    Answered once the commit that stored it is made; its screening goes out after that
+    commit (a job the intake declared). 409 when a version is sent again with other content.
     """
-    # Another request may create the same offer a moment earlier: then it is an update.
-    result = _committed(session, lambda: offers.ingest(session, body))
+    # Written with the other single offers in flight in this process (api/intake_groups.py).
+    groups: IntakeGroups = request.app.state.intake_groups
+    result = offers.refuse_conflict(await groups.ingest(body, attempt_of(request)))
     if result.outcome is IngestOutcome.UPDATED:
         response.status_code = 202
     elif result.outcome in (IngestOutcome.DUPLICATE, IngestOutcome.STALE):
@@ -106,20 +105,7 @@ def _ingest_committed(session: Session, events: list[OfferIn]) -> list[IngestRes
     """Ingest the valid events in one transaction and commit it (once more after a race)."""
     if not events:
         return []
-    return _committed(session, lambda: offers.ingest_many(session, events))
-
-
-def _committed(session: Session, ingest: Callable[[], T]) -> T:
-    """Run an intake and commit it; once more when another request created one of its
-    offers or sellers a moment earlier (what was an insert is then an update)."""
-    try:
-        result = ingest()
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        result = ingest()
-        session.commit()
-    return result
+    return commit_intake(session, lambda: offers.ingest_many(session, events))
 
 
 def _receipt(index: int, result: IngestResult) -> BatchItemReceipt:

@@ -62,17 +62,22 @@ class KeyCache:
         self._generation = 0
 
     def cached(self, session: Session, api_key: str) -> Account | None:
-        """The key's holder if it was seen lately, without reading the database (else None).
+        """The key's holder as an Account of the session, if it was seen lately (else None).
 
         What the API's edge asks first, on the event loop: a hit needs no thread and no I/O.
         """
+        holder = self.holder(api_key)
+        return None if holder is None else holder.attach(session)
+
+    def holder(self, api_key: str) -> KeyHolder | None:
+        """The key's holder if it was seen lately, without reading the database (else None)."""
         if self.seconds <= 0:
             return None
         with self._lock:
             entry = self._entries.get(hash_key(api_key))
         if entry is None or entry[0] <= time.monotonic():
             return None
-        return entry[1].attach(session)
+        return entry[1]
 
     def authenticate(self, session: Session, api_key: str | None) -> Account:
         """The active account owning this key, from the cache when it was seen lately."""

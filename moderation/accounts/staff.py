@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +18,16 @@ from moderation.domain import API_CLIENTS, OrganisationKind, StaffRole
 from moderation.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
 from moderation.schemas import EMAIL_PATTERN
 from moderation.tables import Account, Organisation, utcnow
+
+
+class Role(Protocol):
+    """Anything naming a caller's role: an Account, or the API edge's copy of one."""
+
+    @property
+    def role(self) -> str: ...
+
+
+HasRole = TypeVar("HasRole", bound=Role)
 
 KEY_PREFIX = "mod_"
 LOCALES = ("pl", "en")
@@ -105,8 +116,8 @@ def authenticate(session: Session, api_key: str | None) -> Account:
     return staff
 
 
-def require_role(staff: Account, *roles: StaffRole) -> Account:
-    """Refuse a caller whose role is not among these."""
+def require_role(staff: HasRole, *roles: StaffRole) -> HasRole:
+    """Refuse a caller (an account, or what names one) whose role is not among these."""
     if staff.role not in {r.value for r in roles}:
         raise Forbidden(f"role {staff.role!r} may not do this")
     return staff

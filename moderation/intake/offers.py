@@ -76,20 +76,33 @@ def ingest(session: Session, offer: OfferIn) -> IngestResult:
     """Ingest one offer event; a version resent with other content is a conflict.
 
     Its screening joins the offers arriving in the same short window (one job for them).
-    On PostgreSQL it takes one statement (intake/one_statement.py), else the batch path.
     """
-    result = None
-    if session.get_bind().dialect.name == "postgresql":
-        result = _ingest_in_one_statement(session, offer)
-    if result is None:
-        result = ingest_many(session, [offer], windowed=True)[0]
+    return refuse_conflict(ingest_each(session, [offer])[0])
+
+
+def refuse_conflict(result: IngestResult) -> IngestResult:
+    """The result, unless it is a version resent with other content: VersionConflict."""
     if result.outcome is IngestOutcome.CONFLICT:
         raise VersionConflict(
-            f"offer {offer.marketplace_id} version {offer.version} was already received "
+            f"offer {result.marketplace_id} version {result.version} was already received "
             "with different content",
             field="version",
         )
     return result
+
+
+def ingest_each(session: Session, events: Sequence[OfferIn]) -> list[IngestResult]:
+    """Ingest offer events sent one by one, together: each one's outcome, in order.
+
+    A conflict is an outcome here, not an error. One event on PostgreSQL takes one statement
+    (intake/one_statement.py), more the batch path's handful; their screening joins the
+    offers arriving in the same short window.
+    """
+    if len(events) == 1 and session.get_bind().dialect.name == "postgresql":
+        result = _ingest_in_one_statement(session, events[0])
+        if result is not None:
+            return [result]
+    return ingest_many(session, events, windowed=True)
 
 
 def ingest_many(session: Session, events: Sequence[OfferIn], *, windowed: bool = False

@@ -12,13 +12,16 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 from redis import Redis
 from sqlalchemy import Engine, func, select, text
 
 from moderation.config import get_settings
+from moderation.domain import StaffRole
 from moderation.runtime import Runtime
 from moderation.screening.screener import Screener
-from moderation.tables import NoticeItem, Right, SafetyAlert
+from moderation.tables import NoticeItem, Offer, Right, SafetyAlert
+from tests.factories import make_staff, offer_event
 from tests.live_server import race, serving
 from tests.moderation.safety.test_authority import authority_org, order_body
 from tests.rights_builders import notice_body, offers, rights_holder, verified_right
@@ -102,3 +105,26 @@ def test_one_right_registered_at_once_in_several_cases_is_stored_once(live: Runt
     assert {a.json()["field"] for a in answers if a.status_code == 409} == {"number"}
     with live.sessionmaker() as s:
         assert s.scalar(select(func.count(Right.id))) == 1
+
+
+def test_concurrent_single_offers_are_each_answered_and_written_in_groups(
+        live: Runtime) -> None:
+    with live.sessionmaker() as s:
+        key = make_staff(s, StaffRole.INTEGRATION).api_key or ""
+        s.commit()
+    sent = [offer_event() for _ in range(WRITERS)]
+    groups_before = _sample("moderation_intake_group_size_count")
+    with serving(live) as base:
+        answers = race(WRITERS, lambda i: httpx.post(
+            f"{base}/v1/offers", headers={"X-API-Key": key}, json=sent[i], timeout=60))
+    assert Counter(a.status_code for a in answers) == {201: WRITERS}
+    assert [a.json()["marketplace_id"] for a in answers] == [e["marketplace_id"] for e in sent]
+    with live.sessionmaker() as s:
+        stored = dict(s.execute(select(Offer.id, Offer.marketplace_id)).tuples().all())
+    assert {a.json()["id"]: a.json()["marketplace_id"] for a in answers} == stored
+    # Fewer transactions than requests: some requests waited for a group.
+    assert _sample("moderation_intake_group_size_count") - groups_before < WRITERS
+
+
+def _sample(name: str) -> float:
+    return REGISTRY.get_sample_value(name) or 0.0
