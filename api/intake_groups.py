@@ -95,20 +95,31 @@ class IntakeGroups:
                 continue
             GROUP_SIZES.observe(len(group))
             try:
-                results = await run_in_threadpool(self._write, group)
-            except Exception as exc:
-                if len(group) == 1 or is_retryable(exc):
-                    for w in group:
-                        _answer(w, exc)
-                    continue
+                await self._write_group(group)
+            except BaseException:
+                # The writer itself cancelled (the server stopping): no request of the group
+                # may wait for an answer that will not come.
                 for w in group:
-                    try:
-                        _answer(w, (await run_in_threadpool(self._write, [w]))[0])
-                    except Exception as alone:
-                        _answer(w, alone)
-                continue
-            for w, result in zip(group, results, strict=True):
-                _answer(w, result)
+                    if not w.answer.done():
+                        w.answer.cancel()
+                raise
+
+    async def _write_group(self, group: list[_Waiting]) -> None:
+        try:
+            results = await run_in_threadpool(self._write, group)
+        except Exception as exc:
+            if len(group) == 1 or is_retryable(exc):
+                for w in group:
+                    _answer(w, exc)
+                return
+            for w in group:
+                try:
+                    _answer(w, (await run_in_threadpool(self._write, [w]))[0])
+                except Exception as alone:
+                    _answer(w, alone)
+            return
+        for w, result in zip(group, results, strict=True):
+            _answer(w, result)
 
     def _write(self, group: Sequence[_Waiting]) -> list[IngestResult]:
         events = [w.event for w in group]

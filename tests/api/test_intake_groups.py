@@ -149,3 +149,18 @@ def test_a_request_given_up_on_before_its_turn_is_not_written(session: Session,
     assert asyncio.run(send()).outcome is IngestOutcome.CREATED
     assert session.scalar(select(Offer.id).where(
         Offer.marketplace_id == dropped.marketplace_id)) is None
+
+
+def test_requests_waiting_on_a_writer_that_is_stopped_do_not_wait_forever(
+        session: Session, runtime: Runtime) -> None:
+    groups = IntakeGroups(runtime.sessionmaker, max_group=100)
+
+    async def send() -> list[IngestResult | BaseException]:
+        waiting = [asyncio.ensure_future(groups.ingest(e)) for e in events(3)]
+        await asyncio.sleep(0)  # each request waits; the writer is started
+        await asyncio.sleep(0)  # the writer has taken the group and writes it in a thread
+        assert groups._writer is not None
+        groups._writer.cancel()  # as the server stopping does
+        return await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), 10)
+
+    assert all(isinstance(r, asyncio.CancelledError) for r in asyncio.run(send()))
