@@ -7,8 +7,9 @@ Redis screen them; time from the import's start until every offer is screened.
 The database and Redis are given (or BENCH_DATABASE_URL / BENCH_REDIS_URL), never assumed:
 the database's public schema is DROPPED and migrated afresh; Redis is not flushed, the
 run's jobs go to queues of its own name, deleted after it (benchmarks/targets.py).
-Prints the end-to-end rate, the in-process rate of bench_screen on the same offers, and
-their ratio. Target (issue 13): >= 1,000 offers/s and >= 0.6 of the in-process rate.
+Prints the end-to-end rate, the in-process rate of bench_screen on the same offers
+(three runs before the run and three after, their median), and their ratio. Target
+(issue 13): >= 1,000 offers/s and >= 0.6 of the in-process rate.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,6 +51,9 @@ def main() -> None:
         for event in offers(args.n, seed=7):
             fh.write(json.dumps(event, ensure_ascii=False) + "\n")
 
+    # The reference on either side of the run: this machine's speed drifts by a third from
+    # one minute to the next, and one side alone made the ratio swing with it.
+    before = _in_process_rates()
     workers = [subprocess.Popen([str(BIN), "worker"], env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL) for _ in range(args.workers)]
     engine = create_engine(given.database_url)
@@ -81,19 +86,30 @@ def main() -> None:
         engine.dispose()
         drop_own_queues(given)
 
-    from moderation.screening.screener import Screener
-
-    screener = Screener()
-    items = texts(10_000)
-    screener.assess(items[:100])
-    in_process = sorted(run_once(screener, items, 500)[0] for _ in range(3))[1]
+    after = _in_process_rates()
+    in_process = statistics.median(before + after)
     e2e = args.n / total
     print(f"offers={args.n} workers={args.workers} accepted={summary.accepted} "
           f"screened={screened} routes={routes}")
     print(f"import alone: {imported:.1f} s ({args.n / imported:,.0f} offers/s)")
     print(f"end to end: {total:.1f} s -> {e2e:,.0f} offers/s")
-    print(f"in-process (one core, median of 3): {in_process:,.0f} offers/s")
+    print(f"in-process (one core, median of 3 runs before and 3 after): {in_process:,.0f} "
+          f"offers/s (before {_rates(before)}; after {_rates(after)})")
     print(f"ratio end-to-end / in-process: {e2e / in_process:.2f}")
+
+
+def _in_process_rates() -> list[float]:
+    """bench_screen's in-process rate on one core, three runs on 10,000 offers."""
+    from moderation.screening.screener import Screener
+
+    screener = Screener()
+    items = texts(10_000)
+    screener.assess(items[:100])
+    return [run_once(screener, items, 500)[0] for _ in range(3)]
+
+
+def _rates(rates: list[float]) -> str:
+    return ", ".join(f"{r:,.0f}" for r in rates)
 
 
 if __name__ == "__main__":
