@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -122,8 +123,27 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass(frozen=True, slots=True)
+class Served:
+    url: str
+    pid: int
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU of a server process and its children (a `--workers` server's)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def _server(args: list[str], env: dict[str, str], log: Path) -> Iterator[str]:
+def _server(args: list[str], env: dict[str, str], log: Path) -> Iterator[Served]:
     port = _free_port()
     out = log.open("wb")
     proc = subprocess.Popen([sys.executable, *args, "--port", str(port)], cwd=ROOT, env=env,
@@ -140,7 +160,7 @@ def _server(args: list[str], env: dict[str, str], log: Path) -> Iterator[str]:
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}")
             time.sleep(0.2)
-        yield base
+        yield Served(base, proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -193,23 +213,33 @@ def _prepare(given: Targets) -> str:
     return key
 
 
-def _alternate(label: str, pair: dict[str, tuple[str, Path, list[str]]], *, key: str,
+def _alternate(label: str, pair: dict[str, tuple[Served, str, Path, list[str]]], *, key: str,
                connections: int, seconds: float, rounds: int, per_request: int) -> float:
     """Run the two loads in turn, `rounds` times; print medians and return the ratio."""
     rates: dict[str, list[float]] = {name: [] for name in pair}
-    for name, (url, script, extra) in pair.items():  # warm-up: pools, caches, JIT
-        _wrk(url, script, key=key, connections=connections, seconds=2,
+    cpu: dict[str, list[float]] = {name: [] for name in pair}
+    for name, (served, path, script, extra) in pair.items():  # warm-up: pools, caches, JIT
+        _wrk(served.url + path, script, key=key, connections=connections, seconds=2,
              script_args=[f"warm-{name}", *extra])
     for r in range(rounds):
-        for name, (url, script, extra) in pair.items():
-            rate, bad, latency = _wrk(url, script, key=key, connections=connections,
-                                      seconds=seconds, script_args=[f"r{r}-{name}", *extra])
+        for name, (served, path, script, extra) in pair.items():
+            used = _cpu_seconds(served.pid)
+            rate, bad, latency = _wrk(served.url + path, script, key=key,
+                                      connections=connections, seconds=seconds,
+                                      script_args=[f"r{r}-{name}", *extra])
+            # The server's CPU per offer: what the ratio is made of, free of the machine's
+            # speed of the moment (wrk's own and PostgreSQL's CPU are not in it).
+            per_offer = (_cpu_seconds(served.pid) - used) / (rate * per_request * seconds)
             rates[name].append(rate * per_request)
+            cpu[name].append(per_offer * 1000)
             print(f"  {label} round {r + 1} {name:<9} {rate * per_request:9,.0f} offers/s "
-                  f"{latency} non-2xx={bad}", flush=True)
+                  f"{latency} non-2xx={bad} server CPU {per_offer * 1000:.3f} ms/offer",
+                  flush=True)
     service, bare = (statistics.median(rates[name]) for name in pair)
+    cpu_service, cpu_bare = (statistics.median(cpu[name]) for name in pair)
     print(f"{label}: service median {service:,.0f} offers/s, bare median {bare:,.0f} "
-          f"offers/s, ratio {service / bare:.2f}", flush=True)
+          f"offers/s, ratio {service / bare:.2f}; server CPU median {cpu_service:.3f} against "
+          f"{cpu_bare:.3f} ms/offer", flush=True)
     return service
 
 
@@ -253,8 +283,8 @@ def main() -> None:
                   f"{args.rounds} x {args.seconds:g} s:", flush=True)
             with _server(serve, env, tmp / "serve.log") as ours, \
                     _server(bare, env, tmp / "bare.log") as ref:
-                _alternate("single", {"service": (f"{ours}/v1/offers", single, []),
-                                      "bare": (f"{ref}/bare", single, [])},
+                _alternate("single", {"service": (ours, "/v1/offers", single, []),
+                                      "bare": (ref, "/bare", single, [])},
                            key=key, connections=args.connections, seconds=args.seconds,
                            rounds=args.rounds, per_request=1)
         if args.only in (None, "batch"):
@@ -263,8 +293,8 @@ def main() -> None:
             with _server([*serve, "--workers", "2"], env, tmp / "serve2.log") as ours, \
                     _server([*bare, "--workers", "2"], env, tmp / "bare2.log") as ref:
                 rate = _alternate(
-                    "batch", {"service": (f"{ours}/v1/offers/batch", batch, [str(args.batch)]),
-                              "bare": (f"{ref}/bare-batch", batch, [str(args.batch)])},
+                    "batch", {"service": (ours, "/v1/offers/batch", batch, [str(args.batch)]),
+                              "bare": (ref, "/bare-batch", batch, [str(args.batch)])},
                     key=key, connections=args.batch_connections, seconds=args.seconds,
                     rounds=args.rounds, per_request=args.batch)
                 print(f"batch: target 5,000 offers/s -> {rate / 5000:.2f} of it", flush=True)
