@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from moderation import metrics
 from moderation.config import Settings, get_settings
+from moderation.db import is_postgres
 from moderation.domain import OutboxStatus
 from moderation.tables import Account, OutboxMessage, utcnow
 
@@ -218,7 +219,7 @@ def deliver_pending(session: Session, *, limit: int = 100,
                     or_(OutboxMessage.next_attempt_at.is_(None),
                         OutboxMessage.next_attempt_at <= now))
              .order_by(OutboxMessage.id).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     sent = 0
     with Channels(settings) as channels:

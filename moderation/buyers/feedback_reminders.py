@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from moderation import outbox, policy
 from moderation.buyers.feedback import BUYER_RECIPIENT
+from moderation.db import is_postgres
 from moderation.tables import Buyer, Feedback, FeedbackReminder, Order
 
 REMINDER_MESSAGE = "buyer.feedback_reminder"
@@ -41,7 +42,7 @@ def send_due(session: Session, *, now: datetime, limit: int = BATCH) -> int:
     ids = due_orders(session, now=now, limit=limit)
     if not ids:
         return 0
-    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+    insert = (postgresql.insert if is_postgres(session)
               else sqlite.insert)
     claimed = {order_id: reminder_id for order_id, reminder_id in session.execute(
         insert(FeedbackReminder).on_conflict_do_nothing(index_elements=["order_id"])

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from moderation import audit
 from moderation.buyers import accounts
 from moderation.buyers.schemas import OrderIn
+from moderation.db import is_postgres
 from moderation.errors import InvalidInput, NotFound, VersionConflict
 from moderation.tables import Offer, OfferVersion, Order, Seller, utcnow
 
@@ -56,7 +57,7 @@ def record_order(session: Session, event: OrderIn, *, actor: str = audit.SYSTEM
               "value": event.value, "currency": event.currency,
               "fast_track": event.fast_track, "ordered_at": event.ordered_at,
               "delivered_at": event.delivered_at, "received_at": utcnow()}
-    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+    insert = (postgresql.insert if is_postgres(session)
               else sqlite.insert)
     # ON CONFLICT DO NOTHING: the same order sent twice at once is stored once, not a 500.
     new_id = session.execute(insert(Order).values(**values)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from moderation import audit
 from moderation.buyers import orders
 from moderation.buyers.schemas import TrackingEventIn
+from moderation.db import is_postgres
 from moderation.tables import Order, TrackingEvent, utcnow
 
 DELIVERED = "delivered"
@@ -23,7 +24,7 @@ DELIVERED = "delivered"
 def record_events(session: Session, order: Order, events: Sequence[TrackingEventIn], *,
                   actor: str = audit.SYSTEM) -> int:
     """Store the events not stored before; return how many were new."""
-    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+    insert = (postgresql.insert if is_postgres(session)
               else sqlite.insert)
     now = utcnow()
     new = 0

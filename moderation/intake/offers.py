@@ -13,6 +13,7 @@ from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from moderation import pending
+from moderation.db import is_postgres
 from moderation.errors import NotFound, VersionConflict
 from moderation.intake import bulk, one_statement
 from moderation.schemas import OfferIn
@@ -98,7 +99,7 @@ def ingest_each(session: Session, events: Sequence[OfferIn]) -> list[IngestResul
     (intake/one_statement.py), more the batch path's handful; their screening joins the
     offers arriving in the same short window.
     """
-    if len(events) == 1 and session.get_bind().dialect.name == "postgresql":
+    if len(events) == 1 and is_postgres(session):
         result = _ingest_in_one_statement(session, events[0])
         if result is not None:
             return [result]
@@ -120,7 +121,7 @@ def ingest_many(session: Session, events: Sequence[OfferIn], *, windowed: bool =
     query = select(Offer.id, Offer.marketplace_id, Offer.version).where(
         Offer.marketplace_id.in_(mids)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         # Serialise concurrent intakes of the same offer; different offers do not wait.
         query = query.with_for_update()
     known = {mid: (oid, ver) for oid, mid, ver in session.execute(query)}

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from models.score import Score
 from moderation import audit, outbox
 from moderation.config import Settings
+from moderation.db import is_postgres
 from moderation.errors import Conflict, NotFound
 from moderation.policy import Policy
 from moderation.tables import FloodCount, FloodTrip
@@ -143,7 +144,7 @@ def bucket(moment: datetime) -> datetime:
 
 def _insert(session: Session) -> Any:
     """INSERT with ON CONFLICT, in the dialect of the session's database."""
-    return (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+    return (postgresql.insert if is_postgres(session)
             else sqlite.insert)
 
 
