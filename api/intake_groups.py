@@ -24,22 +24,17 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from fastapi.concurrency import run_in_threadpool
-from prometheus_client import Histogram
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.transactions import Attempt, watch_group_commits
 from moderation.intake import offers
 from moderation.intake.offers import IngestResult
-from moderation.metrics import PREFIX
+from moderation.metrics import INTAKE_GROUP_SIZES
 from moderation.retries import is_retryable
 from moderation.schemas import OfferIn
 
 T = TypeVar("T")
-
-GROUP_SIZES = Histogram(f"{PREFIX}_intake_group_size", "Single-offer requests written in one "
-                        "transaction", buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 1024))
-
 
 def commit_intake(session: Session, ingest: Callable[[], T]) -> T:
     """Run an intake and commit it; once more when another request created one of its
@@ -93,7 +88,6 @@ class IntakeGroups:
             group = [w for w in taken if not w.answer.done()]
             if not group:
                 continue
-            GROUP_SIZES.observe(len(group))
             try:
                 await self._write_group(group)
             except BaseException:
@@ -109,15 +103,18 @@ class IntakeGroups:
             results = await run_in_threadpool(self._write, group)
         except Exception as exc:
             if len(group) == 1 or is_retryable(exc):
+                _observe(group, "failed")
                 for w in group:
                     _answer(w, exc)
                 return
+            _observe(group, "split")
             for w in group:
                 try:
                     _answer(w, (await run_in_threadpool(self._write, [w]))[0])
                 except Exception as alone:
                     _answer(w, alone)
             return
+        _observe(group, "committed")
         for w, result in zip(group, results, strict=True):
             _answer(w, result)
 
@@ -126,6 +123,12 @@ class IntakeGroups:
         with self._make_session() as session:
             watch_group_commits(session, [w.attempt for w in group if w.attempt is not None])
             return commit_intake(session, lambda: offers.ingest_each(session, events))
+
+
+def _observe(group: list[_Waiting], outcome: str) -> None:
+    # Labelled, as every metric here: a labelled value is made on first use, after the
+    # process has chosen where its metrics go (moderation.metrics.use_multiprocess).
+    INTAKE_GROUP_SIZES.labels(outcome).observe(len(group))
 
 
 def _answer(waiting: _Waiting, outcome: IngestResult | Exception) -> None:

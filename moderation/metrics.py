@@ -60,6 +60,12 @@ OUTBOX_DELIVERY_FAILURES = Counter(
     f"{PREFIX}_outbox_delivery_failures", "Failed attempts to deliver an outbox message "
     "(given_up: marked failed, no further attempts).", ["channel", "given_up"])
 
+INTAKE_GROUP_SIZES = Histogram(
+    f"{PREFIX}_intake_group_size", "Single-offer requests written in one transaction "
+    "(api/intake_groups.py), by how the group ended: committed, failed (every request "
+    "served again) or split (written one event at a time).", ["outcome"],
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 1024))
+
 RATE_LIMITS_UNCOUNTED = Counter(
     f"{PREFIX}_rate_limits_uncounted", "Requests let through without counting them against "
     "the rate limits, because the limits' Redis could not be reached.", ["scope"])

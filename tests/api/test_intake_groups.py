@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from redis import Redis
 from sqlalchemy import event, select, text
 from sqlalchemy.exc import DBAPIError
@@ -26,6 +27,11 @@ from moderation.runtime import Runtime
 from moderation.schemas import OfferIn
 from moderation.tables import Offer
 from tests.factories import offer_event
+
+
+def groups_ended(outcome: str) -> float:
+    return REGISTRY.get_sample_value("moderation_intake_group_size_count",
+                                     {"outcome": outcome}) or 0.0
 
 
 def events(n: int, **overrides: Any) -> list[OfferIn]:
@@ -109,7 +115,9 @@ def test_an_event_the_database_refuses_fails_its_own_request_alone(
     refuse_titles(session, "Zatruta oferta", sqlstate="P0001")
     sent = [*events(2), *events(1, title="Zatruta oferta"), *events(2)]
     attempts = [Attempt() for _ in sent]
+    split_before = groups_ended("split")
     results = written_together(runtime, sent, attempts)
+    assert groups_ended("split") == split_before + 1
     assert [isinstance(r, IngestResult) for r in results] == [True, True, False, True, True]
     assert isinstance(results[2], DBAPIError) and "refused by the test" in str(results[2])
     # The group failed as a whole, then each event was written on its own.
@@ -127,7 +135,9 @@ def test_a_lost_race_fails_every_request_of_the_group_and_stores_none(
     refuse_titles(session, "Wyścig", sqlstate="40001")
     sent = [*events(2), *events(1, title="Wyścig")]
     attempts = [Attempt() for _ in sent]
+    failed_before = groups_ended("failed")
     results = written_together(runtime, sent, attempts)
+    assert groups_ended("failed") == failed_before + 1
     assert all(isinstance(r, DBAPIError) and is_transient(r) for r in results)
     assert commits == [] and not any(a.committed for a in attempts)
     assert session.scalars(select(Offer.id).where(Offer.marketplace_id.in_(
