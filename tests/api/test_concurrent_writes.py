@@ -120,7 +120,7 @@ def test_concurrent_single_offers_are_each_answered_and_written_in_groups(
     assert Counter(a.status_code for a in answers) == {201: WRITERS}
     assert [a.json()["marketplace_id"] for a in answers] == [e["marketplace_id"] for e in sent]
     with live.sessionmaker() as s:
-        stored = dict(s.execute(select(Offer.id, Offer.marketplace_id)).tuples().all())
+        stored = {oid: mid for oid, mid in s.execute(select(Offer.id, Offer.marketplace_id))}
     assert {a.json()["id"]: a.json()["marketplace_id"] for a in answers} == stored
     # Fewer transactions than requests: some requests waited for a group.
     assert _groups_committed() - groups_before < WRITERS
